@@ -1,0 +1,129 @@
+//! The text of every file a run reads, read once and shared by the parsers, the rules and
+//! the renderers.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::span::{LineCol, LineIndex, Span};
+
+/// Index of a file in the run's [`SourceDb`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// One file: where it is, how it is shown, and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// The path on disk, as discovery found it.
+    pub path: PathBuf,
+    /// The path shown in findings: relative to the current directory when below it, with `/`
+    /// separators.
+    pub display: String,
+    /// The file's text; empty when the file could not be read or decoded.
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(id: FileId, path: PathBuf, display: String, text: Arc<str>) -> Self {
+        let lines = LineIndex::new(&text);
+        SourceFile { id, path, display, text, lines }
+    }
+
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    /// Start and end of a span, both 1-based. An empty span still covers one column so that
+    /// editors and GitHub show a mark.
+    pub fn range(&self, span: Span) -> (LineCol, LineCol) {
+        let start = self.line_col(span.start);
+        let mut end = self.line_col(span.end);
+        if end <= start {
+            end = LineCol { line: start.line, column: start.column + 1 };
+        }
+        (start, end)
+    }
+}
+
+/// All files of a run, indexed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceDb {
+    files: Vec<SourceFile>,
+}
+
+impl SourceDb {
+    pub fn new() -> Self {
+        SourceDb::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, path: PathBuf, display: String, text: Arc<str>) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).expect("fewer than 4 billion files"));
+        self.files.push(SourceFile::new(id, path, display, text));
+        id
+    }
+
+    /// Adds files built elsewhere (in parallel), renumbering them in order.
+    pub fn extend(&mut self, files: impl IntoIterator<Item = (PathBuf, String, Arc<str>)>) {
+        for (path, display, text) in files {
+            self.add(path, display, text);
+        }
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter()
+    }
+
+    pub fn find(&self, path: &Path) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+/// The path shown for `path`: relative to `cwd` when below it, `/`-separated.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown = path.strip_prefix(cwd).unwrap_or(path);
+    let shown = shown.strip_prefix(".").unwrap_or(shown);
+    let mut out = String::new();
+    for (i, part) in shown.components().enumerate() {
+        use std::path::Component;
+        match part {
+            Component::RootDir => {
+                out.push('/');
+                continue;
+            }
+            Component::CurDir => continue,
+            _ => {}
+        }
+        if i > 0 && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(&part.as_os_str().to_string_lossy());
+    }
+    if out.is_empty() { ".".to_string() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_are_relative_and_slashed() {
+        let cwd = Path::new("/work/app");
+        assert_eq!(display_path(Path::new("/work/app/a/template.yaml"), cwd), "a/template.yaml");
+        assert_eq!(display_path(Path::new("./a/b.yaml"), cwd), "a/b.yaml");
+        assert_eq!(display_path(Path::new("/elsewhere/t.yaml"), cwd), "/elsewhere/t.yaml");
+    }
+}

@@ -1,0 +1,6 @@
+//! The CloudFormation/SAM side: span-preserving loading and the typed template model.
+
+pub mod json;
+pub mod load;
+pub mod tree;
+pub mod yaml;

@@ -1,0 +1,234 @@
+//! The rule engine's vocabulary: what a rule is, how it is documented, how it reports.
+//!
+//! A rule is one file under its category folder. Its doc comment is its documentation
+//! (`slint explain` prints it), captured by [`declare_rule!`] without a proc-macro crate.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::diagnostic::{Finding, Severity, Site};
+use crate::settings::RuleSettings;
+
+pub mod engine;
+pub mod registry;
+
+pub mod api;
+pub mod concurrency;
+pub mod meta;
+pub mod queues;
+
+/// The hundreds digit of a rule code: the scaling-risk domain it belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// SL0xx: the input itself (parse errors, duplicate keys, suppressions).
+    Meta,
+    /// SL1xx: concurrency caps and budgets.
+    Concurrency,
+    /// SL2xx: the API edge (validation, timeouts, throttling, caching).
+    Api,
+    /// SL3xx: queues and streams (batching, partial failure, dead-letter queues).
+    Queues,
+    /// SL4xx: databases (proxies, pools, connections).
+    Database,
+    /// SL5xx: what the handler does on every invocation.
+    Handler,
+    /// SL6xx: packaging and tuning (release profile, memory, tracing).
+    Tuning,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Meta,
+        Category::Concurrency,
+        Category::Api,
+        Category::Queues,
+        Category::Database,
+        Category::Handler,
+        Category::Tuning,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Meta => "meta",
+            Category::Concurrency => "concurrency",
+            Category::Api => "api",
+            Category::Queues => "queues",
+            Category::Database => "database",
+            Category::Handler => "handler",
+            Category::Tuning => "tuning",
+        }
+    }
+
+    /// The code prefix of the category's range: `SL1` for concurrency.
+    pub fn code_prefix(self) -> &'static str {
+        match self {
+            Category::Meta => "SL0",
+            Category::Concurrency => "SL1",
+            Category::Api => "SL2",
+            Category::Queues => "SL3",
+            Category::Database => "SL4",
+            Category::Handler => "SL5",
+            Category::Tuning => "SL6",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule option settable in `slint.toml` under `[rules.<CODE>]`.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleOption {
+    pub name: &'static str,
+    pub default: u64,
+    pub doc: &'static str,
+}
+
+/// Everything about a rule except its check.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, `SL` and three digits; never reused.
+    pub code: &'static str,
+    /// Kebab-case name of the risky pattern; reads as "allow ‹name›".
+    pub name: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub options: &'static [RuleOption],
+    /// The doc comment, verbatim.
+    pub docs: &'static str,
+    /// Where the rule is declared, for contributors.
+    pub source: &'static str,
+}
+
+impl RuleMeta {
+    /// The first line of the `What it does` section, for tables and SARIF short descriptions.
+    pub fn summary(&self) -> &'static str {
+        let mut lines = self.docs.lines().map(str::trim);
+        lines.find(|l| l.starts_with("## What it does"));
+        lines.find(|l| !l.is_empty()).unwrap_or(self.name)
+    }
+}
+
+/// What every rule implements. Rules are stateless; everything per run lives in [`Context`].
+pub trait Rule: Send + Sync + 'static {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Called once per template.
+    fn check_template(&self, _template: &crate::model::Template, _cx: &mut Context<'_>) {}
+
+    /// Called once per run, after every file is loaded and linked.
+    fn check_project(&self, _project: &crate::project::Project, _cx: &mut Context<'_>) {}
+}
+
+/// Per-run, per-unit state handed to a rule: settings, and the findings it reports.
+pub struct Context<'a> {
+    pub project: &'a crate::project::Project,
+    settings: &'a RuleSettings,
+    current: &'static RuleMeta,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(project: &'a crate::project::Project, settings: &'a RuleSettings) -> Self {
+        Context { project, settings, current: &meta::ParseError::META, findings: Vec::new() }
+    }
+
+    /// Points reports at `rule` until the next call.
+    pub fn enter(&mut self, rule: &'static RuleMeta) {
+        self.current = rule;
+    }
+
+    /// Reports a finding of the current rule at `site`; chain `.help(..)` and friends on the
+    /// result.
+    pub fn report(&mut self, site: Site, message: impl Into<String>) -> &mut Finding {
+        let meta = self.current;
+        self.findings.push(Finding::new(meta.code, meta.name, meta.severity, site, message));
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// The value of one of the current rule's options (its default unless configured).
+    pub fn option(&self, name: &str) -> u64 {
+        self.settings.option(self.current, name)
+    }
+
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+}
+
+/// A rule identity independent of where it comes from (built-in or Guard pack), for listings
+/// and SARIF.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub code: Cow<'static, str>,
+    pub name: Cow<'static, str>,
+    pub category: Cow<'static, str>,
+    pub severity: Severity,
+    pub summary: Cow<'static, str>,
+    pub docs: Cow<'static, str>,
+}
+
+impl RuleInfo {
+    pub fn from_meta(meta: &'static RuleMeta) -> Self {
+        RuleInfo {
+            code: meta.code.into(),
+            name: meta.name.into(),
+            category: meta.category.as_str().into(),
+            severity: meta.severity,
+            summary: meta.summary().into(),
+            docs: meta.docs.into(),
+        }
+    }
+}
+
+/// Declares a rule: its doc comment becomes [`RuleMeta::docs`].
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub struct UncappedAsyncConsumer {
+///         code: "SL101", name: "uncapped-async-consumer",
+///         category: Concurrency, severity: Warning,
+///     }
+/// }
+/// ```
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $ty:ident {
+            code: $code:literal,
+            name: $name:literal,
+            category: $category:ident,
+            severity: $severity:ident
+            $(, options: $options:expr)?
+            $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default, Clone, Copy)]
+        $vis struct $ty;
+
+        impl $ty {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $name,
+                category: $crate::rules::Category::$category,
+                severity: $crate::diagnostic::Severity::$severity,
+                options: declare_rule!(@options $($options)?),
+                docs: concat!($($doc, "\n"),*),
+                source: concat!(file!(), ":", line!()),
+            };
+        }
+    };
+    (@options) => { &[] };
+    (@options $options:expr) => { $options };
+}
+pub(crate) use declare_rule;
