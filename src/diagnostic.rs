@@ -137,3 +137,17 @@ impl Finding {
         self
     }
 }
+
+/// A rule's identity independent of where it comes from (built-in or Guard pack), for
+/// listings, documentation and SARIF.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub code: Cow<'static, str>,
+    pub name: Cow<'static, str>,
+    pub category: Cow<'static, str>,
+    pub severity: Severity,
+    /// One line: the first sentence of `What it does`.
+    pub summary: Cow<'static, str>,
+    /// The full documentation (markdown).
+    pub docs: Cow<'static, str>,
+}

@@ -7,4 +7,5 @@
 pub mod diagnostic;
 pub mod files;
 pub mod model;
+pub mod report;
 pub mod span;

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Finding;
 use crate::files::SourceDb;
-use crate::rules::RuleInfo;
+use crate::diagnostic::RuleInfo;
 
 /// The output formats of `slint check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize)]

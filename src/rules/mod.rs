@@ -3,9 +3,9 @@
 //! A rule is one file under its category folder. Its doc comment is its documentation
 //! (`slint explain` prints it), captured by [`declare_rule!`] without a proc-macro crate.
 
-use std::borrow::Cow;
 use std::fmt;
 
+pub use crate::diagnostic::RuleInfo;
 use crate::diagnostic::{Finding, Severity, Site};
 use crate::settings::RuleSettings;
 
@@ -161,18 +161,6 @@ impl<'a> Context<'a> {
     pub fn into_findings(self) -> Vec<Finding> {
         self.findings
     }
-}
-
-/// A rule identity independent of where it comes from (built-in or Guard pack), for listings
-/// and SARIF.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RuleInfo {
-    pub code: Cow<'static, str>,
-    pub name: Cow<'static, str>,
-    pub category: Cow<'static, str>,
-    pub severity: Severity,
-    pub summary: Cow<'static, str>,
-    pub docs: Cow<'static, str>,
 }
 
 impl RuleInfo {
