@@ -1,11 +1,61 @@
 //! slint: an architecture linter for AWS serverless projects.
 //!
 //! Models in, rules in the middle, renderers out:
-//! `files`/`model`/`source` load what is on disk, `rules` query those models and produce
-//! `diagnostic::Finding`s, `report` turns findings into text.
+//! [`discover`] finds files, [`project`] loads them once into [`model`]s, [`rules`] query the
+//! models and produce [`diagnostic::Finding`]s, [`report`] turns findings into text.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod diagnostic;
+pub mod discover;
+pub mod error;
 pub mod files;
 pub mod model;
+pub mod project;
 pub mod report;
+pub mod rules;
+pub mod settings;
 pub mod span;
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Severity;
+use crate::project::{LoadOptions, Project};
+use crate::report::{Report, Summary};
+use crate::settings::Settings;
+
+/// The outcome of `slint check`: the project (for its files) and the final report.
+pub struct Outcome {
+    pub project: Project,
+    pub report: Report,
+}
+
+impl Outcome {
+    /// Whether a finding reaches the `--fail-on` threshold (exit code 1).
+    pub fn fails(&self, settings: &Settings) -> bool {
+        match settings.fail_threshold() {
+            Some(threshold) => self.report.findings.iter().any(|f| f.severity >= threshold),
+            None => false,
+        }
+    }
+}
+
+/// Lints `paths` (files and folders) with `settings`.
+pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
+    let discovery = discover::discover(paths, &settings.cwd, &settings.exclude)?;
+    let options = LoadOptions { max_file_size: settings.max_file_size, limits: model::tree::Limits::default() };
+    let project = Project::load(discovery, &settings.cwd, options);
+    let findings = rules::engine::run(&project, settings);
+    let summary = Summary {
+        files: project.files_checked,
+        templates: project.template_count(),
+        sources: 0,
+        findings: findings.len(),
+        errors: rules::engine::count(&findings, Severity::Error),
+        warnings: rules::engine::count(&findings, Severity::Warning),
+        infos: rules::engine::count(&findings, Severity::Info),
+        parse_failures: project.parse_failures(),
+    };
+    Ok(Outcome { project, report: Report { findings, summary } })
+}

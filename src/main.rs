@@ -1,1 +1,42 @@
-fn main(){}
+//! The `slint` binary: parse the command line, run the command, map the outcome to an exit
+//! code (0 clean, 1 findings at or above `--fail-on`, 2 slint could not do its job).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+use slint::cli::{Cli, Command};
+use slint::commands;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
+    let code = match cli.command {
+        Command::Check(args) => commands::check(args),
+        Command::Rules(args) => commands::rules(args),
+        Command::Explain(args) => commands::explain(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Help and version go to stdout with exit 0; a usage error is one line on stderr, exit 2.
+fn usage_error(err: clap::Error) -> ExitCode {
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            ExitCode::from(2)
+        }
+        _ => {
+            let text = err.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
+            eprintln!("slint: {first} (see `slint --help`)");
+            ExitCode::from(2)
+        }
+    }
+}

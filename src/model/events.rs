@@ -194,6 +194,42 @@ impl EventSource {
         self.properties.map(|p| template.node(p)).and_then(|p| p.get(key))
     }
 
+    /// A finding site at the event's key (SAM) or the declaring resource's logical id.
+    pub fn site(&self, template: &Template) -> crate::diagnostic::Site {
+        template.site_at(self.key_span, self.node)
+    }
+
+    /// Declared as a polling event source: a SAM event of a polled type or an
+    /// `AWS::Lambda::EventSourceMapping`.
+    pub fn is_mapping(&self, template: &Template) -> bool {
+        self.kind.is_polled()
+            && match self.origin {
+                Origin::SamEvent { .. } => true,
+                Origin::Resource { resource } => template.resources[resource].kind == ResourceKind::EventSourceMapping,
+                _ => false,
+            }
+    }
+
+    /// `SQS event `Jobs`` or `event source mapping `JobsMapping``, for messages.
+    pub fn describe(&self, template: &Template) -> String {
+        match &self.origin {
+            Origin::Resource { resource } if template.resources[*resource].kind == ResourceKind::EventSourceMapping => {
+                format!("event source mapping `{}`", self.name(template))
+            }
+            Origin::Resource { .. } => format!("{} `{}`", self.kind.label(), self.name(template)),
+            Origin::OpenApi { .. } => match &self.route {
+                Some(route) => format!("{} route `{} {}`", self.kind.label(), route.method, route.path),
+                None => format!("{} `{}`", self.kind.label(), self.name(template)),
+            },
+            _ => format!("{} event `{}`", self.kind.label(), self.name(template)),
+        }
+    }
+
+    /// Whether the event source is switched off (`Enabled: false`).
+    pub fn is_disabled(&self, template: &Template) -> bool {
+        self.property(template, "Enabled").and_then(|e| e.as_bool()) == Some(false)
+    }
+
     /// The display name: the SAM event name or the declaring resource's logical id.
     pub fn name<'t>(&'t self, template: &'t Template) -> &'t str {
         match &self.origin {

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::diagnostic::Site;
 use crate::files::FileId;
 use crate::model::api::{self, Api, ApiMethod};
 use crate::model::events::{self, EventSource};
@@ -302,6 +303,21 @@ impl Template {
 
     pub fn node(&self, id: NodeId) -> NodeRef<'_> {
         self.tree.node(id)
+    }
+
+    /// A finding site at a node: its span and template path.
+    pub fn site(&self, node: NodeId) -> Site {
+        Site::new(self.file, self.tree.node(node).span()).with_path(self.tree.path(node))
+    }
+
+    /// A finding site at `span` (usually a key) with the path of `node`.
+    pub fn site_at(&self, span: Span, node: NodeId) -> Site {
+        Site::new(self.file, span).with_path(self.tree.path(node))
+    }
+
+    /// A finding site at a resource's logical id, for findings about what it lacks.
+    pub fn resource_site(&self, resource: &Resource) -> Site {
+        self.site_at(resource.id_span, resource.node)
     }
 
     pub fn root(&self) -> Option<NodeRef<'_>> {

@@ -63,3 +63,27 @@ impl Default for RenderOptions {
         RenderOptions { color: false, width: 100 }
     }
 }
+
+mod listing;
+pub use listing::{docs_markdown, explain, rules_json, rules_table};
+
+/// Temporary concise renderer until the renderer branch lands.
+pub fn render(
+    _format: OutputFormat,
+    report: &Report,
+    db: &SourceDb,
+    _rules: &[RuleInfo],
+    _options: RenderOptions,
+    quiet: bool,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    for f in &report.findings {
+        let file = db.get(f.file);
+        let (start, _) = file.range(f.span);
+        writeln!(out, "{}:{}:{}: {} {} {}", file.display, start.line, start.column, f.severity, f.code, f.message)?;
+    }
+    if !quiet {
+        writeln!(out, "{:?}", report.summary)?;
+    }
+    Ok(())
+}

@@ -11,6 +11,7 @@ use crate::settings::RuleSettings;
 
 pub mod engine;
 pub mod registry;
+pub mod suppress;
 
 pub mod api;
 pub mod concurrency;

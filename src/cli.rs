@@ -1,0 +1,99 @@
+//! The command line (clap definitions only; `main.rs` acts on them).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::FailOn;
+use crate::report::OutputFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "slint",
+    version,
+    about = "An architecture linter for AWS serverless projects: SAM/CloudFormation templates and the Rust Lambdas they deploy."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and folders (default: the current folder).
+    Check(CheckArgs),
+    /// List every rule: code, name, category, default severity.
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain(ExplainArgs),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and folders to lint. Named files are always linted; folders are walked.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Rules to enable (codes, prefixes like SL1, names, categories, ALL); replaces the config's.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Option<Vec<String>>,
+    /// Rules to disable; replaces the config's.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Option<Vec<String>>,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// Use this config file instead of the nearest slint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every slint.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// A Guard rule pack (.guard file, folder, or builtin:<name>); repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub pack: Vec<String>,
+    /// Globs of paths not to lint; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print findings only, no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// `human` (a table) or `json`.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (SL101) or name (uncapped-async-consumer).
+    pub rule: String,
+}

@@ -1,0 +1,139 @@
+//! The subcommands, as functions from parsed arguments to an exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::cli::{CheckArgs, ColorChoice, ExplainArgs, ListFormat, RulesArgs};
+use crate::error::{Error, Result};
+use crate::report::{self, OutputFormat, RenderOptions};
+use crate::rules::registry;
+use crate::settings::Settings;
+use crate::{check as lint, config};
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// `slint check`.
+pub fn check(args: CheckArgs) -> u8 {
+    match run_check(args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("slint: {err}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<u8> {
+    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
+    let settings = resolve_settings(&args, cwd)?;
+    if let Some(threads) = settings.threads {
+        // Only fails if the pool was already built, which cannot happen here.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global();
+    }
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let outcome = lint(&paths, &settings)?;
+    let options = RenderOptions { color: use_color(args.color, &settings), width: terminal_width() };
+    let rules = registry::infos();
+    let mut buffer = Vec::with_capacity(4096);
+    report::render(settings.format, &outcome.report, &outcome.project.db, &rules, options, settings.quiet, &mut buffer)
+        .map_err(|e| Error::new(format!("cannot render the report: {e}")))?;
+    write_output(&settings, &buffer)?;
+    Ok(if outcome.fails(&settings) { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Config file (found, named or none), then command-line flags on top.
+pub fn resolve_settings(args: &CheckArgs, cwd: PathBuf) -> Result<Settings> {
+    let mut settings = Settings::new(cwd.clone());
+    let config_path = match (&args.config, args.no_config) {
+        (Some(path), _) => Some(crate::discover::absolute(&cwd, path)),
+        (None, true) => None,
+        (None, false) => config::find(&cwd),
+    };
+    if let Some(path) = config_path {
+        let loaded = config::load(&path)?;
+        settings.apply_config(&loaded)?;
+    }
+    if let Some(format) = args.format {
+        settings.format = format;
+    }
+    if let Some(select) = &args.select {
+        settings.set_select(select)?;
+    }
+    if let Some(ignore) = &args.ignore {
+        settings.set_ignore(ignore)?;
+    }
+    if let Some(fail_on) = args.fail_on {
+        settings.fail_on = fail_on;
+    }
+    for pattern in &args.exclude {
+        settings.exclude.add(&cwd, pattern)?;
+    }
+    settings.packs.extend(args.pack.iter().cloned());
+    if args.threads.is_some() {
+        settings.threads = args.threads;
+    }
+    settings.quiet |= args.quiet;
+    if let Some(output) = &args.output {
+        settings.output = Some(output.clone());
+    }
+    Ok(settings)
+}
+
+fn use_color(choice: ColorChoice, settings: &Settings) -> bool {
+    if settings.format != OutputFormat::Human {
+        return false;
+    }
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            settings.output.is_none() && !no_color && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 40).unwrap_or(100)
+}
+
+/// Writes to `--output` or stdout. Nothing else is ever written.
+fn write_output(settings: &Settings, bytes: &[u8]) -> Result<()> {
+    match &settings.output {
+        Some(path) => std::fs::write(path, bytes)
+            .map_err(|e| Error::new(format!("cannot write {}: {}", path.display(), config::io_reason(&e)))),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`slint check | head`) is not an error worth reporting.
+            let _ = out.write_all(bytes).and_then(|_| out.flush());
+            Ok(())
+        }
+    }
+}
+
+/// `slint rules`.
+pub fn rules(args: RulesArgs) -> u8 {
+    let infos = registry::infos();
+    let text = match args.format {
+        ListFormat::Human => report::rules_table(&infos),
+        ListFormat::Json => report::rules_json(&infos),
+    };
+    print!("{text}");
+    EXIT_CLEAN
+}
+
+/// `slint explain CODE|NAME`.
+pub fn explain(args: ExplainArgs) -> u8 {
+    match registry::lookup(&args.rule) {
+        Some(meta) => {
+            print!("{}", report::explain(meta));
+            EXIT_CLEAN
+        }
+        None => {
+            eprintln!("slint: unknown rule `{}` (see `slint rules`)", args.rule);
+            EXIT_ERROR
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! `slint.toml`: the schema, discovery (current directory upwards) and precise errors.
+//!
+//! Unknown keys are errors that name the key, the file, and the line, so a typo never
+//! silently disables a setting.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::report::OutputFormat;
+use crate::span::LineIndex;
+
+pub const FILE_NAME: &str = "slint.toml";
+
+/// The lowest severity that makes `slint check` exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+/// The file as written. Every field is optional; command-line flags override them.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Rules to enable: codes, code prefixes (`SL1`), names, categories, or `ALL`.
+    pub select: Option<Vec<String>>,
+    /// Rules to disable, same selectors.
+    pub ignore: Option<Vec<String>>,
+    pub fail_on: Option<FailOn>,
+    pub format: Option<OutputFormat>,
+    /// Globs (relative to this file's folder) of paths not to lint.
+    pub exclude: Option<Vec<String>>,
+    /// Guard rule packs: `.guard` files, folders of them, or `builtin:<name>`.
+    pub packs: Option<Vec<String>>,
+    pub threads: Option<usize>,
+    /// Largest file slint reads, in bytes (default 20 MB).
+    pub max_file_size: Option<u64>,
+    /// Per-rule settings: `[rules.SL506]` with `severity` and the rule's options.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleConfig>,
+    /// Globs mapped to rules ignored in matching files: `"legacy/**" = ["SL1"]`.
+    #[serde(default)]
+    pub per_path_ignores: BTreeMap<String, Vec<String>>,
+}
+
+/// `[rules.<CODE or name>]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RuleConfig {
+    pub severity: Option<String>,
+    /// The rule's own options, validated against its declaration.
+    #[serde(flatten)]
+    pub options: BTreeMap<String, toml::Value>,
+}
+
+/// A loaded config and where it came from.
+#[derive(Clone, Debug)]
+pub struct LoadedConfig {
+    pub config: Config,
+    pub path: PathBuf,
+}
+
+impl LoadedConfig {
+    /// The folder relative paths in the config are resolved against.
+    pub fn base_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// `path:line:col` of a byte offset in the config, for error messages.
+    pub fn locate(path: &Path, text: &str, offset: usize) -> String {
+        let idx = LineIndex::new(text);
+        let at = idx.line_col(text, u32::try_from(offset).unwrap_or(u32::MAX));
+        format!("{}:{}:{}", path.display(), at.line, at.column)
+    }
+}
+
+/// `slint.toml` in `start` or the nearest folder above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|candidate| candidate.is_file())
+}
+
+/// Reads and parses a config file.
+pub fn load(path: &Path) -> Result<LoadedConfig> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::new(format!("cannot read config {}: {}", path.display(), io_reason(&e))))?;
+    parse(path, &text)
+}
+
+/// Parses config text; errors carry `path:line:col` and the offending key.
+pub fn parse(path: &Path, text: &str) -> Result<LoadedConfig> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let at = match e.span() {
+            Some(span) => LoadedConfig::locate(path, text, span.start),
+            None => path.display().to_string(),
+        };
+        Error::new(format!("invalid config {at}: {}", one_line(e.message())))
+    })?;
+    Ok(LoadedConfig { config, path: path.to_path_buf() })
+}
+
+/// toml's messages name the key (`unknown field `selct`, expected one of ...`); keep them
+/// on one line.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ").replace("field", "key")
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named_with_their_position() {
+        let err = parse(Path::new("slint.toml"), "select = [\"SL1\"]\nselct = []\n").unwrap_err();
+        assert!(err.message().starts_with("invalid config slint.toml:2:1: unknown key `selct`"), "{err}");
+    }
+
+    #[test]
+    fn rule_sections_take_severity_and_options() {
+        let cfg = parse(Path::new("slint.toml"), "[rules.SL506]\nseverity = \"warning\"\nmax-routes = 8\n")
+            .unwrap()
+            .config;
+        let rule = &cfg.rules["SL506"];
+        assert_eq!(rule.severity.as_deref(), Some("warning"));
+        assert_eq!(rule.options["max-routes"].as_integer(), Some(8));
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let err = parse(Path::new("x/slint.toml"), "fail-on = \"sometimes\"\n").unwrap_err();
+        assert!(err.message().contains("x/slint.toml:1:11"), "{err}");
+    }
+}

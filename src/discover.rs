@@ -1,0 +1,200 @@
+//! Finding the files to lint: walk folders (honouring `.gitignore`/`.ignore`, skipping build
+//! output), keep named files as they are, never follow a symlink out of the tree.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+
+use crate::error::{Error, Result};
+
+/// Folders that never hold sources to lint: VCS data, build output, copies of templates.
+/// `.aws-sam/build` holds copies of every template, which would double every finding.
+pub const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".aws-sam", "cdk.out"];
+
+/// Extensions of files that may be CloudFormation/SAM templates.
+pub const TEMPLATE_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InputKind {
+    /// A YAML/JSON document that may be a template (decided by content).
+    Document,
+    /// A `Cargo.toml`.
+    Manifest,
+    /// A `.rs` file named on the command line.
+    RustSource,
+}
+
+/// A file to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    /// Absolute path (not canonicalised: symlinks inside the tree keep their own name).
+    pub path: PathBuf,
+    pub kind: InputKind,
+    /// Named on the command line: always linted, whatever its content.
+    pub named: bool,
+}
+
+/// A path the walk could not use; reported as a finding, the walk goes on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkProblem {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub inputs: Vec<Input>,
+    pub problems: Vec<WalkProblem>,
+}
+
+/// Globs of paths not to lint. A pattern with a `/` is matched against the path relative to
+/// its base folder; one without matches any single path component (like `.gitignore`).
+#[derive(Clone, Debug, Default)]
+pub struct Exclude {
+    anchored: Vec<(PathBuf, GlobMatcher)>,
+    components: Vec<GlobMatcher>,
+}
+
+impl Exclude {
+    pub fn add(&mut self, base: &Path, pattern: &str) -> Result<()> {
+        let glob = Glob::new(pattern.trim_end_matches('/'))
+            .map_err(|e| Error::new(format!("invalid exclude pattern `{pattern}`: {}", e.kind())))?
+            .compile_matcher();
+        if pattern.trim_end_matches('/').contains('/') {
+            self.anchored.push((base.to_path_buf(), glob));
+        } else {
+            self.components.push(glob);
+        }
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.anchored.is_empty() && self.components.is_empty()
+    }
+
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.components.iter().any(|g| path.components().any(|c| g.is_match(c.as_os_str()))) {
+            return true;
+        }
+        self.anchored
+            .iter()
+            .any(|(base, g)| path.strip_prefix(base).is_ok_and(|rel| g.is_match(rel)))
+    }
+}
+
+/// Collects the inputs under `paths` (relative ones resolved against `cwd`).
+pub fn discover(paths: &[PathBuf], cwd: &Path, exclude: &Exclude) -> Result<Discovery> {
+    let mut found: BTreeMap<PathBuf, Input> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for given in paths {
+        let path = absolute(cwd, given);
+        let meta = std::fs::symlink_metadata(&path)
+            .map_err(|e| Error::new(format!("cannot read {}: {}", given.display(), crate::config::io_reason(&e))))?;
+        if meta.is_dir() {
+            walk(&path, exclude, &mut found, &mut problems);
+        } else if !exclude.matches(&path) {
+            found.entry(path.clone()).or_insert(Input { kind: kind_of_named(&path), path, named: true });
+        }
+    }
+    Ok(Discovery { inputs: found.into_values().collect(), problems })
+}
+
+/// `path` made absolute against `cwd`, with `.` components dropped.
+pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
+    joined.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+}
+
+fn kind_of_named(path: &Path) -> InputKind {
+    if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+        InputKind::Manifest
+    } else if path.extension().is_some_and(|e| e == "rs") {
+        InputKind::RustSource
+    } else {
+        InputKind::Document
+    }
+}
+
+fn kind_of_walked(path: &Path) -> Option<InputKind> {
+    if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+        return Some(InputKind::Manifest);
+    }
+    let ext = path.extension()?.to_str()?;
+    TEMPLATE_EXTENSIONS.iter().any(|t| t.eq_ignore_ascii_case(ext)).then_some(InputKind::Document)
+}
+
+fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeMap<PathBuf, Input>, problems: &mut Vec<WalkProblem>) {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let exclude_for_filter = exclude.clone();
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .parents(true)
+        .ignore(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            let name = entry.file_name().to_str().unwrap_or("");
+            !(is_dir && SKIPPED_DIRS.contains(&name)) && !exclude_for_filter.matches(entry.path())
+        });
+    for entry in builder.build() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                problems.push(walk_problem(root, &err));
+                continue;
+            }
+        };
+        let Some(file_type) = entry.file_type() else { continue };
+        let path = entry.path();
+        let Some(kind) = kind_of_walked(path) else { continue };
+        if file_type.is_symlink() {
+            match symlink_inside(&canonical_root, path) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(message) => {
+                    problems.push(WalkProblem { path: path.to_path_buf(), message });
+                    continue;
+                }
+            }
+        } else if !file_type.is_file() {
+            continue;
+        }
+        found.entry(path.to_path_buf()).or_insert(Input { path: path.to_path_buf(), kind, named: false });
+    }
+}
+
+/// Whether a symlink resolves to a regular file inside the walked root. Links that leave the
+/// tree are skipped: a pull request must not make slint read files outside the checkout.
+fn symlink_inside(canonical_root: &Path, link: &Path) -> std::result::Result<bool, String> {
+    match std::fs::canonicalize(link) {
+        Ok(target) => Ok(target.starts_with(canonical_root) && target.is_file()),
+        // 40 is ELOOP on Linux; `ErrorKind::FilesystemLoop` is not stable yet.
+        Err(e) if e.raw_os_error() == Some(40) => Err("symlink loop: the link resolves to itself".into()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(format!("cannot resolve symlink: {}", crate::config::io_reason(&e))),
+    }
+}
+
+fn walk_problem(root: &Path, err: &ignore::Error) -> WalkProblem {
+    let path = error_path(err).unwrap_or(root).to_path_buf();
+    let message = match err.io_error() {
+        Some(io) => format!("cannot read: {}", crate::config::io_reason(io)),
+        None => err.to_string(),
+    };
+    WalkProblem { path, message }
+}
+
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}

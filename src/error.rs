@@ -1,0 +1,32 @@
+//! The one error type of a run that cannot do its job (exit code 2): a bad argument, an
+//! unreadable or invalid config, a path that does not exist, a broken Guard pack.
+//!
+//! Problems *in the linted files* are never errors: they are findings.
+
+use std::fmt;
+
+/// A one-line message naming the problem (and the file, when there is one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Self {
+        Error { message: message.into() }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,189 @@
+//! Everything a run loaded: the files, the templates modelled from them, and what could not
+//! be loaded. Built once, in parallel; rules only read it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::discover::{Discovery, Input, InputKind, WalkProblem};
+use crate::files::{FileId, SourceDb, display_path};
+use crate::model::load::{self, LoadError};
+use crate::model::template::{Modelled, StructureError, Template};
+use crate::model::tree::{DuplicateKey, Limits};
+use crate::span::Span;
+
+/// A file that could not be read, decoded, parsed or used (reported as SL001).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadFailure {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+    /// The file could not be used at all (as opposed to a structure error in a template).
+    pub fatal: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Project {
+    pub db: SourceDb,
+    pub templates: Vec<Template>,
+    pub failures: Vec<LoadFailure>,
+    /// Duplicate mapping keys of every template, by file.
+    pub duplicates: Vec<(FileId, DuplicateKey)>,
+    /// Files that were read and kept (templates, named documents, sources).
+    pub files_checked: usize,
+}
+
+/// How loading one input ended.
+enum Loaded {
+    Template(Box<Template>, Vec<StructureError>, Vec<DuplicateKey>),
+    Broken(Vec<StructureError>, Vec<DuplicateKey>),
+    Failed(LoadError),
+    /// Read fine but not something slint lints (a walked YAML file that is no template).
+    Ignored,
+}
+
+/// Options for loading files.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions {
+    pub max_file_size: u64,
+    pub limits: Limits,
+}
+
+impl Project {
+    /// Reads and models every input in parallel. File ids follow the (sorted) input order,
+    /// so ids and output are the same run to run.
+    pub fn load(discovery: Discovery, cwd: &Path, options: LoadOptions) -> Project {
+        let Discovery { inputs, problems } = discovery;
+        let results: Vec<(Arc<str>, Loaded)> = inputs
+            .par_iter()
+            .enumerate()
+            .map(|(index, input)| load_input(FileId(index as u32), input, options))
+            .collect();
+        let mut project = Project::default();
+        for (input, (text, loaded)) in inputs.iter().zip(results) {
+            let file = project.db.add(input.path.clone(), display_path(&input.path, cwd), text);
+            project.record(file, loaded);
+        }
+        for problem in problems {
+            project.record_walk_problem(problem, cwd);
+        }
+        project
+    }
+
+    fn record(&mut self, file: FileId, loaded: Loaded) {
+        match loaded {
+            Loaded::Template(template, errors, duplicates) => {
+                self.files_checked += 1;
+                self.record_structure(file, errors, duplicates);
+                self.templates.push(*template);
+            }
+            Loaded::Broken(errors, duplicates) => {
+                self.files_checked += 1;
+                self.record_structure(file, errors, duplicates);
+            }
+            Loaded::Failed(error) => {
+                self.files_checked += 1;
+                self.failures.push(LoadFailure { file, span: error.span, message: error.message, fatal: true });
+            }
+            Loaded::Ignored => {}
+        }
+    }
+
+    fn record_structure(&mut self, file: FileId, errors: Vec<StructureError>, duplicates: Vec<DuplicateKey>) {
+        self.failures
+            .extend(errors.into_iter().map(|e| LoadFailure { file, span: e.span, message: e.message, fatal: false }));
+        self.duplicates.extend(duplicates.into_iter().map(|d| (file, d)));
+    }
+
+    fn record_walk_problem(&mut self, problem: WalkProblem, cwd: &Path) {
+        let display = display_path(&problem.path, cwd);
+        let file = self.db.add(problem.path, display, Arc::from(""));
+        self.files_checked += 1;
+        self.failures.push(LoadFailure { file, span: Span::at(0), message: problem.message, fatal: true });
+    }
+
+    /// Number of files that could not be used at all.
+    pub fn parse_failures(&self) -> usize {
+        let mut files: Vec<FileId> = self.failures.iter().filter(|f| f.fatal).map(|f| f.file).collect();
+        files.dedup();
+        files.len()
+    }
+
+    /// Number of files modelled as templates, including ones with structure errors.
+    pub fn template_count(&self) -> usize {
+        let mut broken: Vec<FileId> = self.failures.iter().filter(|f| !f.fatal).map(|f| f.file).collect();
+        broken.sort();
+        broken.dedup();
+        broken.retain(|f| !self.templates.iter().any(|t| t.file == *f));
+        self.templates.len() + broken.len()
+    }
+}
+
+/// Words every template contains; a walked file without any of them is not read further.
+const TEMPLATE_MARKERS: &[&str] = &["Resources", "AWSTemplateFormatVersion", "AWS::Serverless"];
+
+fn looks_like_template_text(text: &str) -> bool {
+    TEMPLATE_MARKERS.iter().any(|m| text.contains(m))
+}
+
+fn load_input(file: FileId, input: &Input, options: LoadOptions) -> (Arc<str>, Loaded) {
+    if input.kind != InputKind::Document {
+        // Rust sources and manifests are loaded by the source analysis.
+        return (Arc::from(""), Loaded::Ignored);
+    }
+    let bytes = match read_limited(&input.path, options.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(message) => return (Arc::from(""), Loaded::Failed(LoadError { span: Span::at(0), message })),
+    };
+    let text = match load::decode(&bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).as_ref());
+            if !input.named && !looks_like_template_text(&lossy) {
+                return (Arc::from(""), Loaded::Ignored);
+            }
+            return (lossy, Loaded::Failed(error));
+        }
+    };
+    if !input.named && !looks_like_template_text(text) {
+        return (Arc::from(""), Loaded::Ignored);
+    }
+    let text: Arc<str> = Arc::from(text);
+    let loaded = model_document(file, &input.path, &text, input.named, options.limits);
+    (text, loaded)
+}
+
+fn model_document(file: FileId, path: &Path, text: &str, named: bool, limits: Limits) -> Loaded {
+    let format = load::detect_format(path, text);
+    let mut tree = match load::load(text, format, limits) {
+        Ok(tree) => tree,
+        Err(error) => return Loaded::Failed(error),
+    };
+    let duplicates = std::mem::take(&mut tree.duplicates);
+    match Template::build(file, tree) {
+        Modelled::Template(template, errors) => Loaded::Template(template, errors, duplicates),
+        Modelled::Broken(_, errors) => Loaded::Broken(errors, duplicates),
+        Modelled::NotATemplate(_) if named => Loaded::Broken(Vec::new(), duplicates),
+        Modelled::NotATemplate(_) => Loaded::Ignored,
+    }
+}
+
+/// Reads a file unless it is larger than the limit (checked before reading, so a huge file
+/// costs nothing).
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let reason = |e: std::io::Error| format!("cannot read file: {}", crate::config::io_reason(&e));
+    let meta = std::fs::metadata(path).map_err(reason)?;
+    if !meta.is_file() {
+        // A FIFO or device named on the command line would block or never end.
+        return Err("not a regular file".to_string());
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "file is {} bytes, larger than the {} byte limit (`max-file-size` in slint.toml)",
+            meta.len(),
+            max
+        ));
+    }
+    std::fs::read(path).map_err(reason)
+}

@@ -1,0 +1,80 @@
+//! `slint rules` and `slint explain`: rule metadata as text.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::diagnostic::RuleInfo;
+use crate::rules::RuleMeta;
+
+/// A fixed-width table, one rule per line.
+pub fn rules_table(rules: &[RuleInfo]) -> String {
+    let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+    let category_width = rules.iter().map(|r| r.category.len()).max().unwrap_or(8).max(8);
+    let mut out = String::new();
+    let _ = writeln!(out, "{:<8} {:<name_width$} {:<category_width$} {:<8} summary", "code", "name", "category", "severity");
+    for rule in rules {
+        let _ = writeln!(
+            out,
+            "{:<8} {:<name_width$} {:<category_width$} {:<8} {}",
+            rule.code,
+            rule.name,
+            rule.category,
+            rule.severity.as_str(),
+            rule.summary
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct RuleRow<'a> {
+    code: &'a str,
+    name: &'a str,
+    category: &'a str,
+    severity: &'a str,
+    summary: &'a str,
+}
+
+/// A JSON array of rules, for tools.
+pub fn rules_json(rules: &[RuleInfo]) -> String {
+    let rows: Vec<RuleRow<'_>> = rules
+        .iter()
+        .map(|r| RuleRow {
+            code: &r.code,
+            name: &r.name,
+            category: &r.category,
+            severity: r.severity.as_str(),
+            summary: &r.summary,
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into());
+    text.push('\n');
+    text
+}
+
+/// A rule's documentation: a heading line, then its doc comment as markdown.
+pub fn explain(meta: &RuleMeta) -> String {
+    let mut out = format!("# {} {}\n\ncategory: {}, default severity: {}\n", meta.code, meta.name, meta.category, meta.severity);
+    if !meta.options.is_empty() {
+        out.push_str("options:");
+        for option in meta.options {
+            let _ = write!(out, " `{}` (default {}): {};", option.name, option.default, option.doc);
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&docs_markdown(meta.docs));
+    out
+}
+
+/// Doc comments keep the space after `///`; drop it, and the blank edges.
+pub fn docs_markdown(docs: &str) -> String {
+    let mut out = String::with_capacity(docs.len());
+    for line in docs.lines() {
+        out.push_str(line.strip_prefix(' ').unwrap_or(line));
+        out.push('\n');
+    }
+    let trimmed = out.trim_matches('\n');
+    format!("{trimmed}\n")
+}

@@ -1,0 +1,77 @@
+use crate::model::Template;
+use crate::model::events::EventKind;
+use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an SQS event source (a SAM `SQS` event or an `AWS::Lambda::EventSourceMapping`
+    /// reading a queue) without `ScalingConfig.MaximumConcurrency`.
+    ///
+    /// ## Why is this bad?
+    /// Lambda adds pollers as a backlog grows, up to 1,250 concurrent invocations per queue.
+    /// Without a maximum, one queue's backlog can starve the account's concurrency and
+    /// overwhelm what the consumer writes to. Capping with `ReservedConcurrentExecutions`
+    /// instead makes the pollers receive messages they cannot deliver: they are throttled,
+    /// return to the queue and can end in the dead-letter queue. `MaximumConcurrency` stops
+    /// the pollers themselves.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Events:
+    ///   Jobs:
+    ///     Type: SQS
+    ///     Properties:
+    ///       Queue: !GetAtt Jobs.Arn
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// Events:
+    ///   Jobs:
+    ///     Type: SQS
+    ///     Properties:
+    ///       Queue: !GetAtt Jobs.Arn
+    ///       ScalingConfig:
+    ///         MaximumConcurrency: 10
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html#events-sqs-max-concurrency>
+    pub struct SqsConsumerWithoutMaxConcurrency {
+        code: "SL102",
+        name: "sqs-consumer-without-max-concurrency",
+        category: Concurrency,
+        severity: Warning,
+    }
+}
+
+impl Rule for SqsConsumerWithoutMaxConcurrency {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
+        for event in &template.events {
+            if event.kind != EventKind::Sqs || !event.is_mapping(template) || event.is_disabled(template) {
+                continue;
+            }
+            let capped = event.property(template, "ScalingConfig").and_then(|s| s.get("MaximumConcurrency")).is_some();
+            if capped {
+                continue;
+            }
+            let consumer = match event.function {
+                Some(f) => format!(" of function `{}`", template.functions[f].id),
+                None => String::new(),
+            };
+            let finding = cx
+                .report(
+                    event.site(template),
+                    format!("{}{consumer} has no `ScalingConfig.MaximumConcurrency`", event.describe(template)),
+                )
+                .help("set `ScalingConfig: { MaximumConcurrency: N }` (2 to 1000) to bound how many concurrent invocations the queue can drive");
+            if let Some(f) = event.function {
+                finding.resource(template.functions[f].id.0.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! Every built-in rule, in one greppable list. Adding a rule adds one line here.
+
+use crate::diagnostic::RuleInfo;
+use crate::rules::{Rule, RuleMeta, api, concurrency, meta, queues};
+
+pub static RULES: &[&dyn Rule] = &[
+    &meta::ParseError,
+    &meta::DuplicateKey,
+    &meta::UnusedSuppression,
+    &concurrency::UncappedAsyncConsumer,
+    &concurrency::SqsConsumerWithoutMaxConcurrency,
+    &api::ApiWithoutRequestValidation,
+    &api::TimeoutExceedsApiLimit,
+    &queues::SqsConsumerWithoutBatching,
+    &queues::BatchWithoutPartialFailure,
+    &queues::QueueWithoutDlq,
+    &queues::VisibilityTimeoutBelowFunctionTimeout,
+];
+
+pub fn by_code(code: &str) -> Option<&'static RuleMeta> {
+    RULES.iter().map(|r| r.meta()).find(|m| m.code == code)
+}
+
+pub fn by_name(name: &str) -> Option<&'static RuleMeta> {
+    RULES.iter().map(|r| r.meta()).find(|m| m.name == name)
+}
+
+/// A rule by code (any case) or name, for `slint explain`.
+pub fn lookup(code_or_name: &str) -> Option<&'static RuleMeta> {
+    by_code(&code_or_name.to_ascii_uppercase()).or_else(|| by_name(code_or_name))
+}
+
+/// Every built-in rule's identity, in code order.
+pub fn infos() -> Vec<RuleInfo> {
+    let mut infos: Vec<RuleInfo> = RULES.iter().map(|r| RuleInfo::from_meta(r.meta())).collect();
+    infos.sort_by(|a, b| a.code.cmp(&b.code));
+    infos
+}

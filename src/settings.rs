@@ -1,0 +1,333 @@
+//! Resolved settings: `slint.toml` and command-line flags merged into what the run uses.
+//! Flags override the file; selectors are validated here, once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+
+use crate::config::{Config, FailOn, LoadedConfig};
+use crate::diagnostic::{RuleInfo, Severity};
+use crate::discover::Exclude;
+use crate::error::{Error, Result};
+use crate::report::OutputFormat;
+use crate::rules::{Category, RuleMeta, registry};
+
+/// Default largest file read: far above any real template (the corpus's largest is 52 KB).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
+
+/// Picks rules: `ALL`, a code (`SL101`), a code prefix (`SL1`), a name
+/// (`uncapped-async-consumer`), a category (`concurrency`), or a Guard pack rule (`org/RULE`,
+/// `org/`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selector {
+    All,
+    Code(String),
+    Prefix(String),
+    Name(String),
+    Category(Category),
+    /// A pack rule code or a pack prefix ending in `/`.
+    Pack(String),
+}
+
+impl Selector {
+    pub fn parse(text: &str) -> Result<Selector> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("all") {
+            return Ok(Selector::All);
+        }
+        if text.contains('/') {
+            return Ok(Selector::Pack(text.to_string()));
+        }
+        let upper = text.to_ascii_uppercase();
+        if let Some(digits) = upper.strip_prefix("SL") {
+            if digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()) {
+                if digits.len() == 3 {
+                    if registry::by_code(&upper).is_none() {
+                        return Err(Error::new(format!("unknown rule `{text}` (see `slint rules`)")));
+                    }
+                    return Ok(Selector::Code(upper));
+                }
+                return Ok(Selector::Prefix(upper));
+            }
+        }
+        if let Some(category) = Category::parse(text) {
+            return Ok(Selector::Category(category));
+        }
+        if registry::by_name(text).is_some() {
+            return Ok(Selector::Name(text.to_string()));
+        }
+        Err(Error::new(format!("unknown rule selector `{text}` (expected a code, prefix, name, category or `ALL`)")))
+    }
+
+    pub fn matches(&self, rule: &RuleInfo) -> bool {
+        match self {
+            Selector::All => true,
+            Selector::Code(code) => rule.code == code.as_str(),
+            Selector::Prefix(prefix) => rule.code.starts_with(prefix.as_str()),
+            Selector::Name(name) => rule.name == name.as_str(),
+            Selector::Category(c) => rule.category == c.as_str(),
+            Selector::Pack(p) if p.ends_with('/') => rule.code.starts_with(p.as_str()),
+            Selector::Pack(p) => rule.code == p.as_str(),
+        }
+    }
+
+    /// More specific selectors win when `select` and `ignore` disagree (as in ruff):
+    /// `select = ["SL101"]` with `ignore = ["SL1"]` keeps SL101.
+    fn specificity(&self) -> usize {
+        match self {
+            Selector::All => 0,
+            Selector::Category(_) => 1,
+            Selector::Prefix(p) => 1 + p.len(),
+            Selector::Pack(p) if p.ends_with('/') => 1 + p.len(),
+            Selector::Code(_) | Selector::Name(_) | Selector::Pack(_) => 100,
+        }
+    }
+}
+
+fn parse_selectors(list: &[String]) -> Result<Vec<Selector>> {
+    list.iter().map(|s| Selector::parse(s)).collect()
+}
+
+/// Which rules run, at which severity, with which options.
+#[derive(Clone, Debug)]
+pub struct RuleSettings {
+    select: Vec<Selector>,
+    ignore: Vec<Selector>,
+    severities: HashMap<String, Severity>,
+    options: HashMap<(String, String), u64>,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings { select: vec![Selector::All], ignore: Vec::new(), severities: HashMap::new(), options: HashMap::new() }
+    }
+}
+
+impl RuleSettings {
+    /// Only the given rule, for fixture tests.
+    pub fn only(code: &str) -> Self {
+        RuleSettings { select: vec![Selector::Code(code.to_string())], ..RuleSettings::default() }
+    }
+
+    pub fn is_enabled(&self, rule: &RuleInfo) -> bool {
+        let best = |list: &[Selector]| list.iter().filter(|s| s.matches(rule)).map(Selector::specificity).max();
+        match (best(&self.select), best(&self.ignore)) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(selected), Some(ignored)) => selected > ignored,
+        }
+    }
+
+    /// The configured severity of a rule, if the user changed it.
+    pub fn severity(&self, code: &str) -> Option<Severity> {
+        self.severities.get(code).copied()
+    }
+
+    /// The value of a rule option: configured, or the rule's declared default.
+    pub fn option(&self, rule: &RuleMeta, name: &str) -> u64 {
+        if let Some(v) = self.options.get(&(rule.code.to_string(), name.to_string())) {
+            return *v;
+        }
+        rule.options.iter().find(|o| o.name == name).map(|o| o.default).unwrap_or(0)
+    }
+}
+
+/// Rules ignored in files matching a glob.
+#[derive(Clone, Debug)]
+pub struct PathIgnore {
+    pub base: PathBuf,
+    pub glob: GlobMatcher,
+    pub selectors: Vec<Selector>,
+}
+
+impl PathIgnore {
+    pub fn applies(&self, file: &Path, rule: &RuleInfo) -> bool {
+        file.strip_prefix(&self.base).is_ok_and(|rel| self.glob.is_match(rel)) && self.selectors.iter().any(|s| s.matches(rule))
+    }
+}
+
+/// Everything `slint check` needs to know, resolved.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub cwd: PathBuf,
+    pub rules: RuleSettings,
+    pub format: OutputFormat,
+    pub fail_on: FailOn,
+    pub exclude: Exclude,
+    pub per_path_ignores: Vec<PathIgnore>,
+    /// Guard packs, with relative paths resolved.
+    pub packs: Vec<String>,
+    pub threads: Option<usize>,
+    pub max_file_size: u64,
+    pub quiet: bool,
+    pub output: Option<PathBuf>,
+    /// The config file used, if any.
+    pub config_path: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Defaults with no config file, for library use and tests.
+    pub fn new(cwd: PathBuf) -> Self {
+        Settings {
+            cwd,
+            rules: RuleSettings::default(),
+            format: OutputFormat::Human,
+            fail_on: FailOn::Warning,
+            exclude: Exclude::default(),
+            per_path_ignores: Vec::new(),
+            packs: Vec::new(),
+            threads: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            quiet: false,
+            output: None,
+            config_path: None,
+        }
+    }
+
+    /// Applies a config file.
+    pub fn apply_config(&mut self, loaded: &LoadedConfig) -> Result<()> {
+        let base = loaded.base_dir().to_path_buf();
+        let at = |what: &str, e: Error| Error::new(format!("invalid config {}: {what}: {e}", loaded.path.display()));
+        let Config { select, ignore, fail_on, format, exclude, packs, threads, max_file_size, rules, per_path_ignores } =
+            &loaded.config;
+        if let Some(select) = select {
+            self.rules.select = parse_selectors(select).map_err(|e| at("select", e))?;
+        }
+        if let Some(ignore) = ignore {
+            self.rules.ignore = parse_selectors(ignore).map_err(|e| at("ignore", e))?;
+        }
+        if let Some(fail_on) = fail_on {
+            self.fail_on = *fail_on;
+        }
+        if let Some(format) = format {
+            self.format = *format;
+        }
+        for pattern in exclude.iter().flatten() {
+            self.exclude.add(&base, pattern).map_err(|e| at("exclude", e))?;
+        }
+        for pack in packs.iter().flatten() {
+            self.packs.push(resolve_pack(&base, pack));
+        }
+        if let Some(threads) = threads {
+            self.threads = Some(*threads);
+        }
+        if let Some(size) = max_file_size {
+            self.max_file_size = *size;
+        }
+        for (key, rule_config) in rules {
+            self.apply_rule_config(key, rule_config).map_err(|e| at(&format!("[rules.{key}]"), e))?;
+        }
+        for (pattern, list) in per_path_ignores {
+            let glob = Glob::new(pattern)
+                .map_err(|e| at("per-path-ignores", Error::new(format!("invalid pattern `{pattern}`: {}", e.kind()))))?
+                .compile_matcher();
+            let selectors = parse_selectors(list).map_err(|e| at("per-path-ignores", e))?;
+            self.per_path_ignores.push(PathIgnore { base: base.clone(), glob, selectors });
+        }
+        self.config_path = Some(loaded.path.clone());
+        Ok(())
+    }
+
+    fn apply_rule_config(&mut self, key: &str, config: &crate::config::RuleConfig) -> Result<()> {
+        // Pack rules are only known once packs load; they take a severity and nothing else.
+        let meta = if key.contains('/') {
+            None
+        } else {
+            Some(
+                registry::by_code(&key.to_ascii_uppercase())
+                    .or_else(|| registry::by_name(key))
+                    .ok_or_else(|| Error::new(format!("unknown rule `{key}`")))?,
+            )
+        };
+        let code = meta.map_or_else(|| key.to_string(), |m| m.code.to_string());
+        if let Some(severity) = &config.severity {
+            let severity = Severity::parse(severity)
+                .ok_or_else(|| Error::new(format!("severity must be `error`, `warning` or `info`, not `{severity}`")))?;
+            self.rules.severities.insert(code.clone(), severity);
+        }
+        for (name, value) in &config.options {
+            let Some(meta) = meta else {
+                return Err(Error::new(format!("unknown key `{name}` (pack rules only take `severity`)")));
+            };
+            let Some(option) = meta.options.iter().find(|o| o.name == name) else {
+                let known: Vec<&str> = std::iter::once("severity").chain(meta.options.iter().map(|o| o.name)).collect();
+                return Err(Error::new(format!("unknown key `{name}`, expected one of `{}`", known.join("`, `"))));
+            };
+            let value = value
+                .as_integer()
+                .and_then(|v| u64::try_from(v).ok())
+                .ok_or_else(|| Error::new(format!("`{}` must be a non-negative integer", option.name)))?;
+            self.rules.options.insert((code.clone(), name.clone()), value);
+        }
+        Ok(())
+    }
+
+    /// Command-line `--select` (replaces the config's list).
+    pub fn set_select(&mut self, list: &[String]) -> Result<()> {
+        self.rules.select = parse_selectors(list).map_err(|e| Error::new(format!("--select: {e}")))?;
+        Ok(())
+    }
+
+    /// Command-line `--ignore` (replaces the config's list).
+    pub fn set_ignore(&mut self, list: &[String]) -> Result<()> {
+        self.rules.ignore = parse_selectors(list).map_err(|e| Error::new(format!("--ignore: {e}")))?;
+        Ok(())
+    }
+
+    /// The exit threshold as a severity (`None` for `never`).
+    pub fn fail_threshold(&self) -> Option<Severity> {
+        match self.fail_on {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// `builtin:<name>` stays as it is; a path is resolved against the config's folder.
+fn resolve_pack(base: &Path, pack: &str) -> String {
+    if pack.starts_with("builtin:") || Path::new(pack).is_absolute() {
+        pack.to_string()
+    } else {
+        base.join(pack).to_string_lossy().into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(code: &'static str, name: &'static str, category: &'static str) -> RuleInfo {
+        RuleInfo {
+            code: code.into(),
+            name: name.into(),
+            category: category.into(),
+            severity: Severity::Warning,
+            summary: "".into(),
+            docs: "".into(),
+        }
+    }
+
+    #[test]
+    fn more_specific_selector_wins() {
+        let sl101 = info("SL101", "uncapped-async-consumer", "concurrency");
+        let sl102 = info("SL102", "sqs-consumer-without-max-concurrency", "concurrency");
+        let mut rules = RuleSettings::default();
+        rules.ignore = vec![Selector::Prefix("SL1".into())];
+        assert!(!rules.is_enabled(&sl101));
+        rules.select = vec![Selector::Code("SL101".into())];
+        assert!(rules.is_enabled(&sl101));
+        assert!(!rules.is_enabled(&sl102));
+    }
+
+    #[test]
+    fn selectors_are_validated() {
+        assert_eq!(Selector::parse("SL1").unwrap(), Selector::Prefix("SL1".into()));
+        assert_eq!(Selector::parse("concurrency").unwrap(), Selector::Category(Category::Concurrency));
+        assert_eq!(Selector::parse("org/").unwrap(), Selector::Pack("org/".into()));
+        assert!(Selector::parse("SL999").unwrap_err().message().contains("unknown rule `SL999`"));
+        assert!(Selector::parse("no-such-rule").is_err());
+    }
+}
