@@ -1,13 +1,23 @@
 //! Renderers: findings in, text out. One file per format; they depend only on findings, the
 //! source files and rule metadata, never on the models or the rules.
+//!
+//! Every renderer reads positions through [`locate`], so all formats agree on lines and
+//! columns (1-based, columns in Unicode scalar values, CRLF counted like LF).
 
-use std::io;
+mod concise;
+mod human;
+mod summary;
+
+#[cfg(test)]
+mod fixture;
+
+use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
 
-use crate::diagnostic::Finding;
-use crate::files::SourceDb;
-use crate::diagnostic::RuleInfo;
+use crate::diagnostic::{Finding, RuleInfo};
+use crate::files::{FileId, SourceDb, SourceFile};
+use crate::span::{LineCol, Span};
 
 /// The output formats of `slint check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize)]
@@ -60,6 +70,72 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { color: false, width: 100 }
+        RenderOptions {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// Writes `report` in `format` to `out`.
+///
+/// `report.findings` must already be sorted (file, line, column, code); renderers keep that
+/// order. `rules` is every rule of the run (built-in and Guard pack): SARIF lists them all.
+/// Output is buffered here, so `out` can be an unbuffered handle.
+pub fn render(
+    format: OutputFormat,
+    report: &Report,
+    db: &SourceDb,
+    _rules: &[RuleInfo],
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, out);
+    match format {
+        OutputFormat::Human => human::render(report, db, options, &mut out)?,
+        OutputFormat::Concise => concise::render(report, db, &mut out)?,
+        // Formats whose renderer has not landed yet.
+        other => {
+            let message = format!("output format {other:?} is not implemented yet");
+            return Err(io::Error::new(io::ErrorKind::Unsupported, message));
+        }
+    }
+    out.flush()
+}
+
+/// The file a finding points at, if the id belongs to `db`. Findings are built from the same
+/// database, so `None` only guards renderers against a mismatched one.
+fn source_file(db: &SourceDb, id: FileId) -> Option<&SourceFile> {
+    ((id.0 as usize) < db.len()).then(|| db.get(id))
+}
+
+/// Where a span is, as every format shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Location<'a> {
+    /// The display path (`/`-separated, relative to the working directory when below it).
+    path: &'a str,
+    /// 1-based; `end` is exclusive and at least one column after `start`.
+    start: LineCol,
+    end: LineCol,
+}
+
+/// Shown for a file id that is not in the database.
+const UNKNOWN_PATH: &str = "<unknown>";
+
+fn locate(db: &SourceDb, file: FileId, span: Span) -> Location<'_> {
+    match source_file(db, file) {
+        Some(f) => {
+            let (start, end) = f.range(span);
+            Location {
+                path: &f.display,
+                start,
+                end,
+            }
+        }
+        None => Location {
+            path: UNKNOWN_PATH,
+            start: LineCol { line: 1, column: 1 },
+            end: LineCol { line: 1, column: 2 },
+        },
     }
 }
