@@ -6,6 +6,7 @@
 
 mod concise;
 mod human;
+mod json;
 mod summary;
 
 #[cfg(test)]
@@ -94,6 +95,7 @@ pub fn render(
     match format {
         OutputFormat::Human => human::render(report, db, options, &mut out)?,
         OutputFormat::Concise => concise::render(report, db, &mut out)?,
+        OutputFormat::Json => json::render(report, db, &mut out)?,
         // Formats whose renderer has not landed yet.
         other => {
             let message = format!("output format {other:?} is not implemented yet");
