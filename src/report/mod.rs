@@ -5,6 +5,7 @@
 //! columns (1-based, columns in Unicode scalar values, CRLF counted like LF).
 
 mod concise;
+mod github;
 mod human;
 mod json;
 mod summary;
@@ -96,6 +97,7 @@ pub fn render(
         OutputFormat::Human => human::render(report, db, options, &mut out)?,
         OutputFormat::Concise => concise::render(report, db, &mut out)?,
         OutputFormat::Json => json::render(report, db, &mut out)?,
+        OutputFormat::Github => github::render(report, db, &mut out)?,
         // Formats whose renderer has not landed yet.
         other => {
             let message = format!("output format {other:?} is not implemented yet");
