@@ -8,6 +8,7 @@ mod concise;
 mod github;
 mod human;
 mod json;
+mod sarif;
 mod summary;
 
 #[cfg(test)]
@@ -88,7 +89,7 @@ pub fn render(
     format: OutputFormat,
     report: &Report,
     db: &SourceDb,
-    _rules: &[RuleInfo],
+    rules: &[RuleInfo],
     options: RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -97,12 +98,8 @@ pub fn render(
         OutputFormat::Human => human::render(report, db, options, &mut out)?,
         OutputFormat::Concise => concise::render(report, db, &mut out)?,
         OutputFormat::Json => json::render(report, db, &mut out)?,
+        OutputFormat::Sarif => sarif::render(report, db, rules, &mut out)?,
         OutputFormat::Github => github::render(report, db, &mut out)?,
-        // Formats whose renderer has not landed yet.
-        other => {
-            let message = format!("output format {other:?} is not implemented yet");
-            return Err(io::Error::new(io::ErrorKind::Unsupported, message));
-        }
     }
     out.flush()
 }
