@@ -140,3 +140,120 @@ fn locate(db: &SourceDb, file: FileId, span: Span) -> Location<'_> {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Severity, Site};
+
+    const ALL: [OutputFormat; 5] = [
+        OutputFormat::Human,
+        OutputFormat::Concise,
+        OutputFormat::Json,
+        OutputFormat::Sarif,
+        OutputFormat::Github,
+    ];
+
+    /// Findings with spans no rule should produce, on a multi-byte text, a missing file id
+    /// and an empty file.
+    fn odd_report() -> (SourceDb, Report) {
+        let mut db = SourceDb::new();
+        let text = "é: ü\r\nx: 1\n";
+        let file = db.add("t.yaml".into(), "t.yaml".into(), text.into());
+        let empty = db.add("e.yaml".into(), "e.yaml".into(), "".into());
+        let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let spans = [
+            Span::new(1, 2),               // inside `é`
+            Span::new(end + 10, end + 20), // past the end
+            Span::new(5, 2),               // start after end
+            Span::at(end),                 // empty, at the end of the file
+            Span::new(4, 6),               // across the `\r\n`
+            Span::new(0, u32::MAX),        // the whole file and beyond
+        ];
+        let mut findings: Vec<Finding> = spans
+            .iter()
+            .map(|&span| {
+                Finding::new(
+                    "SL900",
+                    "odd",
+                    Severity::Error,
+                    Site::new(file, span),
+                    "odd span",
+                )
+            })
+            .collect();
+        findings.push(Finding::new(
+            "SL901",
+            "",
+            Severity::Info,
+            Site::new(empty, Span::new(3, 1)),
+            "",
+        ));
+        let mut ghost = Finding::new(
+            "SL902",
+            "ghost",
+            Severity::Warning,
+            Site::new(FileId(99), Span::at(0)),
+            "m",
+        );
+        ghost
+            .related(FileId(98), Span::at(0), "elsewhere")
+            .related(empty, Span::at(4), "empty");
+        ghost.related(file, Span::new(200, 100), "past the end");
+        findings.push(ghost);
+        let summary = Summary {
+            findings: findings.len(),
+            ..Summary::default()
+        };
+        (db, Report { findings, summary })
+    }
+
+    #[test]
+    fn odd_spans_and_files_render_in_every_format() {
+        let (db, report) = odd_report();
+        for format in ALL {
+            for options in [
+                RenderOptions::default(),
+                RenderOptions {
+                    color: true,
+                    width: 0,
+                },
+            ] {
+                let mut out = Vec::new();
+                render(format, &report, &db, &[], options, &mut out).expect("render into a Vec");
+                let text = String::from_utf8(out).expect("UTF-8");
+                assert!(text.contains("SL902"), "{format:?} lost a finding:\n{text}");
+                assert!(!text.contains("Failed to read"), "{format:?}:\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn positions_are_one_based_and_end_after_start() {
+        let (db, report) = odd_report();
+        for f in &report.findings {
+            let at = locate(&db, f.file, f.span);
+            assert!(at.start.line >= 1 && at.start.column >= 1);
+            assert!(at.end > at.start, "{at:?}");
+        }
+        assert_eq!(locate(&db, FileId(99), Span::at(0)).path, UNKNOWN_PATH);
+    }
+
+    #[test]
+    fn an_empty_report_passes() {
+        let db = SourceDb::new();
+        let report = Report::default();
+        for format in ALL {
+            let text = fixture::render_report(format, &db, &report, &[]);
+            match format {
+                OutputFormat::Json | OutputFormat::Sarif => {
+                    serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON");
+                }
+                _ => assert_eq!(
+                    text,
+                    "All checks passed. 0 files checked (0 templates, 0 sources).\n"
+                ),
+            }
+        }
+    }
+}
