@@ -1,13 +1,26 @@
 //! Renderers: findings in, text out. One file per format; they depend only on findings, the
 //! source files and rule metadata, never on the models or the rules.
+//!
+//! Every renderer reads positions through [`locate`], so all formats agree on lines and
+//! columns (1-based, columns in Unicode scalar values, CRLF counted like LF).
 
-use std::io;
+mod concise;
+mod github;
+mod human;
+mod json;
+mod sarif;
+mod summary;
+
+#[cfg(test)]
+mod fixture;
+
+use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
 
-use crate::diagnostic::Finding;
-use crate::files::SourceDb;
-use crate::diagnostic::RuleInfo;
+use crate::diagnostic::{Finding, RuleInfo};
+use crate::files::{FileId, SourceDb, SourceFile};
+use crate::span::{LineCol, Span};
 
 /// The output formats of `slint check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize)]
@@ -60,7 +73,188 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { color: false, width: 100 }
+        RenderOptions {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// Writes `report` in `format` to `out`.
+///
+/// `report.findings` must already be sorted (file, line, column, code); renderers keep that
+/// order. `rules` is every rule of the run (built-in and Guard pack): SARIF lists them all.
+/// Output is buffered here, so `out` can be an unbuffered handle.
+pub fn render(
+    format: OutputFormat,
+    report: &Report,
+    db: &SourceDb,
+    rules: &[RuleInfo],
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, out);
+    match format {
+        OutputFormat::Human => human::render(report, db, options, &mut out)?,
+        OutputFormat::Concise => concise::render(report, db, &mut out)?,
+        OutputFormat::Json => json::render(report, db, &mut out)?,
+        OutputFormat::Sarif => sarif::render(report, db, rules, &mut out)?,
+        OutputFormat::Github => github::render(report, db, &mut out)?,
+    }
+    out.flush()
+}
+
+/// The file a finding points at, if the id belongs to `db`. Findings are built from the same
+/// database, so `None` only guards renderers against a mismatched one.
+fn source_file(db: &SourceDb, id: FileId) -> Option<&SourceFile> {
+    ((id.0 as usize) < db.len()).then(|| db.get(id))
+}
+
+/// Where a span is, as every format shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Location<'a> {
+    /// The display path (`/`-separated, relative to the working directory when below it).
+    path: &'a str,
+    /// 1-based; `end` is exclusive and at least one column after `start`.
+    start: LineCol,
+    end: LineCol,
+}
+
+/// Shown for a file id that is not in the database.
+const UNKNOWN_PATH: &str = "<unknown>";
+
+fn locate(db: &SourceDb, file: FileId, span: Span) -> Location<'_> {
+    match source_file(db, file) {
+        Some(f) => {
+            let (start, end) = f.range(span);
+            Location {
+                path: &f.display,
+                start,
+                end,
+            }
+        }
+        None => Location {
+            path: UNKNOWN_PATH,
+            start: LineCol { line: 1, column: 1 },
+            end: LineCol { line: 1, column: 2 },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Severity, Site};
+
+    const ALL: [OutputFormat; 5] = [
+        OutputFormat::Human,
+        OutputFormat::Concise,
+        OutputFormat::Json,
+        OutputFormat::Sarif,
+        OutputFormat::Github,
+    ];
+
+    /// Findings with spans no rule should produce, on a multi-byte text, a missing file id
+    /// and an empty file.
+    fn odd_report() -> (SourceDb, Report) {
+        let mut db = SourceDb::new();
+        let text = "é: ü\r\nx: 1\n";
+        let file = db.add("t.yaml".into(), "t.yaml".into(), text.into());
+        let empty = db.add("e.yaml".into(), "e.yaml".into(), "".into());
+        let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let spans = [
+            Span::new(1, 2),               // inside `é`
+            Span::new(end + 10, end + 20), // past the end
+            Span::new(5, 2),               // start after end
+            Span::at(end),                 // empty, at the end of the file
+            Span::new(4, 6),               // across the `\r\n`
+            Span::new(0, u32::MAX),        // the whole file and beyond
+        ];
+        let mut findings: Vec<Finding> = spans
+            .iter()
+            .map(|&span| {
+                Finding::new(
+                    "SL900",
+                    "odd",
+                    Severity::Error,
+                    Site::new(file, span),
+                    "odd span",
+                )
+            })
+            .collect();
+        findings.push(Finding::new(
+            "SL901",
+            "",
+            Severity::Info,
+            Site::new(empty, Span::new(3, 1)),
+            "",
+        ));
+        let mut ghost = Finding::new(
+            "SL902",
+            "ghost",
+            Severity::Warning,
+            Site::new(FileId(99), Span::at(0)),
+            "m",
+        );
+        ghost
+            .related(FileId(98), Span::at(0), "elsewhere")
+            .related(empty, Span::at(4), "empty");
+        ghost.related(file, Span::new(200, 100), "past the end");
+        findings.push(ghost);
+        let summary = Summary {
+            findings: findings.len(),
+            ..Summary::default()
+        };
+        (db, Report { findings, summary })
+    }
+
+    #[test]
+    fn odd_spans_and_files_render_in_every_format() {
+        let (db, report) = odd_report();
+        for format in ALL {
+            for options in [
+                RenderOptions::default(),
+                RenderOptions {
+                    color: true,
+                    width: 0,
+                },
+            ] {
+                let mut out = Vec::new();
+                render(format, &report, &db, &[], options, &mut out).expect("render into a Vec");
+                let text = String::from_utf8(out).expect("UTF-8");
+                assert!(text.contains("SL902"), "{format:?} lost a finding:\n{text}");
+                assert!(!text.contains("Failed to read"), "{format:?}:\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn positions_are_one_based_and_end_after_start() {
+        let (db, report) = odd_report();
+        for f in &report.findings {
+            let at = locate(&db, f.file, f.span);
+            assert!(at.start.line >= 1 && at.start.column >= 1);
+            assert!(at.end > at.start, "{at:?}");
+        }
+        assert_eq!(locate(&db, FileId(99), Span::at(0)).path, UNKNOWN_PATH);
+    }
+
+    #[test]
+    fn an_empty_report_passes() {
+        let db = SourceDb::new();
+        let report = Report::default();
+        for format in ALL {
+            let text = fixture::render_report(format, &db, &report, &[]);
+            match format {
+                OutputFormat::Json | OutputFormat::Sarif => {
+                    serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON");
+                }
+                _ => assert_eq!(
+                    text,
+                    "All checks passed. 0 files checked (0 templates, 0 sources).\n"
+                ),
+            }
+        }
     }
 }
 
