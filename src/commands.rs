@@ -34,10 +34,10 @@ fn run_check(args: CheckArgs) -> Result<u8> {
     }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let outcome = lint(&paths, &settings)?;
-    let options = RenderOptions { color: use_color(args.color, &settings), width: terminal_width() };
+    let options = RenderOptions { color: use_color(args.color, &settings), width: terminal_width(), quiet: settings.quiet };
     let rules = registry::infos();
     let mut buffer = Vec::with_capacity(4096);
-    report::render(settings.format, &outcome.report, &outcome.project.db, &rules, options, settings.quiet, &mut buffer)
+    report::render(settings.format, &outcome.report, &outcome.project.db, &rules, options, &mut buffer)
         .map_err(|e| Error::new(format!("cannot render the report: {e}")))?;
     write_output(&settings, &buffer)?;
     Ok(if outcome.fails(&settings) { EXIT_FINDINGS } else { EXIT_CLEAN })

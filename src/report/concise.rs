@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::{Report, locate, summary};
+use super::{Report, locate};
 use crate::diagnostic::Finding;
 use crate::files::SourceDb;
 
@@ -16,7 +16,7 @@ pub(super) fn render(report: &Report, db: &SourceDb, out: &mut dyn Write) -> io:
     for finding in &report.findings {
         write_finding(finding, db, out)?;
     }
-    writeln!(out, "{}", summary::line(report))
+    Ok(())
 }
 
 fn write_finding(finding: &Finding, db: &SourceDb, out: &mut dyn Write) -> io::Result<()> {

@@ -11,7 +11,7 @@
 
 use std::io::{self, Write};
 
-use super::{Report, locate, summary};
+use super::{Report, locate};
 use crate::diagnostic::{Finding, Severity};
 use crate::files::SourceDb;
 
@@ -19,7 +19,7 @@ pub(super) fn render(report: &Report, db: &SourceDb, out: &mut dyn Write) -> io:
     for finding in &report.findings {
         write_finding(finding, db, out)?;
     }
-    writeln!(out, "{}", summary::line(report))
+    Ok(())
 }
 
 fn write_finding(f: &Finding, db: &SourceDb, out: &mut dyn Write) -> io::Result<()> {

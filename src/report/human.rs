@@ -17,7 +17,7 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Location, RenderOptions, Report, concise, locate, source_file, summary};
+use super::{Location, RenderOptions, Report, concise, locate, source_file};
 use crate::diagnostic::{Finding, Related, Severity};
 use crate::files::{FileId, SourceDb, SourceFile};
 use crate::span::Span;
@@ -40,7 +40,7 @@ pub(super) fn render(
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary::line(report))
+    Ok(())
 }
 
 fn handler(options: RenderOptions) -> GraphicalReportHandler {
@@ -390,6 +390,7 @@ mod tests {
         let coloured = human(RenderOptions {
             color: true,
             width: 100,
+            quiet: false,
         });
         assert!(coloured.contains('\u{1b}'));
     }

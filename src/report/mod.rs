@@ -69,6 +69,8 @@ pub struct RenderOptions {
     pub color: bool,
     /// Terminal width for wrapping (human format only).
     pub width: usize,
+    /// Findings only: no summary line (human, concise and github formats).
+    pub quiet: bool,
 }
 
 impl Default for RenderOptions {
@@ -76,6 +78,7 @@ impl Default for RenderOptions {
         RenderOptions {
             color: false,
             width: 100,
+            quiet: false,
         }
     }
 }
@@ -100,6 +103,10 @@ pub fn render(
         OutputFormat::Json => json::render(report, db, &mut out)?,
         OutputFormat::Sarif => sarif::render(report, db, rules, &mut out)?,
         OutputFormat::Github => github::render(report, db, &mut out)?,
+    }
+    let has_summary_line = matches!(format, OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github);
+    if has_summary_line && !options.quiet {
+        writeln!(out, "{}", summary::line(report))?;
     }
     out.flush()
 }
@@ -217,6 +224,7 @@ mod tests {
                 RenderOptions {
                     color: true,
                     width: 0,
+                    quiet: true,
                 },
             ] {
                 let mut out = Vec::new();
@@ -260,24 +268,3 @@ mod tests {
 
 mod listing;
 pub use listing::{docs_markdown, explain, rules_json, rules_table};
-
-/// Temporary concise renderer until the renderer branch lands.
-pub fn render(
-    _format: OutputFormat,
-    report: &Report,
-    db: &SourceDb,
-    _rules: &[RuleInfo],
-    _options: RenderOptions,
-    quiet: bool,
-    out: &mut dyn io::Write,
-) -> io::Result<()> {
-    for f in &report.findings {
-        let file = db.get(f.file);
-        let (start, _) = file.range(f.span);
-        writeln!(out, "{}:{}:{}: {} {} {}", file.display, start.line, start.column, f.severity, f.code, f.message)?;
-    }
-    if !quiet {
-        writeln!(out, "{:?}", report.summary)?;
-    }
-    Ok(())
-}
