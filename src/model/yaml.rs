@@ -15,7 +15,7 @@
 //! document per file, so a later `---` section (and any syntax error in it) is ignored.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, ScanError, Span as YamlSpan, Tag};
 
@@ -24,10 +24,36 @@ use crate::model::tree::{Entry, Limits, NodeId, NodeKind, Parent, ScalarStyle, T
 use crate::span::Span;
 
 pub(crate) fn load(text: &str, limits: Limits) -> Result<Tree, LoadError> {
+    match build(text, limits) {
+        Ok(tree) => Ok(tree),
+        Err(Failure {
+            repair: None,
+            error,
+        }) => Err(error),
+        Err(failure) => load_under_indented(text, limits, failure),
+    }
+}
+
+/// Why a build failed; for content indented less than YAML 1.2 requires, what to re-indent.
+struct Failure {
+    error: LoadError,
+    repair: Option<Repair>,
+}
+
+impl From<LoadError> for Failure {
+    fn from(error: LoadError) -> Self {
+        Failure {
+            error,
+            repair: None,
+        }
+    }
+}
+
+fn build(text: &str, limits: Limits) -> Result<Tree, Failure> {
     let mut builder = Builder::new(text, limits);
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| builder.scan_error(&e))?;
+        let (event, span) = next.map_err(|e| builder.scan_failure(&e))?;
         match event {
             Event::DocumentEnd | Event::StreamEnd => break,
             Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => {}
@@ -165,6 +191,8 @@ struct Frame {
     wrapper: Option<Wrapper>,
     /// Children written here (not aliased) that carry an anchor, in creation order (so sorted).
     anchored: Vec<NodeId>,
+    /// A `[...]` or `{...}` collection rather than an indented one.
+    flow: bool,
 }
 
 impl Frame {
@@ -213,15 +241,69 @@ impl<'t> Builder<'t> {
         self.tree
     }
 
-    fn scan_error(&self, error: &ScanError) -> LoadError {
+    fn scan_failure(&self, error: &ScanError) -> Failure {
         let mut at = self.offsets.byte_offset(self.text, error.marker().index());
         if error.info().contains("tab") {
             at = offending_tab(self.text, at);
         }
-        LoadError::new(
-            Span::at(at),
-            describe_scan_error(self.text, at, error.info()),
-        )
+        Failure {
+            error: LoadError::new(
+                Span::at(at),
+                describe_scan_error(self.text, at, error.info()),
+            ),
+            repair: self.indentation_repair(error.info(), at as usize),
+        }
+    }
+
+    /// How to re-indent the flow collection or quoted scalar that saphyr rejected for a
+    /// continuation line indented no deeper than its block parent. YAML 1.2 forbids that, but
+    /// PyYAML (so the `sam` CLI, cfn-lint and CloudFormation itself) accepts it, and real
+    /// templates do it, typically a closing `]` or `}` at the key's column.
+    fn indentation_repair(&self, info: &str, at: usize) -> Option<Repair> {
+        let quoted = info == "invalid indentation in quoted scalar";
+        let flow = matches!(
+            info,
+            "invalid indentation" | "invalid indentation in flow construct"
+        );
+        if !quoted && !flow {
+            return None;
+        }
+        let block = self.stack.iter().rposition(|f| !f.flow)?;
+        let min_column = column_of(self.text, self.stack[block].start as usize) + 1;
+        // saphyr reports a quoted scalar at its opening quote. A flow collection's own start
+        // event is still held back by the scanner (it might be a key), so it starts where
+        // the block parent's pending value starts, unless the parser got to it already.
+        let start = if quoted {
+            at
+        } else {
+            match self.stack.get(block + 1) {
+                Some(outermost_flow) => outermost_flow.start as usize,
+                None => self.pending_value_start(&self.stack[block])?,
+            }
+        };
+        let end = construct_end(self.text, start)?;
+        (start <= at && at <= end).then_some(Repair {
+            start,
+            end,
+            min_column,
+        })
+    }
+
+    /// Where the next value of a block collection starts: after the pending key's `:`, or
+    /// after the next `-`, and after any tag or anchor.
+    fn pending_value_start(&self, frame: &Frame) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let (from, indicator) = match &frame.kind {
+            FrameKind::Map(map) => (map.key.as_ref()?.span.end as usize, b':'),
+            FrameKind::Seq(_) => (frame.end as usize, b'-'),
+        };
+        let i = skip_separation(bytes, from, bytes.len());
+        if bytes.get(i) != Some(&indicator) {
+            return None;
+        }
+        let after = skip_separation(bytes, i + 1, bytes.len());
+        let (_, value_start) = properties(self.text, to_u32(after), to_u32(bytes.len()));
+        Some(value_start as usize)
     }
 
     fn byte_span(&self, span: YamlSpan) -> (u32, u32) {
@@ -245,10 +327,16 @@ impl<'t> Builder<'t> {
         let (start, end) = self.byte_span(span);
         let meaning = tag_meaning(tag);
         let (tag_span, mut value_start) = properties(self.text, start, end);
-        if matches!(style, YamlStyle::Literal | YamlStyle::Folded) {
+        let block = matches!(style, YamlStyle::Literal | YamlStyle::Folded);
+        if block {
             value_start = block_scalar_header(self.text, value_start);
         }
         let value_span = Span::new(value_start, scalar_end(self.text, style, value_start, end));
+        let value = if block {
+            without_phantom_line_break(self.text, value, value_span.end)
+        } else {
+            value
+        };
         let plain = matches!(style, YamlStyle::Plain) && meaning != TagMeaning::Str;
         let style = if plain {
             ScalarStyle::Plain
@@ -303,7 +391,10 @@ impl<'t> Builder<'t> {
                 "mapping keys must be scalars",
             ));
         }
-        let (tag_span, value_start) = properties(self.text, start, end);
+        let (tag_span, mut value_start) = properties(self.text, start, end);
+        if kind == Collection::Seq {
+            value_start = indentless_sequence_start(self.text, value_start);
+        }
         let wrapper = match tag_meaning(tag) {
             TagMeaning::ShortForm(key) => Some(Wrapper {
                 key,
@@ -321,6 +412,10 @@ impl<'t> Builder<'t> {
             anchor,
             wrapper,
             anchored: Vec::new(),
+            flow: matches!(
+                self.text.as_bytes().get(value_start as usize),
+                Some(b'[' | b'{')
+            ),
         };
         // Checked before anything is stacked, so 100,000 nested `[` cost 257 frames at most.
         let levels = self.levels + frame.levels();
@@ -645,6 +740,26 @@ fn skip_separation(bytes: &[u8], mut i: usize, limit: usize) -> usize {
     }
 }
 
+/// The `-` of an indentless sequence (`Key:` then `- item` at the key's column), whose start
+/// event saphyr places at the first item's content instead.
+fn indentless_sequence_start(text: &str, start: u32) -> u32 {
+    let bytes = text.as_bytes();
+    let start = start as usize;
+    if matches!(bytes.get(start), Some(b'-' | b'[')) {
+        return to_u32(start);
+    }
+    let before = &bytes[..start.min(bytes.len())];
+    let blanks = before
+        .iter()
+        .rev()
+        .take_while(|&&b| matches!(b, b' ' | b'\t'))
+        .count();
+    match before.len().checked_sub(blanks + 1) {
+        Some(dash) if blanks > 0 && before[dash] == b'-' => to_u32(dash),
+        _ => to_u32(start),
+    }
+}
+
 /// Where a scalar's text really ends. saphyr's end marker runs on past a quoted scalar over
 /// trailing blanks and a comment, and past a block scalar over the following indentation.
 fn scalar_end(text: &str, style: YamlStyle, start: u32, end: u32) -> u32 {
@@ -733,6 +848,29 @@ fn block_scalar_header(text: &str, content_start: u32) -> u32 {
         .map_or(to_u32(content_start), |i| to_u32(line_start + i))
 }
 
+/// saphyr ends a block scalar with a line break even when the file ends on its last line
+/// without one; YAML (and PyYAML, so CloudFormation tooling) keeps only a break that is there.
+fn without_phantom_line_break<'v>(
+    text: &str,
+    value: Cow<'v, str>,
+    content_end: u32,
+) -> Cow<'v, str> {
+    let ends_file_without_break = !text
+        .get(content_end as usize..)
+        .unwrap_or("")
+        .contains('\n');
+    match value {
+        Cow::Borrowed(v) if ends_file_without_break => {
+            Cow::Borrowed(v.strip_suffix('\n').unwrap_or(v))
+        }
+        Cow::Owned(mut v) if ends_file_without_break && v.ends_with('\n') => {
+            v.pop();
+            Cow::Owned(v)
+        }
+        other => other,
+    }
+}
+
 fn is_block_header_rest(rest: &[u8]) -> bool {
     let indicators = rest
         .iter()
@@ -780,6 +918,219 @@ fn offending_tab(text: &str, at: u32) -> u32 {
         .map_or(0, |p| p + 1);
     let tab = bytes[blanks_start..at].iter().position(|&b| b == b'\t');
     tab.map_or(to_u32(at), |p| to_u32(blanks_start + p))
+}
+
+// --- Under-indented flow content ---------------------------------------------------------
+//
+// saphyr follows YAML 1.2: inside a block collection, every line of a flow collection or a
+// multi-line quoted scalar must be indented deeper than the collection. PyYAML, and with it
+// the `sam` CLI, cfn-lint and CloudFormation, does not check this, and templates rely on it
+// (a closing `]` at its key's column, a JSON policy pasted at the key's column). Indentation
+// means nothing inside those constructs (continuation lines are folded, their leading blanks
+// dropped), so the loader indents the offending lines of a rejected construct in a copy of
+// the text, parses again, and maps every position back to the original.
+
+/// A flow collection or quoted scalar, `[start, end)`, whose lines must reach `min_column`.
+struct Repair {
+    start: usize,
+    end: usize,
+    min_column: usize,
+}
+
+/// Each repaired construct costs one more parse; a file needing more is rejected with its
+/// first error rather than parsed without end.
+const MAX_REPAIRS: usize = 32;
+
+fn load_under_indented(text: &str, limits: Limits, first: Failure) -> Result<Tree, LoadError> {
+    let mut padding = Padding::default();
+    let mut failure = first;
+    let first_error = failure.error.clone();
+    for _ in 0..MAX_REPAIRS {
+        let Some(repair) = failure.repair else {
+            // A genuine error elsewhere, now that the earlier constructs are repaired.
+            return Err(padding.restore_error(failure.error));
+        };
+        if !padding.indent(text, &repair) {
+            break;
+        }
+        let padded = padding.apply(text);
+        match build(&padded, limits) {
+            Ok(mut tree) => {
+                tree.map_spans(|span| padding.restore(span));
+                return Ok(tree);
+            }
+            Err(next) => failure = next,
+        }
+    }
+    Err(first_error)
+}
+
+/// Spaces inserted at line starts of the original text.
+#[derive(Default)]
+struct Padding {
+    /// Original offset of a line start → spaces inserted there.
+    inserts: BTreeMap<usize, usize>,
+    /// Per insert, in order: where it starts in the padded text, its original offset, its
+    /// length. Rebuilt on change, so mapping an offset back is a binary search.
+    index: Vec<(usize, usize, usize)>,
+}
+
+impl Padding {
+    /// Indents every line starting inside `repair` (given in padded coordinates) to its
+    /// minimum column. Returns false when nothing needed to change.
+    fn indent(&mut self, text: &str, repair: &Repair) -> bool {
+        let (start, end) = (self.original(repair.start), self.original(repair.end));
+        let bytes = text.as_bytes();
+        let construct = bytes.get(start..end.min(bytes.len())).unwrap_or_default();
+        let mut changed = false;
+        for (i, _) in construct.iter().enumerate().filter(|&(_, &b)| b == b'\n') {
+            let line_start = start + i + 1;
+            let blanks = bytes[line_start..]
+                .iter()
+                .take_while(|&&b| matches!(b, b' ' | b'\t'))
+                .count();
+            let inserted = self.inserts.get(&line_start).copied().unwrap_or(0);
+            if blanks + inserted < repair.min_column {
+                self.inserts.insert(line_start, repair.min_column - blanks);
+                changed = true;
+            }
+        }
+        if changed {
+            self.reindex();
+        }
+        changed
+    }
+
+    fn apply(&self, text: &str) -> String {
+        let extra: usize = self.inserts.values().sum();
+        let mut padded = String::with_capacity(text.len() + extra);
+        let mut copied = 0;
+        for (&at, &count) in &self.inserts {
+            padded.push_str(&text[copied..at]);
+            padded.extend(std::iter::repeat_n(' ', count));
+            copied = at;
+        }
+        padded.push_str(&text[copied..]);
+        padded
+    }
+
+    fn reindex(&mut self) {
+        let mut shift = 0;
+        self.index = (self.inserts.iter())
+            .map(|(&at, &count)| {
+                let entry = (at + shift, at, count);
+                shift += count;
+                entry
+            })
+            .collect();
+    }
+
+    /// The original offset of a padded offset; inserted spaces map to their line start.
+    fn original(&self, padded: usize) -> usize {
+        let after = self.index.partition_point(|&(start, ..)| start <= padded);
+        let Some(&(start, at, count)) = after.checked_sub(1).and_then(|i| self.index.get(i)) else {
+            return padded;
+        };
+        if padded < start + count {
+            at
+        } else {
+            padded - (start - at) - count
+        }
+    }
+
+    fn restore(&self, span: Span) -> Span {
+        let start = self.original(span.start as usize);
+        let end = self.original(span.end as usize).max(start);
+        Span::from_range(start..end)
+    }
+
+    fn restore_error(&self, error: LoadError) -> LoadError {
+        LoadError {
+            span: self.restore(error.span),
+            ..error
+        }
+    }
+}
+
+/// The end of the quoted scalar or flow collection starting at `start`.
+fn construct_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let rest = bytes.get(start..)?;
+    let len = match rest.first()? {
+        b'\'' => single_quoted_end(rest)?,
+        b'"' => double_quoted_end(rest)?,
+        b'[' | b'{' => {
+            let len = flow_collection_end(rest)?;
+            // Only a flow collection that ends its line is a value in block context; anything
+            // else is not understood well enough to touch.
+            let after = skip_blanks(rest, len);
+            if !matches!(rest.get(after), None | Some(b'\n' | b'\r' | b'#')) {
+                return None;
+            }
+            len
+        }
+        _ => return None,
+    };
+    Some(start + len)
+}
+
+/// Length of the flow collection at the start of `bytes`. Inside a flow collection a plain
+/// scalar cannot hold a bracket, so brackets outside quotes and comments are structure.
+fn flow_collection_end(bytes: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let after_separator = i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\r' | b'\n' | b'[' | b'{' | b',' | b':'
+            );
+        match bytes[i] {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b'\'' if after_separator => {
+                i += single_quoted_end(&bytes[i..])?;
+                continue;
+            }
+            b'"' if after_separator => {
+                i += double_quoted_end(&bytes[i..])?;
+                continue;
+            }
+            b'#' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t' | b'\r' | b'\n') => {
+                i += bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(bytes.len() - i);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
+    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+/// The 0-based column of a byte offset in characters, as saphyr counts them.
+fn column_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    let line_start = text.as_bytes()[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    text.get(line_start..offset)
+        .map_or(0, |s| s.chars().count())
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -1484,6 +1835,101 @@ List:
         let text = "a: 1\nb\nc: 2\n";
         let err = parse_err(text);
         assert_eq!(pos(text, err.span.start), (3, 1));
+    }
+
+    #[test]
+    fn under_indented_flow_content_loads_like_pyyaml() {
+        // Closing brackets at the key's column, and a JSON body at the key's column: YAML 1.2
+        // rejects both, PyYAML and CloudFormation accept them.
+        let text = "\
+Statement:
+  - Effect: Allow
+    Action: [
+      \"s3:GetObject\",
+      \"s3:PutObject\"
+    ]
+    Resource: '*'
+Schema: {\"title\": \"Stats\",
+\"type\": \"object\",
+\"required\": [\"to\"] }
+Policy: !Sub '{
+    \"Resource\": \"${Bucket}\"
+  }'
+After: 1
+";
+        let tree = parse(text);
+        let action = at(&tree, &["Statement"])
+            .item(0)
+            .unwrap()
+            .get("Action")
+            .unwrap();
+        assert_eq!(action.len(), 2);
+        assert_eq!(action.item(1).unwrap().as_str(), Some("s3:PutObject"));
+        // Positions are in the original text, not the re-indented copy.
+        assert_eq!(pos(text, action.item(1).unwrap().span().start), (5, 7));
+        assert_eq!(
+            snippet(text, action.span()),
+            "[\n      \"s3:GetObject\",\n      \"s3:PutObject\"\n    ]"
+        );
+        let schema = at(&tree, &["Schema"]);
+        assert_eq!(schema.get("type").unwrap().as_str(), Some("object"));
+        assert_eq!(
+            pos(text, schema.entry("required").unwrap().key_span.start),
+            (10, 1)
+        );
+        assert_eq!(pos(text, schema.span().end), (10, 21));
+        let (_, policy) = at(&tree, &["Policy"]).intrinsic().unwrap();
+        assert_eq!(policy.as_str(), Some("{ \"Resource\": \"${Bucket}\" }"));
+        assert_eq!(pos(text, policy.span().start), (11, 14));
+        assert_eq!(pos(text, policy.span().end), (13, 5));
+        assert_eq!(pos(text, at(&tree, &["After"]).span().start), (14, 8));
+    }
+
+    #[test]
+    fn genuine_indentation_errors_are_not_repaired() {
+        // Not flow content: a real structure error, reported where saphyr finds it.
+        let text = "a:\n  b: [1,\n  2]\n c: 3\n";
+        let err = parse_err(text);
+        assert_eq!(pos(text, err.span.start), (4, 2));
+        // A flow collection that does not end its line is left alone.
+        let text = "a:\n  b: [1,\n  2] x\n";
+        assert!(load(text, Limits::default()).is_err());
+    }
+
+    #[test]
+    fn padding_maps_offsets_back() {
+        let mut padding = Padding::default();
+        padding.inserts.insert(4, 2);
+        padding.inserts.insert(10, 3);
+        padding.reindex();
+        let text = "ab\ncd\nef\ngh\n";
+        assert_eq!(padding.apply(text), "ab\nc  d\nef\ng   h\n");
+        let original: Vec<usize> = (0..16).map(|o| padding.original(o)).collect();
+        assert_eq!(
+            original,
+            [0, 1, 2, 3, 4, 4, 4, 5, 6, 7, 8, 9, 10, 10, 10, 10]
+        );
+    }
+
+    #[test]
+    fn indentless_sequences_start_at_their_dash() {
+        let text = "Action:\n- s3:GetObject\n- s3:PutObject\nNext: 1\n";
+        let tree = parse(text);
+        let action = at(&tree, &["Action"]);
+        assert_eq!(
+            snippet(text, action.span()),
+            "- s3:GetObject\n- s3:PutObject"
+        );
+    }
+
+    #[test]
+    fn block_scalar_at_end_of_file_without_newline() {
+        let tree = parse("a: |\n  {\n  }");
+        assert_eq!(at(&tree, &["a"]).as_str(), Some("{\n}"));
+        let tree = parse("a: |\n  {\n  }\n");
+        assert_eq!(at(&tree, &["a"]).as_str(), Some("{\n}\n"));
+        let tree = parse("a: >-\n  x");
+        assert_eq!(at(&tree, &["a"]).as_str(), Some("x"));
     }
 
     #[test]
