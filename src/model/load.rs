@@ -312,6 +312,31 @@ mod tests {
     }
 
     #[test]
+    fn load_dispatches_on_format() {
+        let limits = Limits::default();
+        let yaml = load("Timeout: !Ref T\n", Format::Yaml, limits).unwrap();
+        assert_eq!(
+            yaml.root()
+                .unwrap()
+                .get("Timeout")
+                .unwrap()
+                .intrinsic()
+                .unwrap()
+                .0,
+            "Ref"
+        );
+        let json = load("{\"Timeout\": 30}", Format::Json, limits).unwrap();
+        assert_eq!(
+            json.root().unwrap().get("Timeout").unwrap().as_i64(),
+            Some(30)
+        );
+        // JSON is YAML too, but only the JSON loader is strict about it.
+        assert!(load("{\"a\": 1,}", Format::Yaml, limits).is_ok());
+        assert!(load("{\"a\": 1,}", Format::Json, limits).is_err());
+        assert!(load("", Format::Json, limits).unwrap().root().is_none());
+    }
+
+    #[test]
     fn duplicate_keys_keep_the_first_slot_and_the_last_value() {
         let mut dups = Vec::new();
         let mut map = MapEntries::default();
