@@ -1,28 +1,378 @@
 //! Entry point of the loaders: bytes in, a [`Tree`] or a precise [`LoadError`] out.
-//! (Placeholder until the loader branch lands.)
+//!
+//! The YAML and JSON front ends live in [`super::yaml`] and [`super::json`]; what they share —
+//! duplicate-key bookkeeping and the resource budget — lives here so both behave the same.
 
-use crate::model::tree::{Limits, Tree};
+use std::collections::HashMap;
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+
+use crate::model::tree::{DuplicateKey, Entry, Limits, NodeId, Tree};
 use crate::span::Span;
 
+/// The syntax a template is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Yaml,
     Json,
 }
 
+/// Why a file could not be loaded, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
     pub span: Span,
     pub message: String,
 }
 
+impl LoadError {
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        LoadError {
+            span,
+            message: message.into(),
+        }
+    }
+
+    /// An error pointing between two characters, at byte `offset`.
+    pub fn at(offset: usize, message: impl Into<String>) -> Self {
+        LoadError::new(Span::from_range(offset..offset), message)
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Decodes bytes: invalid UTF-8 → error at the first invalid byte
+/// ("file is not valid UTF-8: invalid byte 0xE9"), a NUL byte → error at it ("file contains a
+/// NUL byte; binary files cannot be templates").
+/// A leading UTF-8 BOM is kept in the text (LineIndex ignores it for columns) but must not
+/// break parsing.
 pub fn decode(bytes: &[u8]) -> Result<&str, LoadError> {
-    std::str::from_utf8(bytes).map_err(|e| LoadError { span: Span::at(e.valid_up_to() as u32), message: "not UTF-8".into() })
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            reject_nul(text.as_bytes())?;
+            Ok(text)
+        }
+        Err(e) => {
+            // Whichever problem comes first is the one reported.
+            let at = e.valid_up_to();
+            reject_nul(&bytes[..at])?;
+            let end = e.error_len().map_or(bytes.len(), |len| at + len);
+            let byte = bytes.get(at).copied().unwrap_or_default();
+            Err(LoadError::new(
+                Span::from_range(at..end),
+                format!("file is not valid UTF-8: invalid byte 0x{byte:02X}"),
+            ))
+        }
+    }
 }
 
-pub fn detect_format(_path: &std::path::Path, _text: &str) -> Format {
-    Format::Yaml
+fn reject_nul(bytes: &[u8]) -> Result<(), LoadError> {
+    match bytes.iter().position(|&b| b == 0) {
+        Some(nul) => Err(LoadError::new(
+            Span::from_range(nul..nul + 1),
+            "file contains a NUL byte; binary files cannot be templates",
+        )),
+        None => Ok(()),
+    }
 }
 
-pub fn load(_text: &str, _format: Format, _limits: Limits) -> Result<Tree, LoadError> {
-    Err(LoadError { span: Span::at(0), message: "loader not merged yet".into() })
+/// Json when the first non-whitespace/non-BOM char is `{` and the extension is .json or
+/// .template; Json for .json always; else Yaml.
+pub fn detect_format(path: &Path, text: &str) -> Format {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if extension.eq_ignore_ascii_case("json") {
+        return Format::Json;
+    }
+    let starts_with_brace = text
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .starts_with('{');
+    if extension.eq_ignore_ascii_case("template") && starts_with_brace {
+        Format::Json
+    } else {
+        Format::Yaml
+    }
+}
+
+/// Parses text into a Tree. Empty / whitespace / comment-only document → Ok(tree with no root).
+///
+/// Spans are byte offsets into `text`, a leading BOM included.
+pub fn load(text: &str, format: Format, limits: Limits) -> Result<Tree, LoadError> {
+    // Both parsers are third-party code fed hostile input; a bug in one of them must cost one
+    // file, not the whole run.
+    let parsed = panic::catch_unwind(AssertUnwindSafe(|| match format {
+        Format::Yaml => super::yaml::load(text, limits),
+        Format::Json => super::json::load(text, limits),
+    }));
+    parsed.unwrap_or_else(|_| {
+        Err(LoadError::at(
+            0,
+            "the parser failed on this file (internal error)",
+        ))
+    })
+}
+
+/// Enforces [`Limits`] while a tree is built, so a hostile file is rejected before it costs
+/// much time or memory.
+pub(crate) struct Budget {
+    limits: Limits,
+    /// Nodes a consumer walking the finished tree would visit. It can run a little high (a
+    /// replaced duplicate value, the `<<` value itself), never low.
+    expanded: u64,
+}
+
+impl Budget {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Budget {
+            limits,
+            expanded: 0,
+        }
+    }
+
+    pub(crate) fn max_depth(&self) -> u32 {
+        self.limits.max_depth
+    }
+
+    /// Fails when a node `depth` levels deep, under `levels_above` enclosing levels, nests
+    /// deeper than the limit.
+    pub(crate) fn check_depth(
+        &self,
+        levels_above: u32,
+        depth: u32,
+        span: Span,
+    ) -> Result<(), LoadError> {
+        if u64::from(levels_above) + u64::from(depth) > u64::from(self.limits.max_depth) {
+            return Err(self.too_deep(span));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn too_deep(&self, span: Span) -> LoadError {
+        LoadError::new(
+            span,
+            format!("nesting deeper than {} levels", self.limits.max_depth),
+        )
+    }
+
+    /// Counts one new node written in the text.
+    pub(crate) fn add_node(&mut self, span: Span) -> Result<(), LoadError> {
+        self.expanded += 1;
+        if self.expanded > u64::from(self.limits.max_expanded_nodes) {
+            return Err(LoadError::new(
+                span,
+                format!(
+                    "the document has more than {} nodes",
+                    self.limits.max_expanded_nodes
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts the nodes an alias stands for; `span` is the alias.
+    pub(crate) fn add_alias(&mut self, weight: u32, span: Span) -> Result<(), LoadError> {
+        self.expanded += u64::from(weight);
+        if self.expanded > u64::from(self.limits.max_expanded_nodes) {
+            return Err(LoadError::new(
+                span,
+                format!(
+                    "aliases expand to more than {} nodes (alias bomb?)",
+                    self.limits.max_expanded_nodes
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Mappings up to this size find keys by a linear scan; bigger ones get a hash index, because
+/// hostile input can hold a mapping with a million keys.
+const LINEAR_SCAN_MAX: usize = 16;
+
+/// The entries of one mapping under construction, with duplicate keys caught on insertion.
+#[derive(Default)]
+pub(crate) struct MapEntries {
+    entries: Vec<Entry>,
+    index: Option<HashMap<Box<str>, usize>>,
+}
+
+impl MapEntries {
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub(crate) fn find(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|e| &*e.key == key),
+        }
+    }
+
+    /// Adds a key written in this mapping. A key seen before is recorded in `duplicates`; the
+    /// entry keeps its first position and first key span but takes the new value, as the
+    /// last value wins in CloudFormation.
+    pub(crate) fn insert(
+        &mut self,
+        key: Box<str>,
+        key_span: Span,
+        value: NodeId,
+        duplicates: &mut Vec<DuplicateKey>,
+    ) {
+        if let Some(i) = self.find(&key) {
+            let entry = &mut self.entries[i];
+            duplicates.push(DuplicateKey {
+                key: key.into(),
+                first: entry.key_span,
+                second: key_span,
+            });
+            entry.value = value;
+            return;
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(key.clone(), self.entries.len());
+        }
+        self.entries.push(Entry {
+            key,
+            key_span,
+            value,
+        });
+        if self.index.is_none() && self.entries.len() > LINEAR_SCAN_MAX {
+            let index = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect();
+            self.index = Some(index);
+        }
+    }
+
+    pub(crate) fn into_entries(self) -> Vec<Entry> {
+        self.entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_accepts_utf8_and_keeps_the_bom() {
+        let bytes = "\u{feff}a: é\n".as_bytes();
+        assert_eq!(decode(bytes).unwrap(), "\u{feff}a: é\n");
+    }
+
+    #[test]
+    fn decode_points_at_the_first_invalid_byte() {
+        let err = decode(b"a: caf\xE9\n").unwrap_err();
+        assert_eq!(err.message, "file is not valid UTF-8: invalid byte 0xE9");
+        assert_eq!(err.span, Span::new(6, 7));
+    }
+
+    #[test]
+    fn decode_rejects_a_truncated_character_at_the_end() {
+        let err = decode(b"a: \xE2\x82").unwrap_err();
+        assert_eq!(err.message, "file is not valid UTF-8: invalid byte 0xE2");
+        assert_eq!(err.span, Span::new(3, 5));
+    }
+
+    #[test]
+    fn decode_rejects_nul_bytes() {
+        let err = decode(b"a: 1\n\0\0").unwrap_err();
+        assert_eq!(
+            err.message,
+            "file contains a NUL byte; binary files cannot be templates"
+        );
+        assert_eq!(err.span, Span::new(5, 6));
+        // The earlier problem wins.
+        let err = decode(b"\0 \xFF").unwrap_err();
+        assert_eq!(err.span.start, 0);
+        assert!(err.message.contains("NUL"));
+        let err = decode(b"\xFF \0").unwrap_err();
+        assert!(err.message.contains("0xFF"));
+    }
+
+    #[test]
+    fn format_follows_extension_and_content() {
+        let p = Path::new;
+        assert_eq!(detect_format(p("t.json"), "a: 1"), Format::Json);
+        assert_eq!(detect_format(p("T.JSON"), "{}"), Format::Json);
+        assert_eq!(
+            detect_format(p("t.template"), "\u{feff}\n  {\"a\": 1}"),
+            Format::Json
+        );
+        assert_eq!(detect_format(p("t.template"), "a: {}"), Format::Yaml);
+        assert_eq!(detect_format(p("t.yaml"), "{\"a\": 1}"), Format::Yaml);
+        assert_eq!(detect_format(p("template"), "{}"), Format::Yaml);
+    }
+
+    #[test]
+    fn load_dispatches_on_format() {
+        let limits = Limits::default();
+        let yaml = load("Timeout: !Ref T\n", Format::Yaml, limits).unwrap();
+        assert_eq!(
+            yaml.root()
+                .unwrap()
+                .get("Timeout")
+                .unwrap()
+                .intrinsic()
+                .unwrap()
+                .0,
+            "Ref"
+        );
+        let json = load("{\"Timeout\": 30}", Format::Json, limits).unwrap();
+        assert_eq!(
+            json.root().unwrap().get("Timeout").unwrap().as_i64(),
+            Some(30)
+        );
+        // JSON is YAML too, but only the JSON loader is strict about it.
+        assert!(load("{\"a\": 1,}", Format::Yaml, limits).is_ok());
+        assert!(load("{\"a\": 1,}", Format::Json, limits).is_err());
+        assert!(load("", Format::Json, limits).unwrap().root().is_none());
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_slot_and_the_last_value() {
+        let mut dups = Vec::new();
+        let mut map = MapEntries::default();
+        map.insert("a".into(), Span::new(0, 1), NodeId(0), &mut dups);
+        map.insert("b".into(), Span::new(5, 6), NodeId(1), &mut dups);
+        map.insert("a".into(), Span::new(10, 11), NodeId(2), &mut dups);
+        map.insert("a".into(), Span::new(20, 21), NodeId(3), &mut dups);
+        let entries = map.into_entries();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            (&*entries[0].key, entries[0].value, entries[0].key_span),
+            ("a", NodeId(3), Span::new(0, 1))
+        );
+        assert_eq!(dups.len(), 2);
+        assert_eq!(
+            (dups[0].first, dups[0].second),
+            (Span::new(0, 1), Span::new(10, 11))
+        );
+        assert_eq!(
+            (dups[1].first, dups[1].second),
+            (Span::new(0, 1), Span::new(20, 21))
+        );
+    }
+
+    #[test]
+    fn big_mappings_switch_to_a_hash_index() {
+        let mut dups = Vec::new();
+        let mut map = MapEntries::default();
+        for i in 0..100u32 {
+            map.insert(format!("k{i}").into(), Span::at(i), NodeId(i), &mut dups);
+        }
+        assert!(map.index.is_some());
+        map.insert("k7".into(), Span::at(500), NodeId(500), &mut dups);
+        assert_eq!(map.len(), 100);
+        assert_eq!(map.find("k7"), Some(7));
+        assert_eq!(dups.len(), 1);
+        assert_eq!(dups[0].first, Span::at(7));
+    }
 }

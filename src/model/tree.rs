@@ -159,6 +159,23 @@ impl Tree {
         self.nodes[node.0 as usize].parent = Some(parent);
     }
 
+    /// Rewrites every span (nodes, mapping keys, duplicate records). For a loader that had to
+    /// parse an adjusted copy of the text and maps positions back to the original.
+    pub fn map_spans(&mut self, f: impl Fn(Span) -> Span) {
+        for node in &mut self.nodes {
+            node.span = f(node.span);
+            if let NodeKind::Map(entries) = &mut node.kind {
+                for entry in entries {
+                    entry.key_span = f(entry.key_span);
+                }
+            }
+        }
+        for duplicate in &mut self.duplicates {
+            duplicate.first = f(duplicate.first);
+            duplicate.second = f(duplicate.second);
+        }
+    }
+
     fn next_id(&self) -> NodeId {
         NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX))
     }
