@@ -34,7 +34,8 @@ fn run_check(args: CheckArgs) -> Result<u8> {
     }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let outcome = lint(&paths, &settings)?;
-    let options = RenderOptions { color: use_color(args.color, &settings), width: terminal_width(), quiet: settings.quiet };
+    let options =
+        RenderOptions { color: use_color(args.color, &settings), width: terminal_width(), quiet: settings.quiet };
     let rules = registry::infos();
     let mut buffer = Vec::with_capacity(4096);
     report::render(settings.format, &outcome.report, &outcome.project.db, &rules, options, &mut buffer)

@@ -130,9 +130,8 @@ mod tests {
 
     #[test]
     fn rule_sections_take_severity_and_options() {
-        let cfg = parse(Path::new("slint.toml"), "[rules.SL506]\nseverity = \"warning\"\nmax-routes = 8\n")
-            .unwrap()
-            .config;
+        let cfg =
+            parse(Path::new("slint.toml"), "[rules.SL506]\nseverity = \"warning\"\nmax-routes = 8\n").unwrap().config;
         let rule = &cfg.rules["SL506"];
         assert_eq!(rule.severity.as_deref(), Some("warning"));
         assert_eq!(rule.options["max-routes"].as_integer(), Some(8));

@@ -77,9 +77,7 @@ impl Exclude {
         if self.components.iter().any(|g| path.components().any(|c| g.is_match(c.as_os_str()))) {
             return true;
         }
-        self.anchored
-            .iter()
-            .any(|(base, g)| path.strip_prefix(base).is_ok_and(|rel| g.is_match(rel)))
+        self.anchored.iter().any(|(base, g)| path.strip_prefix(base).is_ok_and(|rel| g.is_match(rel)))
     }
 }
 
@@ -100,10 +98,22 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, exclude: &Exclude) -> Result<Disc
     Ok(Discovery { inputs: found.into_values().collect(), problems })
 }
 
-/// `path` made absolute against `cwd`, with `.` components dropped.
+/// `path` made absolute against `cwd` and normalised lexically (`.` dropped, `..` applied),
+/// without resolving symlinks.
 pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    use std::path::Component;
     let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-    joined.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn kind_of_named(path: &Path) -> InputKind {
@@ -140,7 +150,8 @@ fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeMap<PathBuf, Input>, pr
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             let name = entry.file_name().to_str().unwrap_or("");
-            !(is_dir && SKIPPED_DIRS.contains(&name)) && !exclude_for_filter.matches(entry.path())
+            let skipped_dir = is_dir && SKIPPED_DIRS.contains(&name);
+            !skipped_dir && !exclude_for_filter.matches(entry.path())
         });
     for entry in builder.build() {
         let entry = match entry {

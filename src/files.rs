@@ -92,27 +92,38 @@ impl SourceDb {
     }
 }
 
-/// The path shown for `path`: relative to `cwd` when below it, `/`-separated.
+/// The path shown for `path` (absolute, normalised): relative to `cwd`, with `..` steps when
+/// it is outside, `/`-separated.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
-    let shown = path.strip_prefix(cwd).unwrap_or(path);
-    let shown = shown.strip_prefix(".").unwrap_or(shown);
-    let mut out = String::new();
-    for (i, part) in shown.components().enumerate() {
-        use std::path::Component;
-        match part {
-            Component::RootDir => {
-                out.push('/');
-                continue;
-            }
-            Component::CurDir => continue,
-            _ => {}
-        }
-        if i > 0 && !out.ends_with('/') {
-            out.push('/');
-        }
-        out.push_str(&part.as_os_str().to_string_lossy());
+    use std::path::Component;
+    let parts: Vec<Component<'_>> = path.components().collect();
+    let base: Vec<Component<'_>> = cwd.components().collect();
+    let common = parts.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    // Only a shared root is no better than the absolute path.
+    if common <= 1 || !path.is_absolute() {
+        return slashed(path.components());
     }
-    if out.is_empty() { ".".to_string() } else { out }
+    let ups = base.len() - common;
+    let mut out: Vec<String> = std::iter::repeat_n("..".to_string(), ups).collect();
+    out.extend(parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    if out.is_empty() { ".".to_string() } else { out.join("/") }
+}
+
+fn slashed<'a>(components: impl Iterator<Item = std::path::Component<'a>>) -> String {
+    let mut out = String::new();
+    for part in components {
+        match part {
+            std::path::Component::RootDir => out.push('/'),
+            std::path::Component::CurDir => {}
+            other => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -123,7 +134,8 @@ mod tests {
     fn display_paths_are_relative_and_slashed() {
         let cwd = Path::new("/work/app");
         assert_eq!(display_path(Path::new("/work/app/a/template.yaml"), cwd), "a/template.yaml");
-        assert_eq!(display_path(Path::new("./a/b.yaml"), cwd), "a/b.yaml");
+        assert_eq!(display_path(Path::new("/work/shared/t.yaml"), cwd), "../shared/t.yaml");
         assert_eq!(display_path(Path::new("/elsewhere/t.yaml"), cwd), "/elsewhere/t.yaml");
+        assert_eq!(display_path(Path::new("/work/app"), cwd), ".");
     }
 }

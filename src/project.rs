@@ -91,8 +91,12 @@ impl Project {
     }
 
     fn record_structure(&mut self, file: FileId, errors: Vec<StructureError>, duplicates: Vec<DuplicateKey>) {
-        self.failures
-            .extend(errors.into_iter().map(|e| LoadFailure { file, span: e.span, message: e.message, fatal: false }));
+        self.failures.extend(errors.into_iter().map(|e| LoadFailure {
+            file,
+            span: e.span,
+            message: e.message,
+            fatal: false,
+        }));
         self.duplicates.extend(duplicates.into_iter().map(|d| (file, d)));
     }
 

@@ -100,7 +100,12 @@ pub struct RuleSettings {
 
 impl Default for RuleSettings {
     fn default() -> Self {
-        RuleSettings { select: vec![Selector::All], ignore: Vec::new(), severities: HashMap::new(), options: HashMap::new() }
+        RuleSettings {
+            select: vec![Selector::All],
+            ignore: Vec::new(),
+            severities: HashMap::new(),
+            options: HashMap::new(),
+        }
     }
 }
 
@@ -143,7 +148,8 @@ pub struct PathIgnore {
 
 impl PathIgnore {
     pub fn applies(&self, file: &Path, rule: &RuleInfo) -> bool {
-        file.strip_prefix(&self.base).is_ok_and(|rel| self.glob.is_match(rel)) && self.selectors.iter().any(|s| s.matches(rule))
+        file.strip_prefix(&self.base).is_ok_and(|rel| self.glob.is_match(rel))
+            && self.selectors.iter().any(|s| s.matches(rule))
     }
 }
 
@@ -242,8 +248,9 @@ impl Settings {
         };
         let code = meta.map_or_else(|| key.to_string(), |m| m.code.to_string());
         if let Some(severity) = &config.severity {
-            let severity = Severity::parse(severity)
-                .ok_or_else(|| Error::new(format!("severity must be `error`, `warning` or `info`, not `{severity}`")))?;
+            let severity = Severity::parse(severity).ok_or_else(|| {
+                Error::new(format!("severity must be `error`, `warning` or `info`, not `{severity}`"))
+            })?;
             self.rules.severities.insert(code.clone(), severity);
         }
         for (name, value) in &config.options {
@@ -314,8 +321,7 @@ mod tests {
     fn more_specific_selector_wins() {
         let sl101 = info("SL101", "uncapped-async-consumer", "concurrency");
         let sl102 = info("SL102", "sqs-consumer-without-max-concurrency", "concurrency");
-        let mut rules = RuleSettings::default();
-        rules.ignore = vec![Selector::Prefix("SL1".into())];
+        let mut rules = RuleSettings { ignore: vec![Selector::Prefix("SL1".into())], ..RuleSettings::default() };
         assert!(!rules.is_enabled(&sl101));
         rules.select = vec![Selector::Code("SL101".into())];
         assert!(rules.is_enabled(&sl101));

@@ -80,11 +80,7 @@ impl LineIndex {
                 line_starts.push(clamp_u32(i + 1));
             }
         }
-        LineIndex {
-            line_starts,
-            ascii: text.is_ascii(),
-            bom: if text.starts_with('\u{feff}') { 3 } else { 0 },
-        }
+        LineIndex { line_starts, ascii: text.is_ascii(), bom: if text.starts_with('\u{feff}') { 3 } else { 0 } }
     }
 
     pub fn line_count(&self) -> usize {
@@ -132,10 +128,7 @@ impl LineIndex {
     }
 
     fn line_end(&self, text: &str, line: usize) -> u32 {
-        self.line_starts
-            .get(line)
-            .map(|&next| next.saturating_sub(1))
-            .unwrap_or_else(|| clamp_u32(text.len()))
+        self.line_starts.get(line).map(|&next| next.saturating_sub(1)).unwrap_or_else(|| clamp_u32(text.len()))
     }
 }
 

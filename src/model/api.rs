@@ -100,10 +100,9 @@ fn add_implicit_apis(template: &Template, apis: &mut Vec<Api>) {
             }
         }
     }
-    for (needed, id, kind, section) in [
-        (needs.0, "ServerlessRestApi", ApiKind::Rest, "Api"),
-        (needs.1, "ServerlessHttpApi", ApiKind::Http, "HttpApi"),
-    ] {
+    for (needed, id, kind, section) in
+        [(needs.0, "ServerlessRestApi", ApiKind::Rest, "Api"), (needs.1, "ServerlessHttpApi", ApiKind::Http, "HttpApi")]
+    {
         if needed && template.resource(id).is_none() {
             apis.push(Api {
                 id: LogicalId(id.to_string()),

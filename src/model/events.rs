@@ -210,18 +210,21 @@ impl EventSource {
             }
     }
 
-    /// `SQS event `Jobs`` or `event source mapping `JobsMapping``, for messages.
+    /// `the SQS queue event `Jobs``, `the event source mapping `JobsMapping``, `the API method
+    /// `GetReport``, for messages (so a message can start with it and stay lowercase).
     pub fn describe(&self, template: &Template) -> String {
+        let name = self.name(template);
         match &self.origin {
-            Origin::Resource { resource } if template.resources[*resource].kind == ResourceKind::EventSourceMapping => {
-                format!("event source mapping `{}`", self.name(template))
+            Origin::Resource { resource } => {
+                format!("the {} `{name}`", resource_noun(template.resources[*resource].kind, self.kind))
             }
-            Origin::Resource { .. } => format!("{} `{}`", self.kind.label(), self.name(template)),
             Origin::OpenApi { .. } => match &self.route {
-                Some(route) => format!("{} route `{} {}`", self.kind.label(), route.method, route.path),
-                None => format!("{} `{}`", self.kind.label(), self.name(template)),
+                Some(route) => format!("the {} route `{} {}`", self.kind.label(), route.method, route.path),
+                None => format!("the {} authorizer `{name}`", self.kind.label()),
             },
-            _ => format!("{} event `{}`", self.kind.label(), self.name(template)),
+            Origin::FunctionUrlConfig => "its function URL".to_string(),
+            Origin::SamAuthorizer { .. } => format!("the authorizer `{name}`"),
+            Origin::SamEvent { .. } => format!("the {} event `{name}`", self.kind.label()),
         }
     }
 
@@ -238,6 +241,28 @@ impl EventSource {
             Origin::Resource { resource } => template.resources[*resource].id.as_str(),
             Origin::OpenApi { api } => template.apis[*api].id.as_str(),
         }
+    }
+}
+
+/// What a resource that declares an event source is called in messages.
+fn resource_noun(kind: ResourceKind, event: EventKind) -> &'static str {
+    match kind {
+        ResourceKind::EventSourceMapping => "event source mapping",
+        ResourceKind::LambdaPermission => "permission",
+        ResourceKind::LambdaUrl => "function URL",
+        ResourceKind::SnsSubscription => "SNS subscription",
+        ResourceKind::SnsTopic => "SNS topic",
+        ResourceKind::EventsRule if event == EventKind::Schedule => "scheduled rule",
+        ResourceKind::EventsRule => "EventBridge rule",
+        ResourceKind::SchedulerSchedule => "schedule",
+        ResourceKind::S3Bucket => "S3 bucket",
+        ResourceKind::ApiGatewayMethod => "API method",
+        ResourceKind::ApiGatewayV2Integration => "API integration",
+        ResourceKind::ApiGatewayAuthorizer | ResourceKind::ApiGatewayV2Authorizer => "authorizer",
+        ResourceKind::TargetGroup => "target group",
+        ResourceKind::CognitoUserPool => "Cognito user pool",
+        ResourceKind::AppSyncDataSource => "AppSync data source",
+        _ => event.label(),
     }
 }
 
@@ -357,7 +382,15 @@ fn collect_sam_events(b: &mut Builder<'_>, fi: usize) {
     let function = &template.functions[fi];
     let Some(props) = template.properties(function.resource(template)) else { return };
     if let Some(url) = props.entry("FunctionUrlConfig") {
-        b.push(EventKind::FunctionUrl, Origin::FunctionUrlConfig, Some(fi), url.key_span, url.value, Some(url.value), None);
+        b.push(
+            EventKind::FunctionUrl,
+            Origin::FunctionUrlConfig,
+            Some(fi),
+            url.key_span,
+            url.value,
+            Some(url.value),
+            None,
+        );
     }
     let Some(events) = props.get("Events") else { return };
     for (name, key_span, event) in events.map_iter() {
@@ -377,7 +410,8 @@ fn collect_sam_events(b: &mut Builder<'_>, fi: usize) {
         };
         let source = b.reference(get(source_key));
         let origin = Origin::SamEvent { name: name.to_string() };
-        let route = matches!(kind, EventKind::Api | EventKind::HttpApi).then(|| sam_route(template, kind, source.as_deref(), get("Method"), get("Path")));
+        let route = matches!(kind, EventKind::Api | EventKind::HttpApi)
+            .then(|| sam_route(template, kind, source.as_deref(), get("Method"), get("Path")));
         let timeout = template.int_setting(get("TimeoutInMillis"), None);
         let definition_marker = route.as_ref().and_then(|r| definition_async_marker(template, r));
         let ev = b.push(kind, origin, Some(fi), key_span, event.id, properties.map(|p| p.id), source);
@@ -391,7 +425,13 @@ fn collect_sam_events(b: &mut Builder<'_>, fi: usize) {
 }
 
 /// The route of a SAM `Api`/`HttpApi` event, on its explicit or implicit API.
-fn sam_route(template: &Template, kind: EventKind, api_id: Option<&str>, method: Option<NodeRef<'_>>, path: Option<NodeRef<'_>>) -> Route {
+fn sam_route(
+    template: &Template,
+    kind: EventKind,
+    api_id: Option<&str>,
+    method: Option<NodeRef<'_>>,
+    path: Option<NodeRef<'_>>,
+) -> Route {
     let api = match api_id {
         Some(id) => template.apis.iter().position(|a| a.id.0 == id),
         None => {
@@ -449,7 +489,8 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
             b.push(EventKind::FunctionUrl, origin, function, key_span, node, props_id, None);
         }
         ResourceKind::SnsSubscription => {
-            let is_lambda = props.get("Protocol").and_then(|p| p.as_str()).is_some_and(|p| p.eq_ignore_ascii_case("lambda"));
+            let is_lambda =
+                props.get("Protocol").and_then(|p| p.as_str()).is_some_and(|p| p.eq_ignore_ascii_case("lambda"));
             if is_lambda {
                 let function = b.function_index(props.get("Endpoint"));
                 let source = b.reference(props.get("TopicArn"));
@@ -458,15 +499,25 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
         }
         ResourceKind::SnsTopic => {
             for sub in props.get("Subscription").into_iter().flat_map(|s| s.items()) {
-                let is_lambda = sub.get("Protocol").and_then(|p| p.as_str()).is_some_and(|p| p.eq_ignore_ascii_case("lambda"));
+                let is_lambda =
+                    sub.get("Protocol").and_then(|p| p.as_str()).is_some_and(|p| p.eq_ignore_ascii_case("lambda"));
                 if is_lambda {
                     let function = b.function_index(sub.get("Endpoint"));
-                    b.push(EventKind::Sns, origin.clone(), function, key_span, node, props_id, Some(resource.id.0.clone()));
+                    b.push(
+                        EventKind::Sns,
+                        origin.clone(),
+                        function,
+                        key_span,
+                        node,
+                        props_id,
+                        Some(resource.id.0.clone()),
+                    );
                 }
             }
         }
         ResourceKind::EventsRule => {
-            let kind = if props.get("ScheduleExpression").is_some() { EventKind::Schedule } else { EventKind::EventBridge };
+            let kind =
+                if props.get("ScheduleExpression").is_some() { EventKind::Schedule } else { EventKind::EventBridge };
             for target in props.get("Targets").into_iter().flat_map(|t| t.items()) {
                 if let Some(function) = b.function_index(target.get("Arn")) {
                     b.push(kind, origin.clone(), Some(function), key_span, node, props_id, None);
@@ -482,7 +533,15 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
             let configs = props.at(&["NotificationConfiguration", "LambdaConfigurations"]);
             for config in configs.into_iter().flat_map(|c| c.items()) {
                 if let Some(function) = b.function_index(config.get("Function")) {
-                    b.push(EventKind::S3, origin.clone(), Some(function), key_span, node, props_id, Some(resource.id.0.clone()));
+                    b.push(
+                        EventKind::S3,
+                        origin.clone(),
+                        Some(function),
+                        key_span,
+                        node,
+                        props_id,
+                        Some(resource.id.0.clone()),
+                    );
                 }
             }
         }
@@ -507,7 +566,8 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
             }
         }
         ResourceKind::TargetGroup => {
-            let is_lambda = props.get("TargetType").and_then(|t| t.as_str()).is_some_and(|t| t.eq_ignore_ascii_case("lambda"));
+            let is_lambda =
+                props.get("TargetType").and_then(|t| t.as_str()).is_some_and(|t| t.eq_ignore_ascii_case("lambda"));
             for target in props.get("Targets").into_iter().flat_map(|t| t.items()).filter(|_| is_lambda) {
                 if let Some(function) = b.function_index(target.get("Id")) {
                     b.push(EventKind::Alb, origin.clone(), Some(function), key_span, node, props_id, None);
@@ -516,7 +576,11 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
         }
         ResourceKind::CognitoUserPool => {
             for (_, _, trigger) in props.get("LambdaConfig").into_iter().flat_map(|c| c.map_iter()) {
-                let target = if trigger.is_map() && trigger.intrinsic().is_none() { trigger.get("LambdaArn") } else { Some(trigger) };
+                let target = if trigger.is_map() && trigger.intrinsic().is_none() {
+                    trigger.get("LambdaArn")
+                } else {
+                    Some(trigger)
+                };
                 if let Some(function) = b.function_index(target) {
                     b.push(EventKind::Cognito, origin.clone(), Some(function), key_span, node, props_id, None);
                 }
@@ -544,7 +608,9 @@ fn mapping_source(template: &Template, props: NodeRef<'_>) -> (EventKind, Option
             let kind = match resource.type_name.as_str() {
                 "AWS::SQS::Queue" => EventKind::Sqs,
                 "AWS::Kinesis::Stream" | "AWS::Kinesis::StreamConsumer" => EventKind::Kinesis,
-                "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" | "AWS::Serverless::SimpleTable" => EventKind::DynamoDb,
+                "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" | "AWS::Serverless::SimpleTable" => {
+                    EventKind::DynamoDb
+                }
                 "AWS::MSK::Cluster" | "AWS::MSK::ServerlessCluster" => EventKind::Msk,
                 "AWS::AmazonMQ::Broker" => EventKind::Mq,
                 "AWS::DocDB::DBCluster" => EventKind::DocumentDb,
@@ -607,7 +673,15 @@ fn collect_method_integration(b: &mut Builder<'_>, ri: usize, props: NodeRef<'_>
     let path = crate::model::api::method_path(template, props);
     let marker = async_invocation_marker(integration.get("RequestParameters"));
     let timeout = template.int_setting(integration.get("TimeoutInMillis"), None);
-    let ev = b.push(EventKind::Api, Origin::Resource { resource: ri }, Some(function), resource.id_span, resource.node, Some(props.id), api_id);
+    let ev = b.push(
+        EventKind::Api,
+        Origin::Resource { resource: ri },
+        Some(function),
+        resource.id_span,
+        resource.node,
+        Some(props.id),
+        api_id,
+    );
     ev.route = Some(Route { api, method, path });
     ev.integration_timeout_ms = timeout;
     if let Some(marker) = marker {
@@ -662,7 +736,15 @@ fn collect_openapi_events(b: &mut Builder<'_>, ai: usize, definition: NodeRef<'_
             }
             let marker = async_invocation_marker(integration.get("requestParameters"));
             let timeout = template.int_setting(integration.get("timeoutInMillis"), None);
-            let ev = b.push(kind, Origin::OpenApi { api: ai }, Some(function), key_span, operation.id, Some(integration.id), Some(api.id.0.clone()));
+            let ev = b.push(
+                kind,
+                Origin::OpenApi { api: ai },
+                Some(function),
+                key_span,
+                operation.id,
+                Some(integration.id),
+                Some(api.id.0.clone()),
+            );
             ev.route = Some(Route { api: Some(ai), method, path: path.to_string() });
             ev.integration_timeout_ms = timeout;
             if let Some(marker) = marker {
@@ -671,13 +753,19 @@ fn collect_openapi_events(b: &mut Builder<'_>, ai: usize, definition: NodeRef<'_
             }
         }
     }
-    let schemes = definition
-        .at(&["components", "securitySchemes"])
-        .or_else(|| definition.get("securityDefinitions"));
+    let schemes = definition.at(&["components", "securitySchemes"]).or_else(|| definition.get("securityDefinitions"));
     for (_, key_span, scheme) in schemes.into_iter().flat_map(|s| s.map_iter()) {
         let Some(authorizer) = scheme.get("x-amazon-apigateway-authorizer") else { continue };
         if let Some(function) = b.function_index(authorizer.get("authorizerUri")) {
-            b.push(EventKind::Authorizer, Origin::OpenApi { api: ai }, Some(function), key_span, scheme.id, Some(authorizer.id), Some(api.id.0.clone()));
+            b.push(
+                EventKind::Authorizer,
+                Origin::OpenApi { api: ai },
+                Some(function),
+                key_span,
+                scheme.id,
+                Some(authorizer.id),
+                Some(api.id.0.clone()),
+            );
         }
     }
 }

@@ -98,11 +98,8 @@ pub fn references_within<'t>(node: NodeRef<'t>, out: &mut Vec<&'t str>) {
             continue;
         }
         // Children in reverse so that the stack pops them in document order.
-        let children: Vec<NodeRef<'t>> = if node.is_map() {
-            node.map_iter().map(|(_, _, v)| v).collect()
-        } else {
-            node.items().collect()
-        };
+        let children: Vec<NodeRef<'t>> =
+            if node.is_map() { node.map_iter().map(|(_, _, v)| v).collect() } else { node.items().collect() };
         stack.extend(children.into_iter().rev());
     }
 }

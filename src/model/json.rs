@@ -29,11 +29,7 @@ pub(crate) fn load(text: &str, limits: Limits) -> Result<Tree, LoadError> {
     }
     let parsed = parse_to_ast(body, &CollectOptions::default(), &strict())
         .map_err(|e| parse_error(body, &e, shift, limits.max_depth))?;
-    let mut converter = Converter {
-        tree: Tree::new(),
-        budget: Budget::new(limits),
-        shift,
-    };
+    let mut converter = Converter { tree: Tree::new(), budget: Budget::new(limits), shift };
     if let Some(value) = parsed.value {
         let root = converter.value(value, 0)?;
         converter.tree.set_root(root);
@@ -72,26 +68,18 @@ impl Converter {
     /// Converts `value`, found under `levels_above` enclosing containers.
     fn value(&mut self, value: Value<'_>, levels_above: u32) -> Result<NodeId, LoadError> {
         let (span, id) = match value {
-            Value::StringLit(s) => (
-                self.span(s.range),
-                self.scalar(s.range, s.value, ScalarStyle::Quoted)?,
-            ),
+            Value::StringLit(s) => (self.span(s.range), self.scalar(s.range, s.value, ScalarStyle::Quoted)?),
             // Numbers keep their source text (`1.50` stays `1.50`); typing is the tree's job.
-            Value::NumberLit(n) => (
-                self.span(n.range),
-                self.scalar(n.range, Cow::Borrowed(n.value), ScalarStyle::Plain)?,
-            ),
+            Value::NumberLit(n) => {
+                (self.span(n.range), self.scalar(n.range, Cow::Borrowed(n.value), ScalarStyle::Plain)?)
+            }
             Value::BooleanLit(b) => {
                 let text = if b.value { "true" } else { "false" };
-                (
-                    self.span(b.range),
-                    self.scalar(b.range, Cow::Borrowed(text), ScalarStyle::Plain)?,
-                )
+                (self.span(b.range), self.scalar(b.range, Cow::Borrowed(text), ScalarStyle::Plain)?)
             }
-            Value::NullKeyword(n) => (
-                self.span(n.range),
-                self.scalar(n.range, Cow::Borrowed("null"), ScalarStyle::Plain)?,
-            ),
+            Value::NullKeyword(n) => {
+                (self.span(n.range), self.scalar(n.range, Cow::Borrowed("null"), ScalarStyle::Plain)?)
+            }
             Value::Array(array) => {
                 let span = self.span(array.range);
                 self.budget.add_node(span)?;
@@ -113,27 +101,16 @@ impl Converter {
                     };
                     let value = self.value(property.value, levels_above + 1)?;
                     let key_span = self.span(key_range);
-                    entries.insert(
-                        key.into_owned().into_boxed_str(),
-                        key_span,
-                        value,
-                        &mut self.tree.duplicates,
-                    );
+                    entries.insert(key.into_owned().into_boxed_str(), key_span, value, &mut self.tree.duplicates);
                 }
                 (span, self.tree.push_map(span, entries.into_entries()))
             }
         };
-        self.budget
-            .check_depth(levels_above, self.tree.raw(id).depth, span)?;
+        self.budget.check_depth(levels_above, self.tree.raw(id).depth, span)?;
         Ok(id)
     }
 
-    fn scalar(
-        &mut self,
-        range: Range,
-        text: Cow<'_, str>,
-        style: ScalarStyle,
-    ) -> Result<NodeId, LoadError> {
+    fn scalar(&mut self, range: Range, text: Cow<'_, str>, style: ScalarStyle) -> Result<NodeId, LoadError> {
         let span = self.span(range);
         self.budget.add_node(span)?;
         Ok(self.tree.push_scalar(span, text.into_owned(), style))
@@ -196,10 +173,7 @@ fn open_bracket_at(text: &str, offset: usize) -> Option<u8> {
 fn parse_error(body: &str, error: &ParseError, shift: usize, max_depth: u32) -> LoadError {
     let range = error.range();
     let message = describe(body, range.start, error.kind(), max_depth);
-    LoadError::new(
-        Span::from_range(range.start + shift..range.end + shift),
-        message,
-    )
+    LoadError::new(Span::from_range(range.start + shift..range.end + shift), message)
 }
 
 /// jsonc-parser's error in slint's wording: what is wrong, in lowercase.
@@ -208,16 +182,9 @@ fn describe(body: &str, at: usize, kind: &ParseErrorKind, max_depth: u32) -> Str
     // The word or character the parser stopped at, for "unexpected `tru`".
     let found = || {
         let rest = body.get(at..).unwrap_or("");
-        let word: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '+'))
-            .take(40)
-            .collect();
-        if word.is_empty() {
-            rest.chars().take(1).collect()
-        } else {
-            word
-        }
+        let word: String =
+            rest.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '+')).take(40).collect();
+        if word.is_empty() { rest.chars().take(1).collect() } else { word }
     };
     #[allow(unreachable_patterns)] // `Custom` exists only with jsonc-parser's `serde` feature
     match kind {
@@ -226,13 +193,9 @@ fn describe(body: &str, at: usize, kind: &ParseErrorKind, max_depth: u32) -> Str
             Some(b'[') => "expected `,` or `]` after an array element".to_string(),
             _ => "expected `,`".to_string(),
         },
-        K::TrailingCommasNotAllowed => {
-            "trailing comma: JSON allows no `,` before `]` or `}`".to_string()
-        }
+        K::TrailingCommasNotAllowed => "trailing comma: JSON allows no `,` before `]` or `}`".to_string(),
         K::CommentsNotAllowed => "comments are not allowed in JSON".to_string(),
-        K::SingleQuotedStringsNotAllowed => {
-            "strings must use double quotes in JSON, not single quotes".to_string()
-        }
+        K::SingleQuotedStringsNotAllowed => "strings must use double quotes in JSON, not single quotes".to_string(),
         K::ExpectedStringObjectProperty => "object keys must be double-quoted strings".to_string(),
         K::ExpectedColonAfterObjectKey => "expected `:` after an object key".to_string(),
         K::ExpectedObjectValue => "expected a value after `:`".to_string(),
@@ -243,25 +206,18 @@ fn describe(body: &str, at: usize, kind: &ParseErrorKind, max_depth: u32) -> Str
         K::UnexpectedCloseBracket => "unexpected `]`".to_string(),
         K::UnexpectedColon => "unexpected `:`".to_string(),
         K::UnexpectedComma => "unexpected `,`".to_string(),
-        K::UnexpectedWord | K::UnexpectedToken => format!(
-            "unexpected `{}`: expected a string, number, object, array, true, false or null",
-            found()
-        ),
-        K::MultipleRootJsonValues => {
-            "unexpected content after the end of the JSON value".to_string()
+        K::UnexpectedWord | K::UnexpectedToken => {
+            format!("unexpected `{}`: expected a string, number, object, array, true, false or null", found())
         }
+        K::MultipleRootJsonValues => "unexpected content after the end of the JSON value".to_string(),
         K::ExpectedDigit => "expected a digit".to_string(),
         K::ExpectedDigitFollowingNegativeSign => "expected a digit after `-`".to_string(),
         K::ExpectedPlusMinusOrDigitInNumberLiteral => {
             "expected `+`, `-` or a digit in the number's exponent".to_string()
         }
-        K::HexadecimalNumbersNotAllowed => {
-            "hexadecimal numbers are not allowed in JSON".to_string()
-        }
+        K::HexadecimalNumbersNotAllowed => "hexadecimal numbers are not allowed in JSON".to_string(),
         K::UnaryPlusNumbersNotAllowed => "numbers cannot start with `+` in JSON".to_string(),
-        K::BareDecimalPointNumbersNotAllowed => {
-            "numbers need digits on both sides of the decimal point".to_string()
-        }
+        K::BareDecimalPointNumbersNotAllowed => "numbers need digits on both sides of the decimal point".to_string(),
         K::NonFiniteNumbersNotAllowed => "`Infinity` and `NaN` are not allowed in JSON".to_string(),
         K::UnterminatedCommentBlock => "comment is never closed".to_string(),
         K::NestingDepthExceeded => format!("nesting deeper than {} levels", max_depth.min(512)),
@@ -273,9 +229,7 @@ fn describe(body: &str, at: usize, kind: &ParseErrorKind, max_depth: u32) -> Str
 fn describe_string_error(body: &str, at: usize, kind: &ParseStringErrorKind) -> String {
     use ParseStringErrorKind as S;
     match kind {
-        S::InvalidEscape
-        | S::InvalidEscapeInDoubleQuoteString
-        | S::InvalidEscapeInSingleQuoteString => {
+        S::InvalidEscape | S::InvalidEscapeInDoubleQuoteString | S::InvalidEscapeInSingleQuoteString => {
             let escape: String = body.get(at..).unwrap_or("").chars().take(2).collect();
             format!("unknown escape `{escape}`")
         }
@@ -303,8 +257,7 @@ mod tests {
     use crate::span::LineIndex;
 
     fn parse(text: &str) -> Tree {
-        load(text, Limits::default())
-            .unwrap_or_else(|e| panic!("{e:?} at {:?}", pos(text, e.span.start)))
+        load(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?} at {:?}", pos(text, e.span.start)))
     }
 
     fn parse_err(text: &str) -> LoadError {
@@ -324,9 +277,7 @@ mod tests {
     }
 
     fn at<'t>(tree: &'t Tree, keys: &[&str]) -> NodeRef<'t> {
-        tree.root()
-            .and_then(|r| r.at(keys))
-            .unwrap_or_else(|| panic!("no node at {keys:?}"))
+        tree.root().and_then(|r| r.at(keys)).unwrap_or_else(|| panic!("no node at {keys:?}"))
     }
 
     const TEMPLATE: &str = r#"{
@@ -367,28 +318,13 @@ mod tests {
         let tree = parse(TEMPLATE);
         let props = at(&tree, &["Resources", "Orders", "Properties"]);
         let kind = |k: &str| props.get(k).unwrap().raw().kind.clone();
-        assert!(matches!(
-            kind("Timeout"),
-            NodeKind::Scalar {
-                style: ScalarStyle::Plain,
-                ..
-            }
-        ));
-        assert_eq!(
-            props.get("MemorySize").unwrap().scalar_text(),
-            Some("1.50e3")
-        );
+        assert!(matches!(kind("Timeout"), NodeKind::Scalar { style: ScalarStyle::Plain, .. }));
+        assert_eq!(props.get("MemorySize").unwrap().scalar_text(), Some("1.50e3"));
         assert_eq!(props.get("MemorySize").unwrap().as_f64(), Some(1500.0));
         assert!(props.get("Tracing").unwrap().is_null());
         assert_eq!(props.get("Enabled").unwrap().as_bool(), Some(true));
         let ty = at(&tree, &["Resources", "Orders", "Type"]);
-        assert!(matches!(
-            ty.raw().kind,
-            NodeKind::Scalar {
-                style: ScalarStyle::Quoted,
-                ..
-            }
-        ));
+        assert!(matches!(ty.raw().kind, NodeKind::Scalar { style: ScalarStyle::Quoted, .. }));
         assert_eq!(snippet(TEMPLATE, ty.span()), "\"AWS::Lambda::Function\"");
         // A quoted number is a string.
         let tree = parse(r#"{"a": "30", "b": "null"}"#);
@@ -402,17 +338,10 @@ mod tests {
         let tree = parse(text);
         assert_eq!(at(&tree, &["Emoji"]).as_str(), Some("🚀 launch"));
         assert_eq!(at(&tree, &["Path"]).as_str(), Some("a/b\tcé"));
-        assert_eq!(
-            snippet(text, at(&tree, &["Emoji"]).span()),
-            r#""\ud83d\ude80 launch""#
-        );
+        assert_eq!(snippet(text, at(&tree, &["Emoji"]).span()), r#""\ud83d\ude80 launch""#);
         assert_eq!(pos(text, at(&tree, &["After"]).span().start), (1, 68));
         let err = parse_err(r#"{"a": "\ud83d"}"#);
-        assert!(
-            err.message.starts_with("invalid unicode escape"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.starts_with("invalid unicode escape"), "{}", err.message);
     }
 
     #[test]
@@ -421,10 +350,7 @@ mod tests {
         let tree = parse(text);
         let timeout = at(&tree, &["Fn", "Timeout"]);
         assert_eq!(pos(text, timeout.span().start), (3, 14));
-        assert_eq!(
-            pos(text, tree.root().unwrap().entries()[0].key_span.start),
-            (2, 2)
-        );
+        assert_eq!(pos(text, tree.root().unwrap().entries()[0].key_span.start), (2, 2));
     }
 
     #[test]
@@ -451,16 +377,10 @@ mod tests {
         assert_eq!(tree.duplicates.len(), 2);
         let d = &tree.duplicates[0];
         assert_eq!(d.key, "x");
-        assert_eq!(
-            (pos(text, d.first.start), pos(text, d.second.start)),
-            ((3, 9), (3, 17))
-        );
+        assert_eq!((pos(text, d.first.start), pos(text, d.second.start)), ((3, 9), (3, 17)));
         let d = &tree.duplicates[1];
         assert_eq!(d.key, "A");
-        assert_eq!(
-            (pos(text, d.first.start), pos(text, d.second.start)),
-            ((2, 3), (4, 3))
-        );
+        assert_eq!((pos(text, d.first.start), pos(text, d.second.start)), ((2, 3), (4, 3)));
         assert_eq!(at(&tree, &["A"]).as_i64(), Some(3));
         assert_eq!(tree.root().unwrap().entries()[0].key.as_ref(), "A");
         assert_eq!(at(&tree, &["B", "x"]).as_i64(), Some(2));
@@ -479,46 +399,29 @@ mod tests {
         for (text, step) in [("[".repeat(100_000), 1), ("{\"a\":".repeat(100_000), 5)] {
             let start = Instant::now();
             let err = parse_err(&text);
-            assert!(
-                start.elapsed() < Duration::from_secs(2),
-                "{:?}",
-                start.elapsed()
-            );
+            assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
             assert_eq!(err.message, "nesting deeper than 256 levels");
             assert_eq!(err.span, Span::from_range(256 * step..256 * step + 1));
         }
         // Brackets inside strings do not count.
-        let text = format!(
-            "{{\"a\": \"{}\\\"{}\"}}",
-            "[".repeat(1000),
-            "{".repeat(1000)
-        );
+        let text = format!("{{\"a\": \"{}\\\"{}\"}}", "[".repeat(1000), "{".repeat(1000));
         assert_eq!(at(&parse(&text), &["a"]).as_str().map(str::len), Some(2001));
     }
 
     #[test]
     fn depth_limit_counts_the_innermost_scalar() {
-        let limits = Limits {
-            max_depth: 3,
-            ..Limits::default()
-        };
+        let limits = Limits { max_depth: 3, ..Limits::default() };
         assert!(load("[[1]]", limits).is_ok());
         assert!(load("[[[]]]", limits).is_ok());
         let err = load("[[[1]]]", limits).unwrap_err();
-        assert_eq!(
-            (err.message.as_str(), err.span),
-            ("nesting deeper than 3 levels", Span::new(3, 4))
-        );
+        assert_eq!((err.message.as_str(), err.span), ("nesting deeper than 3 levels", Span::new(3, 4)));
         let err = load("\u{feff}[[[[]]]]", limits).unwrap_err();
         assert_eq!(err.span, Span::new(6, 7));
     }
 
     #[test]
     fn node_count_is_limited() {
-        let limits = Limits {
-            max_expanded_nodes: 10,
-            ..Limits::default()
-        };
+        let limits = Limits { max_expanded_nodes: 10, ..Limits::default() };
         assert!(load("[1,2,3,4,5,6,7,8,9]", limits).is_ok());
         let err = load("[1,2,3,4,5,6,7,8,9,10]", limits).unwrap_err();
         assert_eq!(err.message, "the document has more than 10 nodes");
@@ -528,85 +431,29 @@ mod tests {
     #[test]
     fn syntax_errors_have_exact_positions() {
         let cases: &[(&str, (u32, u32), &str)] = &[
-            (
-                "{\"a\": 1,\n}",
-                (1, 8),
-                "trailing comma: JSON allows no `,` before `]` or `}`",
-            ),
-            (
-                "[1, 2,]",
-                (1, 6),
-                "trailing comma: JSON allows no `,` before `]` or `}`",
-            ),
-            (
-                "{\"a\": 1 // note\n}",
-                (1, 9),
-                "comments are not allowed in JSON",
-            ),
-            (
-                "{\"a\": /* x */ 1}",
-                (1, 7),
-                "comments are not allowed in JSON",
-            ),
-            (
-                "{\"a\": 'b'}",
-                (1, 7),
-                "strings must use double quotes in JSON, not single quotes",
-            ),
-            (
-                "{'a': 1}",
-                (1, 2),
-                "strings must use double quotes in JSON, not single quotes",
-            ),
-            (
-                "{\"a\": 1\n \"b\": 2}",
-                (1, 8),
-                "expected `,` or `}` after an object member",
-            ),
-            (
-                "{\"a\": [1 2]}",
-                (1, 9),
-                "expected `,` or `]` after an array element",
-            ),
+            ("{\"a\": 1,\n}", (1, 8), "trailing comma: JSON allows no `,` before `]` or `}`"),
+            ("[1, 2,]", (1, 6), "trailing comma: JSON allows no `,` before `]` or `}`"),
+            ("{\"a\": 1 // note\n}", (1, 9), "comments are not allowed in JSON"),
+            ("{\"a\": /* x */ 1}", (1, 7), "comments are not allowed in JSON"),
+            ("{\"a\": 'b'}", (1, 7), "strings must use double quotes in JSON, not single quotes"),
+            ("{'a': 1}", (1, 2), "strings must use double quotes in JSON, not single quotes"),
+            ("{\"a\": 1\n \"b\": 2}", (1, 8), "expected `,` or `}` after an object member"),
+            ("{\"a\": [1 2]}", (1, 9), "expected `,` or `]` after an array element"),
             ("{\"a\": \"x\\qy\"}", (1, 9), "unknown escape `\\q`"),
-            (
-                "{a: 1}",
-                (1, 2),
-                "object keys must be double-quoted strings",
-            ),
+            ("{a: 1}", (1, 2), "object keys must be double-quoted strings"),
             ("{\"a\" 1}", (1, 6), "expected `:` after an object key"),
             ("{\"a\": }", (1, 7), "unexpected `}`"),
             ("{\"a\": 1", (1, 1), "this `{` is never closed"),
             ("[1, 2", (1, 1), "this `[` is never closed"),
             ("{\"a\": \"b", (1, 7), "string is never closed"),
-            (
-                "{\"a\": tru}",
-                (1, 7),
-                "unexpected `tru`: expected a string, number, object, array, true, false or null",
-            ),
-            (
-                "{\"a\": 0x1F}",
-                (1, 7),
-                "hexadecimal numbers are not allowed in JSON",
-            ),
-            (
-                "{\"a\": NaN}",
-                (1, 7),
-                "unexpected `NaN`: expected a string, number, object, array, true, false or null",
-            ),
-            (
-                "{} {}",
-                (1, 4),
-                "unexpected content after the end of the JSON value",
-            ),
+            ("{\"a\": tru}", (1, 7), "unexpected `tru`: expected a string, number, object, array, true, false or null"),
+            ("{\"a\": 0x1F}", (1, 7), "hexadecimal numbers are not allowed in JSON"),
+            ("{\"a\": NaN}", (1, 7), "unexpected `NaN`: expected a string, number, object, array, true, false or null"),
+            ("{} {}", (1, 4), "unexpected content after the end of the JSON value"),
         ];
         for &(text, expected_pos, expected_message) in cases {
             let err = parse_err(text);
-            assert_eq!(
-                (pos(text, err.span.start), err.message.as_str()),
-                (expected_pos, expected_message),
-                "{text:?}"
-            );
+            assert_eq!((pos(text, err.span.start), err.message.as_str()), (expected_pos, expected_message), "{text:?}");
         }
     }
 

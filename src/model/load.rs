@@ -27,10 +27,7 @@ pub struct LoadError {
 
 impl LoadError {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
-        LoadError {
-            span,
-            message: message.into(),
-        }
+        LoadError { span, message: message.into() }
     }
 
     /// An error pointing between two characters, at byte `offset`.
@@ -89,14 +86,8 @@ pub fn detect_format(path: &Path, text: &str) -> Format {
     if extension.eq_ignore_ascii_case("json") {
         return Format::Json;
     }
-    let starts_with_brace = text
-        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
-        .starts_with('{');
-    if extension.eq_ignore_ascii_case("template") && starts_with_brace {
-        Format::Json
-    } else {
-        Format::Yaml
-    }
+    let starts_with_brace = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).starts_with('{');
+    if extension.eq_ignore_ascii_case("template") && starts_with_brace { Format::Json } else { Format::Yaml }
 }
 
 /// Parses text into a Tree. Empty / whitespace / comment-only document → Ok(tree with no root).
@@ -109,12 +100,7 @@ pub fn load(text: &str, format: Format, limits: Limits) -> Result<Tree, LoadErro
         Format::Yaml => super::yaml::load(text, limits),
         Format::Json => super::json::load(text, limits),
     }));
-    parsed.unwrap_or_else(|_| {
-        Err(LoadError::at(
-            0,
-            "the parser failed on this file (internal error)",
-        ))
-    })
+    parsed.unwrap_or_else(|_| Err(LoadError::at(0, "the parser failed on this file (internal error)")))
 }
 
 /// Enforces [`Limits`] while a tree is built, so a hostile file is rejected before it costs
@@ -128,10 +114,7 @@ pub(crate) struct Budget {
 
 impl Budget {
     pub(crate) fn new(limits: Limits) -> Self {
-        Budget {
-            limits,
-            expanded: 0,
-        }
+        Budget { limits, expanded: 0 }
     }
 
     pub(crate) fn max_depth(&self) -> u32 {
@@ -140,12 +123,7 @@ impl Budget {
 
     /// Fails when a node `depth` levels deep, under `levels_above` enclosing levels, nests
     /// deeper than the limit.
-    pub(crate) fn check_depth(
-        &self,
-        levels_above: u32,
-        depth: u32,
-        span: Span,
-    ) -> Result<(), LoadError> {
+    pub(crate) fn check_depth(&self, levels_above: u32, depth: u32, span: Span) -> Result<(), LoadError> {
         if u64::from(levels_above) + u64::from(depth) > u64::from(self.limits.max_depth) {
             return Err(self.too_deep(span));
         }
@@ -153,10 +131,7 @@ impl Budget {
     }
 
     pub(crate) fn too_deep(&self, span: Span) -> LoadError {
-        LoadError::new(
-            span,
-            format!("nesting deeper than {} levels", self.limits.max_depth),
-        )
+        LoadError::new(span, format!("nesting deeper than {} levels", self.limits.max_depth))
     }
 
     /// Counts one new node written in the text.
@@ -165,10 +140,7 @@ impl Budget {
         if self.expanded > u64::from(self.limits.max_expanded_nodes) {
             return Err(LoadError::new(
                 span,
-                format!(
-                    "the document has more than {} nodes",
-                    self.limits.max_expanded_nodes
-                ),
+                format!("the document has more than {} nodes", self.limits.max_expanded_nodes),
             ));
         }
         Ok(())
@@ -180,10 +152,7 @@ impl Budget {
         if self.expanded > u64::from(self.limits.max_expanded_nodes) {
             return Err(LoadError::new(
                 span,
-                format!(
-                    "aliases expand to more than {} nodes (alias bomb?)",
-                    self.limits.max_expanded_nodes
-                ),
+                format!("aliases expand to more than {} nodes (alias bomb?)", self.limits.max_expanded_nodes),
             ));
         }
         Ok(())
@@ -216,38 +185,19 @@ impl MapEntries {
     /// Adds a key written in this mapping. A key seen before is recorded in `duplicates`; the
     /// entry keeps its first position and first key span but takes the new value, as the
     /// last value wins in CloudFormation.
-    pub(crate) fn insert(
-        &mut self,
-        key: Box<str>,
-        key_span: Span,
-        value: NodeId,
-        duplicates: &mut Vec<DuplicateKey>,
-    ) {
+    pub(crate) fn insert(&mut self, key: Box<str>, key_span: Span, value: NodeId, duplicates: &mut Vec<DuplicateKey>) {
         if let Some(i) = self.find(&key) {
             let entry = &mut self.entries[i];
-            duplicates.push(DuplicateKey {
-                key: key.into(),
-                first: entry.key_span,
-                second: key_span,
-            });
+            duplicates.push(DuplicateKey { key: key.into(), first: entry.key_span, second: key_span });
             entry.value = value;
             return;
         }
         if let Some(index) = &mut self.index {
             index.insert(key.clone(), self.entries.len());
         }
-        self.entries.push(Entry {
-            key,
-            key_span,
-            value,
-        });
+        self.entries.push(Entry { key, key_span, value });
         if self.index.is_none() && self.entries.len() > LINEAR_SCAN_MAX {
-            let index = self
-                .entries
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.key.clone(), i))
-                .collect();
+            let index = self.entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect();
             self.index = Some(index);
         }
     }
@@ -284,10 +234,7 @@ mod tests {
     #[test]
     fn decode_rejects_nul_bytes() {
         let err = decode(b"a: 1\n\0\0").unwrap_err();
-        assert_eq!(
-            err.message,
-            "file contains a NUL byte; binary files cannot be templates"
-        );
+        assert_eq!(err.message, "file contains a NUL byte; binary files cannot be templates");
         assert_eq!(err.span, Span::new(5, 6));
         // The earlier problem wins.
         let err = decode(b"\0 \xFF").unwrap_err();
@@ -302,10 +249,7 @@ mod tests {
         let p = Path::new;
         assert_eq!(detect_format(p("t.json"), "a: 1"), Format::Json);
         assert_eq!(detect_format(p("T.JSON"), "{}"), Format::Json);
-        assert_eq!(
-            detect_format(p("t.template"), "\u{feff}\n  {\"a\": 1}"),
-            Format::Json
-        );
+        assert_eq!(detect_format(p("t.template"), "\u{feff}\n  {\"a\": 1}"), Format::Json);
         assert_eq!(detect_format(p("t.template"), "a: {}"), Format::Yaml);
         assert_eq!(detect_format(p("t.yaml"), "{\"a\": 1}"), Format::Yaml);
         assert_eq!(detect_format(p("template"), "{}"), Format::Yaml);
@@ -315,21 +259,9 @@ mod tests {
     fn load_dispatches_on_format() {
         let limits = Limits::default();
         let yaml = load("Timeout: !Ref T\n", Format::Yaml, limits).unwrap();
-        assert_eq!(
-            yaml.root()
-                .unwrap()
-                .get("Timeout")
-                .unwrap()
-                .intrinsic()
-                .unwrap()
-                .0,
-            "Ref"
-        );
+        assert_eq!(yaml.root().unwrap().get("Timeout").unwrap().intrinsic().unwrap().0, "Ref");
         let json = load("{\"Timeout\": 30}", Format::Json, limits).unwrap();
-        assert_eq!(
-            json.root().unwrap().get("Timeout").unwrap().as_i64(),
-            Some(30)
-        );
+        assert_eq!(json.root().unwrap().get("Timeout").unwrap().as_i64(), Some(30));
         // JSON is YAML too, but only the JSON loader is strict about it.
         assert!(load("{\"a\": 1,}", Format::Yaml, limits).is_ok());
         assert!(load("{\"a\": 1,}", Format::Json, limits).is_err());
@@ -346,19 +278,10 @@ mod tests {
         map.insert("a".into(), Span::new(20, 21), NodeId(3), &mut dups);
         let entries = map.into_entries();
         assert_eq!(entries.len(), 2);
-        assert_eq!(
-            (&*entries[0].key, entries[0].value, entries[0].key_span),
-            ("a", NodeId(3), Span::new(0, 1))
-        );
+        assert_eq!((&*entries[0].key, entries[0].value, entries[0].key_span), ("a", NodeId(3), Span::new(0, 1)));
         assert_eq!(dups.len(), 2);
-        assert_eq!(
-            (dups[0].first, dups[0].second),
-            (Span::new(0, 1), Span::new(10, 11))
-        );
-        assert_eq!(
-            (dups[1].first, dups[1].second),
-            (Span::new(0, 1), Span::new(20, 21))
-        );
+        assert_eq!((dups[0].first, dups[0].second), (Span::new(0, 1), Span::new(10, 11)));
+        assert_eq!((dups[1].first, dups[1].second), (Span::new(0, 1), Span::new(20, 21)));
     }
 
     #[test]

@@ -410,10 +410,7 @@ fn collect_resources(resources: NodeRef<'_>, errors: &mut Vec<StructureError>) -
             continue;
         }
         let Some(type_name) = node.get("Type").and_then(|t| t.as_str()) else {
-            errors.push(StructureError {
-                span: id_span,
-                message: format!("resource `{id}` has no `Type`"),
-            });
+            errors.push(StructureError { span: id_span, message: format!("resource `{id}` has no `Type`") });
             continue;
         };
         out.push(Resource {

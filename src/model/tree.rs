@@ -117,13 +117,7 @@ impl Tree {
 
     /// Adds a scalar node.
     pub fn push_scalar(&mut self, span: Span, text: impl Into<Box<str>>, style: ScalarStyle) -> NodeId {
-        self.push(Node {
-            span,
-            kind: NodeKind::Scalar { text: text.into(), style },
-            parent: None,
-            weight: 1,
-            depth: 1,
-        })
+        self.push(Node { span, kind: NodeKind::Scalar { text: text.into(), style }, parent: None, weight: 1, depth: 1 })
     }
 
     /// Adds a sequence whose items are already in the tree; items without a parent get this one.

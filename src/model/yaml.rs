@@ -26,10 +26,7 @@ use crate::span::Span;
 pub(crate) fn load(text: &str, limits: Limits) -> Result<Tree, LoadError> {
     match build(text, limits) {
         Ok(tree) => Ok(tree),
-        Err(Failure {
-            repair: None,
-            error,
-        }) => Err(error),
+        Err(Failure { repair: None, error }) => Err(error),
         Err(failure) => load_under_indented(text, limits, failure),
     }
 }
@@ -42,10 +39,7 @@ struct Failure {
 
 impl From<LoadError> for Failure {
     fn from(error: LoadError) -> Self {
-        Failure {
-            error,
-            repair: None,
-        }
+        Failure { error, repair: None }
     }
 }
 
@@ -57,15 +51,9 @@ fn build(text: &str, limits: Limits) -> Result<Tree, Failure> {
         match event {
             Event::DocumentEnd | Event::StreamEnd => break,
             Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => {}
-            Event::Scalar(value, style, anchor, tag) => {
-                builder.scalar(value, style, anchor, tag.as_deref(), span)?
-            }
-            Event::SequenceStart(anchor, tag) => {
-                builder.open(Collection::Seq, anchor, tag.as_deref(), span)?
-            }
-            Event::MappingStart(anchor, tag) => {
-                builder.open(Collection::Map, anchor, tag.as_deref(), span)?
-            }
+            Event::Scalar(value, style, anchor, tag) => builder.scalar(value, style, anchor, tag.as_deref(), span)?,
+            Event::SequenceStart(anchor, tag) => builder.open(Collection::Seq, anchor, tag.as_deref(), span)?,
+            Event::MappingStart(anchor, tag) => builder.open(Collection::Map, anchor, tag.as_deref(), span)?,
             Event::SequenceEnd | Event::MappingEnd => builder.close(span)?,
             Event::Alias(id) => builder.alias(id, span)?,
         }
@@ -247,10 +235,7 @@ impl<'t> Builder<'t> {
             at = offending_tab(self.text, at);
         }
         Failure {
-            error: LoadError::new(
-                Span::at(at),
-                describe_scan_error(self.text, at, error.info()),
-            ),
+            error: LoadError::new(Span::at(at), describe_scan_error(self.text, at, error.info())),
             repair: self.indentation_repair(error.info(), at as usize),
         }
     }
@@ -261,10 +246,7 @@ impl<'t> Builder<'t> {
     /// templates do it, typically a closing `]` or `}` at the key's column.
     fn indentation_repair(&self, info: &str, at: usize) -> Option<Repair> {
         let quoted = info == "invalid indentation in quoted scalar";
-        let flow = matches!(
-            info,
-            "invalid indentation" | "invalid indentation in flow construct"
-        );
+        let flow = matches!(info, "invalid indentation" | "invalid indentation in flow construct");
         if !quoted && !flow {
             return None;
         }
@@ -282,11 +264,7 @@ impl<'t> Builder<'t> {
             }
         };
         let end = construct_end(self.text, start)?;
-        (start <= at && at <= end).then_some(Repair {
-            start,
-            end,
-            min_column,
-        })
+        (start <= at && at <= end).then_some(Repair { start, end, min_column })
     }
 
     /// Where the next value of a block collection starts: after the pending key's `:`, or
@@ -332,24 +310,13 @@ impl<'t> Builder<'t> {
             value_start = block_scalar_header(self.text, value_start);
         }
         let value_span = Span::new(value_start, scalar_end(self.text, style, value_start, end));
-        let value = if block {
-            without_phantom_line_break(self.text, value, value_span.end)
-        } else {
-            value
-        };
+        let value = if block { without_phantom_line_break(self.text, value, value_span.end) } else { value };
         let plain = matches!(style, YamlStyle::Plain) && meaning != TagMeaning::Str;
-        let style = if plain {
-            ScalarStyle::Plain
-        } else {
-            ScalarStyle::Quoted
-        };
+        let style = if plain { ScalarStyle::Plain } else { ScalarStyle::Quoted };
 
         if self.expecting_key() {
             if let TagMeaning::ShortForm(_) = meaning {
-                return Err(LoadError::new(
-                    Span::new(start, value_span.end),
-                    "mapping keys must be scalars",
-                ));
+                return Err(LoadError::new(Span::new(start, value_span.end), "mapping keys must be scalars"));
             }
             if anchor > 0 {
                 // Rare, but an alias may reuse an anchored key as a value later.
@@ -365,41 +332,23 @@ impl<'t> Builder<'t> {
         let mut id = self.tree.push_scalar(value_span, value.into_owned(), style);
         if let TagMeaning::ShortForm(key) = meaning {
             self.budget.add_node(value_span)?;
-            id = self.wrap(
-                id,
-                Wrapper {
-                    key,
-                    tag_span: tag_span.unwrap_or(Span::at(start)),
-                },
-            );
+            id = self.wrap(id, Wrapper { key, tag_span: tag_span.unwrap_or(Span::at(start)) });
         }
         self.define_anchor(anchor, Anchor::Done(id));
         self.attach(id, self.tree.raw(id).span, anchor > 0)
     }
 
-    fn open(
-        &mut self,
-        kind: Collection,
-        anchor: usize,
-        tag: Option<&Tag>,
-        span: YamlSpan,
-    ) -> Result<(), LoadError> {
+    fn open(&mut self, kind: Collection, anchor: usize, tag: Option<&Tag>, span: YamlSpan) -> Result<(), LoadError> {
         let (start, end) = self.byte_span(span);
         if self.expecting_key() {
-            return Err(LoadError::new(
-                Span::new(start, end),
-                "mapping keys must be scalars",
-            ));
+            return Err(LoadError::new(Span::new(start, end), "mapping keys must be scalars"));
         }
         let (tag_span, mut value_start) = properties(self.text, start, end);
         if kind == Collection::Seq {
             value_start = indentless_sequence_start(self.text, value_start);
         }
         let wrapper = match tag_meaning(tag) {
-            TagMeaning::ShortForm(key) => Some(Wrapper {
-                key,
-                tag_span: tag_span.unwrap_or(Span::at(start)),
-            }),
+            TagMeaning::ShortForm(key) => Some(Wrapper { key, tag_span: tag_span.unwrap_or(Span::at(start)) }),
             TagMeaning::Str | TagMeaning::Ignored => None,
         };
         let frame = Frame {
@@ -412,10 +361,7 @@ impl<'t> Builder<'t> {
             anchor,
             wrapper,
             anchored: Vec::new(),
-            flow: matches!(
-                self.text.as_bytes().get(value_start as usize),
-                Some(b'[' | b'{')
-            ),
+            flow: matches!(self.text.as_bytes().get(value_start as usize), Some(b'[' | b'{')),
         };
         // Checked before anything is stacked, so 100,000 nested `[` cost 257 frames at most.
         let levels = self.levels + frame.levels();
@@ -434,18 +380,11 @@ impl<'t> Builder<'t> {
     fn close(&mut self, span: YamlSpan) -> Result<(), LoadError> {
         let (end_start, end_end) = self.byte_span(span);
         let Some(frame) = self.stack.pop() else {
-            return Err(LoadError::at(
-                end_start as usize,
-                "unbalanced end of a collection",
-            ));
+            return Err(LoadError::at(end_start as usize, "unbalanced end of a collection"));
         };
         self.levels -= frame.levels();
         // A flow collection's end event covers its bracket; a block collection's is empty.
-        let end = if end_end > end_start {
-            end_end
-        } else {
-            frame.end
-        };
+        let end = if end_end > end_start { end_end } else { frame.end };
         let span = Span::new(frame.start, end.max(frame.start));
         let mut id = match frame.kind {
             FrameKind::Seq(items) => self.tree.push_seq(span, items),
@@ -472,11 +411,7 @@ impl<'t> Builder<'t> {
             NodeKind::Scalar { .. } => return,
         };
         for (slot, child) in children.into_iter().enumerate() {
-            let adopted_elsewhere = self
-                .tree
-                .raw(child)
-                .parent
-                .is_some_and(|p| p.node != parent);
+            let adopted_elsewhere = self.tree.raw(child).parent.is_some_and(|p| p.node != parent);
             if adopted_elsewhere && anchored.binary_search(&child).is_ok() {
                 let slot = u32::try_from(slot).unwrap_or(u32::MAX);
                 self.tree.set_parent(child, Parent { node: parent, slot });
@@ -493,16 +428,11 @@ impl<'t> Builder<'t> {
             Some(Anchor::Open) => {
                 return Err(LoadError::new(
                     site,
-                    format!(
-                        "alias `{name}` refers to an anchor that is not complete yet (recursive alias)"
-                    ),
+                    format!("alias `{name}` refers to an anchor that is not complete yet (recursive alias)"),
                 ));
             }
             Some(Anchor::Unset) | None => {
-                return Err(LoadError::new(
-                    site,
-                    format!("unknown anchor in alias `{name}`"),
-                ));
+                return Err(LoadError::new(site, format!("unknown anchor in alias `{name}`")));
             }
         };
         if self.expecting_key() {
@@ -528,34 +458,17 @@ impl<'t> Builder<'t> {
 
     fn set_key(&mut self, text: Box<str>, span: Span, is_merge: bool) {
         let first_value_node = u32::try_from(self.tree.len()).unwrap_or(u32::MAX);
-        if let Some(Frame {
-            kind: FrameKind::Map(map),
-            end,
-            ..
-        }) = self.stack.last_mut()
-        {
+        if let Some(Frame { kind: FrameKind::Map(map), end, .. }) = self.stack.last_mut() {
             *end = (*end).max(span.end);
-            map.key = Some(PendingKey {
-                text,
-                span,
-                is_merge,
-                first_value_node,
-            });
+            map.key = Some(PendingKey { text, span, is_merge, first_value_node });
         }
     }
 
     /// Wraps a complete node in its short form's mapping; the key points at the tag.
     fn wrap(&mut self, inner: NodeId, wrapper: Wrapper) -> NodeId {
         let inner_span = self.tree.raw(inner).span;
-        let span = Span::new(
-            wrapper.tag_span.start,
-            inner_span.end.max(wrapper.tag_span.end),
-        );
-        let entry = Entry {
-            key: wrapper.key.into(),
-            key_span: wrapper.tag_span,
-            value: inner,
-        };
+        let span = Span::new(wrapper.tag_span.start, inner_span.end.max(wrapper.tag_span.end));
+        let entry = Entry { key: wrapper.key.into(), key_span: wrapper.tag_span, value: inner };
         self.tree.push_map(span, vec![entry])
     }
 
@@ -563,8 +476,7 @@ impl<'t> Builder<'t> {
     /// appears in the text: the node itself, or the alias standing for it; `anchored` says the
     /// node is written here and carries an anchor.
     fn attach(&mut self, id: NodeId, site: Span, anchored: bool) -> Result<(), LoadError> {
-        self.budget
-            .check_depth(self.levels, self.tree.raw(id).depth, site)?;
+        self.budget.check_depth(self.levels, self.tree.raw(id).depth, site)?;
         let Some(frame) = self.stack.last_mut() else {
             self.root.get_or_insert(id);
             return Ok(());
@@ -581,19 +493,11 @@ impl<'t> Builder<'t> {
                 };
                 if key.is_merge {
                     let sources = merge_sources(&self.tree, id).ok_or_else(|| {
-                        LoadError::new(
-                            site,
-                            "the value of a merge key `<<` must be a mapping or a list of mappings",
-                        )
+                        LoadError::new(site, "the value of a merge key `<<` must be a mapping or a list of mappings")
                     })?;
-                    map.merges.push(Merge {
-                        slot: map.entries.len(),
-                        sources,
-                        first_value_node: key.first_value_node,
-                    });
+                    map.merges.push(Merge { slot: map.entries.len(), sources, first_value_node: key.first_value_node });
                 } else {
-                    map.entries
-                        .insert(key.text, key.span, id, &mut self.tree.duplicates);
+                    map.entries.insert(key.text, key.span, id, &mut self.tree.duplicates);
                 }
             }
         }
@@ -616,13 +520,7 @@ impl<'t> Builder<'t> {
             };
             let parent = self.tree.raw(value).parent;
             if parent.is_some_and(|p| p.node.0 >= first_value_node && p.node != id) {
-                self.tree.set_parent(
-                    value,
-                    Parent {
-                        node: id,
-                        slot: u32::try_from(slot).unwrap_or(u32::MAX),
-                    },
-                );
+                self.tree.set_parent(value, Parent { node: id, slot: u32::try_from(slot).unwrap_or(u32::MAX) });
             }
         }
         id
@@ -638,20 +536,14 @@ fn merge_sources(tree: &Tree, value: NodeId) -> Option<Vec<NodeId>> {
     if !node.is_seq() {
         return None;
     }
-    node.items()
-        .map(|item| item.is_map().then_some(item.id))
-        .collect()
+    node.items().map(|item| item.is_map().then_some(item.id)).collect()
 }
 
 /// The entries of a mapping with its merges applied, each merged run at the position of its
 /// `<<` key; also the slots of merged entries written inline under `<<`, with the first node id
 /// of that `<<` value.
 fn merge_entries(tree: &Tree, map: MapFrame) -> (Vec<Entry>, Vec<(usize, u32)>) {
-    let MapFrame {
-        entries: explicit,
-        merges,
-        ..
-    } = map;
+    let MapFrame { entries: explicit, merges, .. } = map;
     let mut merged: Vec<(usize, Entry, u32)> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     for merge in &merges {
@@ -709,18 +601,10 @@ fn properties(text: &str, start: u32, limit: u32) -> (Option<Span>, u32) {
 fn property_end(bytes: &[u8], start: usize, limit: usize) -> usize {
     if bytes[start..limit].starts_with(b"!<") {
         // A verbatim tag, `!<tag:yaml.org,2002:str>`, may hold any character up to `>`.
-        return bytes[start..limit]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(limit, |p| start + p + 1);
+        return bytes[start..limit].iter().position(|&b| b == b'>').map_or(limit, |p| start + p + 1);
     }
     let rest = &bytes[start + 1..limit];
-    let len = rest.iter().position(|b| {
-        matches!(
-            b,
-            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
-        )
-    });
+    let len = rest.iter().position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'));
     len.map_or(limit, |len| start + 1 + len)
 }
 
@@ -749,11 +633,7 @@ fn indentless_sequence_start(text: &str, start: u32) -> u32 {
         return to_u32(start);
     }
     let before = &bytes[..start.min(bytes.len())];
-    let blanks = before
-        .iter()
-        .rev()
-        .take_while(|&&b| matches!(b, b' ' | b'\t'))
-        .count();
+    let blanks = before.iter().rev().take_while(|&&b| matches!(b, b' ' | b'\t')).count();
     match before.len().checked_sub(blanks + 1) {
         Some(dash) if blanks > 0 && before[dash] == b'-' => to_u32(dash),
         _ => to_u32(start),
@@ -776,9 +656,7 @@ fn scalar_end(text: &str, style: YamlStyle, start: u32, end: u32) -> u32 {
     if let Some(len) = quoted_end {
         return to_u32(start + len);
     }
-    let trimmed = bytes[start..end]
-        .iter()
-        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+    let trimmed = bytes[start..end].iter().rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
     to_u32(trimmed.map_or(start, |p| start + p + 1))
 }
 
@@ -826,16 +704,10 @@ fn block_scalar_header(text: &str, content_start: u32) -> u32 {
         return to_u32(content_start);
     }
     let before = &bytes[..content_start];
-    let Some(header_end) = before
-        .iter()
-        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-    else {
+    let Some(header_end) = before.iter().rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')) else {
         return to_u32(content_start);
     };
-    let line_start = before[..header_end]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
+    let line_start = before[..header_end].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
     let line = &bytes[line_start..=header_end];
     // The indicator is the first `|` or `>` after a blank (or at the line start) that only
     // indentation/chomping indicators, blanks and a comment follow.
@@ -850,19 +722,10 @@ fn block_scalar_header(text: &str, content_start: u32) -> u32 {
 
 /// saphyr ends a block scalar with a line break even when the file ends on its last line
 /// without one; YAML (and PyYAML, so CloudFormation tooling) keeps only a break that is there.
-fn without_phantom_line_break<'v>(
-    text: &str,
-    value: Cow<'v, str>,
-    content_end: u32,
-) -> Cow<'v, str> {
-    let ends_file_without_break = !text
-        .get(content_end as usize..)
-        .unwrap_or("")
-        .contains('\n');
+fn without_phantom_line_break<'v>(text: &str, value: Cow<'v, str>, content_end: u32) -> Cow<'v, str> {
+    let ends_file_without_break = !text.get(content_end as usize..).unwrap_or("").contains('\n');
     match value {
-        Cow::Borrowed(v) if ends_file_without_break => {
-            Cow::Borrowed(v.strip_suffix('\n').unwrap_or(v))
-        }
+        Cow::Borrowed(v) if ends_file_without_break => Cow::Borrowed(v.strip_suffix('\n').unwrap_or(v)),
         Cow::Owned(mut v) if ends_file_without_break && v.ends_with('\n') => {
             v.pop();
             Cow::Owned(v)
@@ -872,15 +735,9 @@ fn without_phantom_line_break<'v>(
 }
 
 fn is_block_header_rest(rest: &[u8]) -> bool {
-    let indicators = rest
-        .iter()
-        .take_while(|b| matches!(b, b'0'..=b'9' | b'+' | b'-'))
-        .count();
+    let indicators = rest.iter().take_while(|b| matches!(b, b'0'..=b'9' | b'+' | b'-')).count();
     let rest = &rest[indicators..];
-    let blanks = rest
-        .iter()
-        .take_while(|b| matches!(b, b' ' | b'\t'))
-        .count();
+    let blanks = rest.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
     let rest = &rest[blanks..];
     rest.is_empty() || (blanks > 0 && rest[0] == b'#')
 }
@@ -888,20 +745,15 @@ fn is_block_header_rest(rest: &[u8]) -> bool {
 /// saphyr's own message, reworded where it is unclear.
 fn describe_scan_error(text: &str, at: u32, info: &str) -> String {
     match info {
-        "tabs disallowed within this context (block indentation)"
-        | "tab cannot be used as indentation" => {
+        "tabs disallowed within this context (block indentation)" | "tab cannot be used as indentation" => {
             "found a tab character where indentation is expected".to_string()
         }
-        "recursion limit exceeded" => {
-            "flow collections (`[`, `{`) nested deeper than 255 levels".to_string()
-        }
+        "recursion limit exceeded" => "flow collections (`[`, `{`) nested deeper than 255 levels".to_string(),
         "simple key expect ':'" => "expected `:` after a mapping key".to_string(),
         "unexpected eof" => "unexpected end of file".to_string(),
         "while parsing node, found unknown anchor" => {
             let rest = text.get(at as usize..).unwrap_or("");
-            let len = rest
-                .find(|c: char| c.is_whitespace() || ",[]{}".contains(c))
-                .unwrap_or(rest.len());
+            let len = rest.find(|c: char| c.is_whitespace() || ",[]{}".contains(c)).unwrap_or(rest.len());
             format!("unknown anchor in alias `{}`", &rest[..len])
         }
         other => other.to_string(),
@@ -912,10 +764,7 @@ fn describe_scan_error(text: &str, at: u32, info: &str) -> String {
 fn offending_tab(text: &str, at: u32) -> u32 {
     let bytes = text.as_bytes();
     let at = (at as usize).min(bytes.len());
-    let blanks_start = bytes[..at]
-        .iter()
-        .rposition(|b| !matches!(b, b' ' | b'\t'))
-        .map_or(0, |p| p + 1);
+    let blanks_start = bytes[..at].iter().rposition(|b| !matches!(b, b' ' | b'\t')).map_or(0, |p| p + 1);
     let tab = bytes[blanks_start..at].iter().position(|&b| b == b'\t');
     tab.map_or(to_u32(at), |p| to_u32(blanks_start + p))
 }
@@ -985,10 +834,7 @@ impl Padding {
         let mut changed = false;
         for (i, _) in construct.iter().enumerate().filter(|&(_, &b)| b == b'\n') {
             let line_start = start + i + 1;
-            let blanks = bytes[line_start..]
-                .iter()
-                .take_while(|&&b| matches!(b, b' ' | b'\t'))
-                .count();
+            let blanks = bytes[line_start..].iter().take_while(|&&b| matches!(b, b' ' | b'\t')).count();
             let inserted = self.inserts.get(&line_start).copied().unwrap_or(0);
             if blanks + inserted < repair.min_column {
                 self.inserts.insert(line_start, repair.min_column - blanks);
@@ -1031,11 +877,7 @@ impl Padding {
         let Some(&(start, at, count)) = after.checked_sub(1).and_then(|i| self.index.get(i)) else {
             return padded;
         };
-        if padded < start + count {
-            at
-        } else {
-            padded - (start - at) - count
-        }
+        if padded < start + count { at } else { padded - (start - at) - count }
     }
 
     fn restore(&self, span: Span) -> Span {
@@ -1045,10 +887,7 @@ impl Padding {
     }
 
     fn restore_error(&self, error: LoadError) -> LoadError {
-        LoadError {
-            span: self.restore(error.span),
-            ..error
-        }
+        LoadError { span: self.restore(error.span), ..error }
     }
 }
 
@@ -1080,11 +919,8 @@ fn flow_collection_end(bytes: &[u8]) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
-        let after_separator = i == 0
-            || matches!(
-                bytes[i - 1],
-                b' ' | b'\t' | b'\r' | b'\n' | b'[' | b'{' | b',' | b':'
-            );
+        let after_separator =
+            i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\r' | b'\n' | b'[' | b'{' | b',' | b':');
         match bytes[i] {
             b'[' | b'{' => depth += 1,
             b']' | b'}' => {
@@ -1102,10 +938,7 @@ fn flow_collection_end(bytes: &[u8]) -> Option<usize> {
                 continue;
             }
             b'#' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t' | b'\r' | b'\n') => {
-                i += bytes[i..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .unwrap_or(bytes.len() - i);
+                i += bytes[i..].iter().position(|&b| b == b'\n').unwrap_or(bytes.len() - i);
                 continue;
             }
             _ => {}
@@ -1125,12 +958,8 @@ fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
 /// The 0-based column of a byte offset in characters, as saphyr counts them.
 fn column_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
-    let line_start = text.as_bytes()[..offset]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    text.get(line_start..offset)
-        .map_or(0, |s| s.chars().count())
+    let line_start = text.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    text.get(line_start..offset).map_or(0, |s| s.chars().count())
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -1152,14 +981,8 @@ impl CharOffsets {
         if text.is_ascii() {
             return CharOffsets { checkpoints: None };
         }
-        let checkpoints = text
-            .char_indices()
-            .step_by(CHECKPOINT_EVERY)
-            .map(|(i, _)| to_u32(i))
-            .collect();
-        CharOffsets {
-            checkpoints: Some(checkpoints),
-        }
+        let checkpoints = text.char_indices().step_by(CHECKPOINT_EVERY).map(|(i, _)| to_u32(i)).collect();
+        CharOffsets { checkpoints: Some(checkpoints) }
     }
 
     fn byte_offset(&self, text: &str, char_index: usize) -> u32 {
@@ -1186,8 +1009,7 @@ mod tests {
     use crate::span::LineIndex;
 
     fn parse(text: &str) -> Tree {
-        load(text, Limits::default())
-            .unwrap_or_else(|e| panic!("{e:?} at {:?}", pos(text, e.span.start)))
+        load(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?} at {:?}", pos(text, e.span.start)))
     }
 
     fn parse_err(text: &str) -> LoadError {
@@ -1208,9 +1030,7 @@ mod tests {
     }
 
     fn at<'t>(tree: &'t Tree, keys: &[&str]) -> NodeRef<'t> {
-        tree.root()
-            .and_then(|r| r.at(keys))
-            .unwrap_or_else(|| panic!("no node at {keys:?}"))
+        tree.root().and_then(|r| r.at(keys)).unwrap_or_else(|| panic!("no node at {keys:?}"))
     }
 
     const SAM: &str = "\
@@ -1241,23 +1061,11 @@ Resources:
         assert_eq!(pos(SAM, entry.key_span.start), (7, 7));
         assert_eq!(snippet(SAM, entry.key_span), "Timeout");
         // saphyr's end markers run past a quoted scalar into the comment; ours stop at the quote.
-        assert_eq!(
-            snippet(SAM, props.get("Description").unwrap().span()),
-            "\"orders API\""
-        );
-        assert_eq!(
-            snippet(SAM, props.get("Handler").unwrap().span()),
-            "bootstrap"
-        );
+        assert_eq!(snippet(SAM, props.get("Description").unwrap().span()), "\"orders API\"");
+        assert_eq!(snippet(SAM, props.get("Handler").unwrap().span()), "bootstrap");
         // A block scalar spans from its indicator to its last character.
-        assert_eq!(
-            snippet(SAM, props.get("Code").unwrap().span()),
-            "|\n        fn main() {}"
-        );
-        assert_eq!(
-            props.get("Code").unwrap().scalar(),
-            Some(crate::model::tree::ScalarValue::Str("fn main() {}\n"))
-        );
+        assert_eq!(snippet(SAM, props.get("Code").unwrap().span()), "|\n        fn main() {}");
+        assert_eq!(props.get("Code").unwrap().scalar(), Some(crate::model::tree::ScalarValue::Str("fn main() {}\n")));
     }
 
     #[test]
@@ -1302,21 +1110,12 @@ Resources:
             "ValueOf",
             "ForEach",
         ];
-        let text: String = names
-            .iter()
-            .map(|n| format!("K{n}: !{n} value\n"))
-            .collect();
+        let text: String = names.iter().map(|n| format!("K{n}: !{n} value\n")).collect();
         let tree = parse(&text);
         for name in names {
             let node = at(&tree, &[&format!("K{name}")]);
-            let (key, arg) = node
-                .intrinsic()
-                .unwrap_or_else(|| panic!("{name} is not an intrinsic"));
-            let expected = if matches!(name, "Ref" | "Condition") {
-                name.to_string()
-            } else {
-                format!("Fn::{name}")
-            };
+            let (key, arg) = node.intrinsic().unwrap_or_else(|| panic!("{name} is not an intrinsic"));
+            let expected = if matches!(name, "Ref" | "Condition") { name.to_string() } else { format!("Fn::{name}") };
             assert_eq!(key, expected);
             assert_eq!(arg.as_str(), Some("value"));
             let entry = &node.entries()[0];
@@ -1331,35 +1130,20 @@ Resources:
         let text = "Value: !If [IsProd, !Ref Bucket, !Ref AWS::NoValue]\n";
         let tree = parse(text);
         let value = at(&tree, &["Value"]);
-        assert_eq!(
-            snippet(text, value.span()),
-            "!If [IsProd, !Ref Bucket, !Ref AWS::NoValue]"
-        );
+        assert_eq!(snippet(text, value.span()), "!If [IsProd, !Ref Bucket, !Ref AWS::NoValue]");
         let (key, args) = value.intrinsic().unwrap();
         assert_eq!(key, "Fn::If");
         assert_eq!(pos(text, value.entries()[0].key_span.start), (1, 8));
-        assert_eq!(
-            snippet(text, args.span()),
-            "[IsProd, !Ref Bucket, !Ref AWS::NoValue]"
-        );
+        assert_eq!(snippet(text, args.span()), "[IsProd, !Ref Bucket, !Ref AWS::NoValue]");
         assert_eq!(args.item(0).unwrap().as_str(), Some("IsProd"));
         let bucket = args.item(1).unwrap();
-        assert_eq!(
-            bucket.intrinsic().map(|(k, a)| (k, a.as_str())),
-            Some(("Ref", Some("Bucket")))
-        );
+        assert_eq!(bucket.intrinsic().map(|(k, a)| (k, a.as_str())), Some(("Ref", Some("Bucket"))));
         assert_eq!(snippet(text, bucket.span()), "!Ref Bucket");
         assert_eq!(pos(text, bucket.span().start), (1, 21));
         let no_value = args.item(2).unwrap();
-        assert_eq!(
-            no_value.intrinsic().map(|(k, a)| (k, a.as_str())),
-            Some(("Ref", Some("AWS::NoValue")))
-        );
+        assert_eq!(no_value.intrinsic().map(|(k, a)| (k, a.as_str())), Some(("Ref", Some("AWS::NoValue"))));
         assert_eq!(value.path().to_string(), "Value");
-        assert_eq!(
-            no_value.intrinsic().unwrap().1.path().to_string(),
-            "Value/Fn::If/2/Ref"
-        );
+        assert_eq!(no_value.intrinsic().unwrap().1.path().to_string(), "Value/Fn::If/2/Ref");
     }
 
     #[test]
@@ -1382,10 +1166,7 @@ Mapped: !FindInMap
         assert_eq!(key, "Fn::Sub");
         assert_eq!(pos(text, list.span().start), (2, 3));
         assert_eq!(list.item(0).unwrap().as_str(), Some("${Env}-${Suffix}"));
-        assert_eq!(
-            snippet(text, list.item(0).unwrap().span()),
-            "'${Env}-${Suffix}'"
-        );
+        assert_eq!(snippet(text, list.item(0).unwrap().span()), "'${Env}-${Suffix}'");
         let select = list.item(1).unwrap().get("Suffix").unwrap();
         let (key, args) = select.intrinsic().unwrap();
         assert_eq!(key, "Fn::Select");
@@ -1395,18 +1176,12 @@ Mapped: !FindInMap
         let cond = at(&tree, &["Cond"]).intrinsic().unwrap().1;
         assert_eq!(cond.item(0).unwrap().intrinsic().unwrap().0, "Fn::Equals");
         assert_eq!(
-            cond.item(1)
-                .unwrap()
-                .intrinsic()
-                .map(|(k, a)| (k, a.as_str())),
+            cond.item(1).unwrap().intrinsic().map(|(k, a)| (k, a.as_str())),
             Some(("Condition", Some("HasBucket")))
         );
         let mapped = at(&tree, &["Mapped"]);
         assert_eq!(mapped.intrinsic().unwrap().1.len(), 3);
-        assert_eq!(
-            snippet(text, mapped.span()),
-            "!FindInMap\n  - Map\n  - !Ref AWS::Region\n  - Key"
-        );
+        assert_eq!(snippet(text, mapped.span()), "!FindInMap\n  - Map\n  - !Ref AWS::Region\n  - Key");
     }
 
     #[test]
@@ -1420,28 +1195,12 @@ Mapped: !FindInMap
 
     #[test]
     fn core_and_unknown_tags() {
-        let text =
-            "A: !!str 123\nB: !!int '5'\nC: !Custom value\nD: 123\nE: !Custom [1]\nF: !Ref\n";
+        let text = "A: !!str 123\nB: !!int '5'\nC: !Custom value\nD: 123\nE: !Custom [1]\nF: !Ref\n";
         let tree = parse(text);
         let kind = |k: &str| at(&tree, &[k]).raw().kind.clone();
-        assert!(matches!(
-            kind("A"),
-            NodeKind::Scalar {
-                style: ScalarStyle::Quoted,
-                ..
-            }
-        ));
-        assert_eq!(
-            at(&tree, &["A"]).scalar(),
-            Some(crate::model::tree::ScalarValue::Str("123"))
-        );
-        assert!(matches!(
-            kind("B"),
-            NodeKind::Scalar {
-                style: ScalarStyle::Quoted,
-                ..
-            }
-        ));
+        assert!(matches!(kind("A"), NodeKind::Scalar { style: ScalarStyle::Quoted, .. }));
+        assert_eq!(at(&tree, &["A"]).scalar(), Some(crate::model::tree::ScalarValue::Str("123")));
+        assert!(matches!(kind("B"), NodeKind::Scalar { style: ScalarStyle::Quoted, .. }));
         assert_eq!(at(&tree, &["C"]).as_str(), Some("value"));
         assert_eq!(snippet(text, at(&tree, &["C"]).span()), "value");
         assert_eq!(at(&tree, &["D"]).as_i64(), Some(123));
@@ -1467,15 +1226,9 @@ Two: *defaults
         let defaults = at(&tree, &["Defaults"]);
         assert_eq!(at(&tree, &["One", "Settings"]).id, defaults.id);
         assert_eq!(at(&tree, &["Two"]).id, defaults.id);
-        assert_eq!(
-            at(&tree, &["One", "Layers"]).id,
-            at(&tree, &["Defaults", "Layers"]).id
-        );
+        assert_eq!(at(&tree, &["One", "Layers"]).id, at(&tree, &["Defaults", "Layers"]).id);
         // A shared node keeps its first home.
-        assert_eq!(
-            at(&tree, &["Two", "Runtime"]).path().to_string(),
-            "Defaults/Runtime"
-        );
+        assert_eq!(at(&tree, &["Two", "Runtime"]).path().to_string(), "Defaults/Runtime");
         assert_eq!(pos(text, defaults.span().start), (2, 3));
         // Expanded weight counts every alias: Defaults 5, One 1 + 5 + 3, Two 5, root 1.
         assert_eq!(tree.root().unwrap().raw().weight, 20);
@@ -1499,27 +1252,15 @@ List:
         let keys: Vec<&str> = single.map_iter().map(|(k, ..)| k).collect();
         assert_eq!(keys, ["Runtime", "MemorySize", "Timeout"]);
         assert_eq!(single.get("Timeout").unwrap().as_i64(), Some(10));
-        assert_eq!(
-            single.get("Runtime").unwrap().id,
-            at(&tree, &["Base", "Runtime"]).id
-        );
+        assert_eq!(single.get("Runtime").unwrap().id, at(&tree, &["Base", "Runtime"]).id);
         // A merged key points where it was written.
-        assert_eq!(
-            pos(text, single.entry("Runtime").unwrap().key_span.start),
-            (1, 14)
-        );
+        assert_eq!(pos(text, single.entry("Runtime").unwrap().key_span.start), (1, 14));
 
         let list = at(&tree, &["List"]);
         let keys: Vec<&str> = list.map_iter().map(|(k, ..)| k).collect();
-        assert_eq!(
-            keys,
-            ["Handler", "Timeout", "MemorySize", "Tracing", "Runtime"]
-        );
+        assert_eq!(keys, ["Handler", "Timeout", "MemorySize", "Tracing", "Runtime"]);
         assert_eq!(list.get("Timeout").unwrap().as_i64(), Some(30)); // earlier map wins
-        assert_eq!(
-            list.get("MemorySize").unwrap().id,
-            at(&tree, &["Big", "MemorySize"]).id
-        );
+        assert_eq!(list.get("MemorySize").unwrap().id, at(&tree, &["Big", "MemorySize"]).id);
         assert_eq!(list.get("Runtime").unwrap().as_str(), Some("rust")); // explicit key wins
         assert!(tree.duplicates.is_empty(), "merged keys are not duplicates");
     }
@@ -1539,10 +1280,7 @@ List:
         assert!(parse_err(text).message.contains("unknown anchor"));
         let text = "A: &x 1\nB:\n  <<: *x\n";
         let err = parse_err(text);
-        assert_eq!(
-            err.message,
-            "the value of a merge key `<<` must be a mapping or a list of mappings"
-        );
+        assert_eq!(err.message, "the value of a merge key `<<` must be a mapping or a list of mappings");
         assert_eq!(pos(text, err.span.start), (3, 7));
         let err = parse_err("A: &x {a: 1}\nB:\n  <<: [*x, 2]\n");
         assert!(err.message.contains("merge key"));
@@ -1558,16 +1296,10 @@ List:
         assert_eq!(tree.duplicates.len(), 2);
         let d = &tree.duplicates[0];
         assert_eq!(d.key, "A");
-        assert_eq!(
-            (pos(text, d.first.start), pos(text, d.second.start)),
-            ((2, 3), (4, 3))
-        );
+        assert_eq!((pos(text, d.first.start), pos(text, d.second.start)), ((2, 3), (4, 3)));
         let d = &tree.duplicates[1];
         assert_eq!(d.key, "Resources");
-        assert_eq!(
-            (pos(text, d.first.start), pos(text, d.second.start)),
-            ((1, 1), (5, 1))
-        );
+        assert_eq!((pos(text, d.first.start), pos(text, d.second.start)), ((1, 1), (5, 1)));
         // The last value, in the first entry's place.
         let root = tree.root().unwrap();
         assert_eq!(root.len(), 1);
@@ -1596,10 +1328,7 @@ List:
         assert_eq!(pos(SAM, a.span().end), pos(&crlf, b.span().end));
         let keys = ["Resources", "Orders", "Properties", "Code"];
         assert_eq!(at(&crlf_tree, &keys).as_str(), Some("fn main() {}\n"));
-        assert_eq!(
-            snippet(&crlf, at(&crlf_tree, &keys).span()),
-            "|\r\n        fn main() {}"
-        );
+        assert_eq!(snippet(&crlf, at(&crlf_tree, &keys).span()), "|\r\n        fn main() {}");
     }
 
     #[test]
@@ -1633,14 +1362,7 @@ List:
 
     #[test]
     fn empty_documents_have_no_root() {
-        for text in [
-            "",
-            "   \n\n",
-            "# just a comment\n# another\n",
-            "---\n",
-            "\u{feff}",
-            "--- # c\n...\n",
-        ] {
+        for text in ["", "   \n\n", "# just a comment\n# another\n", "---\n", "\u{feff}", "--- # c\n...\n"] {
             let tree = parse(text);
             assert!(tree.root().is_none(), "{text:?}");
             assert!(tree.duplicates.is_empty());
@@ -1670,25 +1392,15 @@ List:
         let err = parse_err(text);
         assert_eq!(err.message, "mapping keys must be scalars");
         assert_eq!(pos(text, err.span.start), (2, 3));
-        assert_eq!(
-            parse_err("{[a]: 1}").message,
-            "mapping keys must be scalars"
-        );
-        assert_eq!(
-            parse_err("!Ref a: b\n").message,
-            "mapping keys must be scalars"
-        );
+        assert_eq!(parse_err("{[a]: 1}").message, "mapping keys must be scalars");
+        assert_eq!(parse_err("!Ref a: b\n").message, "mapping keys must be scalars");
         // An alias of a scalar is a fine key.
         let tree = parse("a: &k name\n*k : v\n");
         assert_eq!(at(&tree, &["name"]).as_str(), Some("v"));
     }
 
     fn assert_quick(start: Instant) {
-        assert!(
-            start.elapsed() < Duration::from_secs(5),
-            "took {:?}",
-            start.elapsed()
-        );
+        assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
     }
 
     #[test]
@@ -1698,10 +1410,7 @@ List:
             let err = parse_err(&text);
             assert_quick(start);
             // saphyr caps flow nesting itself, at the 256th open bracket.
-            assert_eq!(
-                err.message,
-                "flow collections (`[`, `{`) nested deeper than 255 levels"
-            );
+            assert_eq!(err.message, "flow collections (`[`, `{`) nested deeper than 255 levels");
             assert_eq!(err.span.start as usize, 255 * step);
         }
     }
@@ -1727,16 +1436,10 @@ List:
 
     #[test]
     fn depth_limit_counts_scalars_wrappers_and_aliases() {
-        let limits = Limits {
-            max_depth: 4,
-            ..Limits::default()
-        };
+        let limits = Limits { max_depth: 4, ..Limits::default() };
         assert!(load("[[[1]]]", limits).is_ok());
         let err = load("[[[[1]]]]", limits).unwrap_err();
-        assert_eq!(
-            (err.message.as_str(), err.span.start),
-            ("nesting deeper than 4 levels", 4)
-        );
+        assert_eq!((err.message.as_str(), err.span.start), ("nesting deeper than 4 levels", 4));
         let err = load("[[[[[]]]]]", limits).unwrap_err();
         assert_eq!(err.message, "nesting deeper than 4 levels");
         // `!Ref x` is a mapping holding a scalar: two levels.
@@ -1759,19 +1462,13 @@ List:
         let start = Instant::now();
         let err = parse_err(&text);
         assert_quick(start);
-        assert_eq!(
-            err.message,
-            "aliases expand to more than 4000000 nodes (alias bomb?)"
-        );
+        assert_eq!(err.message, "aliases expand to more than 4000000 nodes (alias bomb?)");
         // l0..l5 expand to 1,234,567 nodes with the root; each `*l5` adds 1,111,111, so the
         // third one in `l6` crosses four million.
         assert_eq!(snippet(&text, err.span), "*l5");
         assert_eq!(pos(&text, err.span.start), (7, 20));
         // Below the limit, the same shape loads as a handful of shared nodes.
-        let limits = Limits {
-            max_expanded_nodes: u32::MAX,
-            ..Limits::default()
-        };
+        let limits = Limits { max_expanded_nodes: u32::MAX, ..Limits::default() };
         let tree = load(&text, limits).unwrap();
         assert!(tree.len() < 120, "{} nodes", tree.len());
         // The root: 1 + 11 + 111 + ... + 1,111,111,111.
@@ -1782,16 +1479,9 @@ List:
     fn recursive_and_unknown_aliases_are_errors() {
         let text = "a: &a [1, *a]\n";
         let err = parse_err(text);
-        assert_eq!(
-            err.message,
-            "alias `*a` refers to an anchor that is not complete yet (recursive alias)"
-        );
+        assert_eq!(err.message, "alias `*a` refers to an anchor that is not complete yet (recursive alias)");
         assert_eq!(pos(text, err.span.start), (1, 11));
-        assert!(
-            parse_err("a: &a {b: {c: *a}}\n")
-                .message
-                .contains("recursive alias")
-        );
+        assert!(parse_err("a: &a {b: {c: *a}}\n").message.contains("recursive alias"));
         let text = "a: 1\nb: *missing\n";
         let err = parse_err(text);
         assert_eq!(err.message, "unknown anchor in alias `*missing`");
@@ -1803,33 +1493,21 @@ List:
         let text = "a: [1, 2\n";
         let err = parse_err(text);
         assert_eq!(pos(text, err.span.start), (2, 1));
-        assert_eq!(
-            err.message,
-            "while parsing a flow sequence, expected ',' or ']'"
-        );
+        assert_eq!(err.message, "while parsing a flow sequence, expected ',' or ']'");
 
         let text = "a:\n  b: 1\n c: 2\n";
         let err = parse_err(text);
         assert_eq!(pos(text, err.span.start), (3, 2));
-        assert_eq!(
-            err.message,
-            "while parsing a block mapping, did not find expected key"
-        );
+        assert_eq!(err.message, "while parsing a block mapping, did not find expected key");
 
         let text = "a:\n\tb: 1\n";
         let err = parse_err(text);
-        assert_eq!(
-            err.message,
-            "found a tab character where indentation is expected"
-        );
+        assert_eq!(err.message, "found a tab character where indentation is expected");
         assert_eq!(pos(text, err.span.start), (2, 1));
 
         let text = "a: \"x\\qy\"\n";
         let err = parse_err(text);
-        assert_eq!(
-            err.message,
-            "while parsing a quoted scalar, found unknown escape character"
-        );
+        assert_eq!(err.message, "while parsing a quoted scalar, found unknown escape character");
         assert_eq!(pos(text, err.span.start), (1, 4));
 
         let text = "a: 1\nb\nc: 2\n";
@@ -1858,25 +1536,15 @@ Policy: !Sub '{
 After: 1
 ";
         let tree = parse(text);
-        let action = at(&tree, &["Statement"])
-            .item(0)
-            .unwrap()
-            .get("Action")
-            .unwrap();
+        let action = at(&tree, &["Statement"]).item(0).unwrap().get("Action").unwrap();
         assert_eq!(action.len(), 2);
         assert_eq!(action.item(1).unwrap().as_str(), Some("s3:PutObject"));
         // Positions are in the original text, not the re-indented copy.
         assert_eq!(pos(text, action.item(1).unwrap().span().start), (5, 7));
-        assert_eq!(
-            snippet(text, action.span()),
-            "[\n      \"s3:GetObject\",\n      \"s3:PutObject\"\n    ]"
-        );
+        assert_eq!(snippet(text, action.span()), "[\n      \"s3:GetObject\",\n      \"s3:PutObject\"\n    ]");
         let schema = at(&tree, &["Schema"]);
         assert_eq!(schema.get("type").unwrap().as_str(), Some("object"));
-        assert_eq!(
-            pos(text, schema.entry("required").unwrap().key_span.start),
-            (10, 1)
-        );
+        assert_eq!(pos(text, schema.entry("required").unwrap().key_span.start), (10, 1));
         assert_eq!(pos(text, schema.span().end), (10, 21));
         let (_, policy) = at(&tree, &["Policy"]).intrinsic().unwrap();
         assert_eq!(policy.as_str(), Some("{ \"Resource\": \"${Bucket}\" }"));
@@ -1905,10 +1573,7 @@ After: 1
         let text = "ab\ncd\nef\ngh\n";
         assert_eq!(padding.apply(text), "ab\nc  d\nef\ng   h\n");
         let original: Vec<usize> = (0..16).map(|o| padding.original(o)).collect();
-        assert_eq!(
-            original,
-            [0, 1, 2, 3, 4, 4, 4, 5, 6, 7, 8, 9, 10, 10, 10, 10]
-        );
+        assert_eq!(original, [0, 1, 2, 3, 4, 4, 4, 5, 6, 7, 8, 9, 10, 10, 10, 10]);
     }
 
     #[test]
@@ -1916,10 +1581,7 @@ After: 1
         let text = "Action:\n- s3:GetObject\n- s3:PutObject\nNext: 1\n";
         let tree = parse(text);
         let action = at(&tree, &["Action"]);
-        assert_eq!(
-            snippet(text, action.span()),
-            "- s3:GetObject\n- s3:PutObject"
-        );
+        assert_eq!(snippet(text, action.span()), "- s3:GetObject\n- s3:PutObject");
     }
 
     #[test]
@@ -1939,10 +1601,7 @@ After: 1
         for (char_index, (byte, _)) in text.char_indices().enumerate() {
             assert_eq!(offsets.byte_offset(&text, char_index), byte as u32);
         }
-        assert_eq!(
-            offsets.byte_offset(&text, text.chars().count()),
-            text.len() as u32
-        );
+        assert_eq!(offsets.byte_offset(&text, text.chars().count()), text.len() as u32);
         assert_eq!(offsets.byte_offset(&text, usize::MAX), text.len() as u32);
     }
 }

@@ -49,22 +49,10 @@ pub fn span_of(text: &str, needle: &str, part: &str) -> Span {
 
 pub fn build() -> Fixture {
     let mut db = SourceDb::new();
-    let template = db.add(
-        PathBuf::from("app/template.yaml"),
-        "app/template.yaml".into(),
-        TEMPLATE.into(),
-    );
+    let template = db.add(PathBuf::from("app/template.yaml"), "app/template.yaml".into(), TEMPLATE.into());
     // Unreadable: the loader keeps the file with an empty text.
-    let broken = db.add(
-        PathBuf::from("broken.yaml"),
-        "broken.yaml".into(),
-        Arc::from(""),
-    );
-    let source = db.add(
-        PathBuf::from("orders/src/main.rs"),
-        "orders/src/main.rs".into(),
-        SOURCE.into(),
-    );
+    let broken = db.add(PathBuf::from("broken.yaml"), "broken.yaml".into(), Arc::from(""));
+    let source = db.add(PathBuf::from("orders/src/main.rs"), "orders/src/main.rs".into(), SOURCE.into());
     let findings = vec![
         timeout(template),
         tag_value(template),
@@ -82,11 +70,7 @@ pub fn build() -> Fixture {
         infos: 1,
         parse_failures: 1,
     };
-    Fixture {
-        db,
-        report: Report { findings, summary },
-        rules: rules(),
-    }
+    Fixture { db, report: Report { findings, summary }, rules: rules() }
 }
 
 /// Error with `path`, `resource`, `help` and a related location in the same file, on the
@@ -102,11 +86,7 @@ fn timeout(file: FileId) -> Finding {
         "function Orders has a 60 s timeout behind API Gateway, which gives up after 29 s",
     );
     f.help("set `Timeout` to 29 or less, or answer the request and finish the work from a queue");
-    f.related(
-        file,
-        span_of(TEMPLATE, "Type: Api", "Api"),
-        "the API event that makes Orders synchronous",
-    );
+    f.related(file, span_of(TEMPLATE, "Type: Api", "Api"), "the API event that makes Orders synchronous");
     f
 }
 
@@ -126,8 +106,7 @@ fn tag_value(file: FileId) -> Finding {
 /// Warning whose message needs escaping in every format, on a zero-length span.
 fn visibility(file: FileId) -> Finding {
     let at = span_of(TEMPLATE, "  OrdersQueue:", "OrdersQueue").start;
-    let site =
-        Site::new(file, Span::at(at)).with_path(TemplatePath::parse("Resources/OrdersQueue"));
+    let site = Site::new(file, Span::at(at)).with_path(TemplatePath::parse("Resources/OrdersQueue"));
     Finding::new(
         "SL104",
         "queue-visibility-too-short",
@@ -152,10 +131,7 @@ fn unreadable(file: FileId) -> Finding {
 
 /// Warning in a Rust source with a related location in the template.
 fn client_per_invocation(file: FileId, template: FileId) -> Finding {
-    let site = Site::new(
-        file,
-        span_of(SOURCE, "Client::new(&config)", "Client::new(&config)"),
-    );
+    let site = Site::new(file, span_of(SOURCE, "Client::new(&config)", "Client::new(&config)"));
     let mut f = Finding::new(
         "SL101",
         "client-per-invocation",
@@ -165,37 +141,23 @@ fn client_per_invocation(file: FileId, template: FileId) -> Finding {
     );
     f.resource("Orders");
     f.help("build the client once in `main` and pass a reference to the handler");
-    f.related(
-        template,
-        span_of(TEMPLATE, "Handler: bootstrap", "bootstrap"),
-        "Orders is deployed from this crate",
-    );
+    f.related(template, span_of(TEMPLATE, "Handler: bootstrap", "bootstrap"), "Orders is deployed from this crate");
     f
 }
 
 /// Every finding's rule except the Guard one, plus one rule without findings.
 fn rules() -> Vec<RuleInfo> {
-    let rule = |code: &'static str,
-                name: &'static str,
-                category: &'static str,
-                severity,
-                summary: &'static str| RuleInfo {
-        code: code.into(),
-        name: name.into(),
-        category: category.into(),
-        severity,
-        summary: summary.into(),
-        docs: format!("## What it does\n\n{summary}\n\n## Example\n\n```yaml\nTimeout: 29\n```\n")
-            .into(),
-    };
+    let rule =
+        |code: &'static str, name: &'static str, category: &'static str, severity, summary: &'static str| RuleInfo {
+            code: code.into(),
+            name: name.into(),
+            category: category.into(),
+            severity,
+            summary: summary.into(),
+            docs: format!("## What it does\n\n{summary}\n\n## Example\n\n```yaml\nTimeout: 29\n```\n").into(),
+        };
     vec![
-        rule(
-            "SL001",
-            "parse-error",
-            "syntax",
-            Severity::Error,
-            "Reports files that cannot be read or parsed.",
-        ),
+        rule("SL001", "parse-error", "syntax", Severity::Error, "Reports files that cannot be read or parsed."),
         rule(
             "SL101",
             "client-per-invocation",
@@ -217,13 +179,7 @@ fn rules() -> Vec<RuleInfo> {
             Severity::Error,
             "Flags timeouts longer than API Gateway allows.",
         ),
-        rule(
-            "SL301",
-            "unused-rule",
-            "style",
-            Severity::Info,
-            "Has no findings in the fixture.",
-        ),
+        rule("SL301", "unused-rule", "style", Severity::Info, "Has no findings in the fixture."),
     ]
 }
 
@@ -232,21 +188,8 @@ pub fn render_fixture(format: OutputFormat, fixture: &Fixture) -> String {
     render_report(format, &fixture.db, &fixture.report, &fixture.rules)
 }
 
-pub fn render_report(
-    format: OutputFormat,
-    db: &SourceDb,
-    report: &Report,
-    rules: &[RuleInfo],
-) -> String {
+pub fn render_report(format: OutputFormat, db: &SourceDb, report: &Report, rules: &[RuleInfo]) -> String {
     let mut out = Vec::new();
-    render(
-        format,
-        report,
-        db,
-        rules,
-        RenderOptions::default(),
-        &mut out,
-    )
-    .expect("render into a Vec");
+    render(format, report, db, rules, RenderOptions::default(), &mut out).expect("render into a Vec");
     String::from_utf8(out).expect("renderers write UTF-8")
 }

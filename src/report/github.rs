@@ -24,36 +24,16 @@ pub(super) fn render(report: &Report, db: &SourceDb, out: &mut dyn Write) -> io:
 
 fn write_finding(f: &Finding, db: &SourceDb, out: &mut dyn Write) -> io::Result<()> {
     let at = locate(db, f.file, f.span);
-    write!(
-        out,
-        "::{} file={},line={}",
-        command(f.severity),
-        escape_property(at.path),
-        at.start.line
-    )?;
+    write!(out, "::{} file={},line={}", command(f.severity), escape_property(at.path), at.start.line)?;
     if at.start.line == at.end.line {
-        write!(
-            out,
-            ",col={},endLine={},endColumn={}",
-            at.start.column, at.end.line, at.end.column
-        )?;
+        write!(out, ",col={},endLine={},endColumn={}", at.start.column, at.end.line, at.end.column)?;
     } else {
         write!(out, ",endLine={}", at.end.line)?;
     }
     let title = format!("{} {}", f.code, f.name);
-    write!(
-        out,
-        ",title={}::{}",
-        escape_property(title.trim_end()),
-        escape_message(&f.message)
-    )?;
+    write!(out, ",title={}::{}", escape_property(title.trim_end()), escape_message(&f.message))?;
     if let Some(help) = &f.help {
-        write!(
-            out,
-            "{}{}",
-            escape_message("\nhelp: "),
-            escape_message(help)
-        )?;
+        write!(out, "{}{}", escape_message("\nhelp: "), escape_message(help))?;
     }
     writeln!(out)
 }
@@ -99,10 +79,7 @@ mod tests {
     #[test]
     fn escaping_follows_the_toolkit() {
         assert_eq!(escape_message("100%, a: b\r\nc"), "100%25, a: b%0D%0Ac");
-        assert_eq!(
-            escape_property("100%, a: b\r\nc"),
-            "100%25%2C a%3A b%0D%0Ac"
-        );
+        assert_eq!(escape_property("100%, a: b\r\nc"), "100%25%2C a%3A b%0D%0Ac");
     }
 
     #[test]
@@ -113,9 +90,9 @@ mod tests {
         assert_eq!(commands.len(), fx.report.findings.len());
         assert!(commands[0].starts_with("::error file=app/template.yaml,line=8,col=16,endLine=8,endColumn=18,title=SL202 timeout-exceeds-api-limit::"));
         assert!(commands[1].starts_with("::notice "));
-        assert!(commands[2].contains(
-            "::queue OrdersQueue: visibility 30 s, 100%25 of the consumer timeout%0Amessages"
-        ));
+        assert!(
+            commands[2].contains("::queue OrdersQueue: visibility 30 s, 100%25 of the consumer timeout%0Amessages")
+        );
         assert!(!text.lines().last().unwrap_or_default().starts_with("::"));
     }
 
@@ -123,25 +100,15 @@ mod tests {
     fn multi_line_spans_have_no_columns() {
         let fx = fixture::build();
         let mut finding = fx.report.findings[0].clone();
-        finding.span = fixture::span_of(
-            fixture::TEMPLATE,
-            "Timeout: 60\r\n      Tags",
-            "60\r\n      Tags",
-        );
+        finding.span = fixture::span_of(fixture::TEMPLATE, "Timeout: 60\r\n      Tags", "60\r\n      Tags");
         let mut out = Vec::new();
         write_finding(&finding, &fx.db, &mut out).expect("write to a Vec");
         let line = String::from_utf8(out).expect("UTF-8");
-        assert!(
-            line.starts_with("::error file=app/template.yaml,line=8,endLine=9,title="),
-            "{line}"
-        );
+        assert!(line.starts_with("::error file=app/template.yaml,line=8,endLine=9,title="), "{line}");
     }
 
     #[test]
     fn snapshot() {
-        insta::assert_snapshot!(fixture::render_fixture(
-            OutputFormat::Github,
-            &fixture::build()
-        ));
+        insta::assert_snapshot!(fixture::render_fixture(OutputFormat::Github, &fixture::build()));
     }
 }

@@ -13,8 +13,8 @@ use std::fmt;
 use std::io::{self, Write};
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
 };
 
 use super::{Location, RenderOptions, Report, concise, locate, source_file};
@@ -26,12 +26,7 @@ use crate::span::Span;
 /// underflows on tiny widths).
 const MIN_WIDTH: usize = 40;
 
-pub(super) fn render(
-    report: &Report,
-    db: &SourceDb,
-    options: RenderOptions,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub(super) fn render(report: &Report, db: &SourceDb, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(options);
     let mut text = String::with_capacity(2048);
     for finding in &report.findings {
@@ -44,11 +39,7 @@ pub(super) fn render(
 }
 
 fn handler(options: RenderOptions) -> GraphicalReportHandler {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_show_related_as_nested(true)
@@ -57,12 +48,7 @@ fn handler(options: RenderOptions) -> GraphicalReportHandler {
 
 /// Renders one finding into `text`. miette reports a failure only as `fmt::Error`; rather
 /// than losing the finding (or the whole output), it is then written as a concise line.
-fn render_finding(
-    handler: &GraphicalReportHandler,
-    finding: &Finding,
-    db: &SourceDb,
-    text: &mut String,
-) {
+fn render_finding(handler: &GraphicalReportHandler, finding: &Finding, db: &SourceDb, text: &mut String) {
     let view = FindingView::new(finding, db);
     if handler.render_report(text, &view).is_err() {
         text.clear();
@@ -80,9 +66,7 @@ struct FileSource<'a> {
 impl<'a> FileSource<'a> {
     /// The file, when it has text to show (an unreadable file has none).
     fn of(db: &'a SourceDb, id: FileId) -> Option<Self> {
-        source_file(db, id)
-            .filter(|f| !f.text.is_empty())
-            .map(|file| FileSource { file })
+        source_file(db, id).filter(|f| !f.text.is_empty()).map(|file| FileSource { file })
     }
 
     /// `span` as miette needs it: inside the text and on character boundaries, so no
@@ -102,16 +86,12 @@ impl<'a> FileSource<'a> {
 
     /// The 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
-        self.file
-            .line_col(u32::try_from(offset).unwrap_or(u32::MAX))
-            .line as usize
+        self.file.line_col(u32::try_from(offset).unwrap_or(u32::MAX)).line as usize
     }
 
     /// The 0-based character column of a byte offset.
     fn column_of(&self, offset: usize) -> usize {
-        let at = self
-            .file
-            .line_col(u32::try_from(offset).unwrap_or(u32::MAX));
+        let at = self.file.line_col(u32::try_from(offset).unwrap_or(u32::MAX));
         at.column.saturating_sub(1) as usize
     }
 
@@ -143,25 +123,15 @@ impl SourceCode for FileSource<'_> {
         }
         let first = self.line_of(start);
         // The line of the span's last byte: a span ending with `\n` does not reach the next.
-        let last = if end > start {
-            self.line_of(end - 1)
-        } else {
-            first
-        };
+        let last = if end > start { self.line_of(end - 1) } else { first };
         let from = first.saturating_sub(before).max(1);
         let to = last.saturating_add(after).min(self.file.lines.line_count());
         // Without context lines miette wants the data to start at the span, with the
         // span's column; with context, at the start of the first line shown.
-        let (data_start, column) = if before == 0 {
-            (start, self.column_of(start))
-        } else {
-            (self.line_start(from), 0)
-        };
+        let (data_start, column) =
+            if before == 0 { (start, self.column_of(start)) } else { (self.line_start(from), 0) };
         let data_end = self.line_start(to + 1).max(end);
-        let data = text
-            .as_bytes()
-            .get(data_start..data_end)
-            .ok_or(MietteError::OutOfBounds)?;
+        let data = text.as_bytes().get(data_start..data_end).ok_or(MietteError::OutOfBounds)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.file.display.clone(),
             data,
@@ -186,11 +156,7 @@ impl fmt::Display for CodeAndName<'_> {
 }
 
 /// A message, followed by its location when there is no snippet to show it.
-fn write_message(
-    f: &mut fmt::Formatter<'_>,
-    message: &str,
-    at: Option<&Location<'_>>,
-) -> fmt::Result {
+fn write_message(f: &mut fmt::Formatter<'_>, message: &str, at: Option<&Location<'_>>) -> fmt::Result {
     f.write_str(message)?;
     match at {
         Some(at) => write!(f, "\nat {}:{}:{}", at.path, at.start.line, at.start.column),
@@ -215,38 +181,24 @@ impl<'a> FindingView<'a> {
         let mut related = Vec::new();
         if let Some(source) = source {
             let text = finding.path.as_ref().map(ToString::to_string);
-            labels.push(LabeledSpan::new_primary_with_span(
-                text,
-                source.span(finding.span),
-            ));
+            labels.push(LabeledSpan::new_primary_with_span(text, source.span(finding.span)));
         }
         for r in &finding.related {
             match source {
-                Some(source) if r.file == finding.file => labels.push(LabeledSpan::new_with_span(
-                    Some(r.message.clone()),
-                    source.span(r.span),
-                )),
+                Some(source) if r.file == finding.file => {
+                    labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), source.span(r.span)))
+                }
                 _ => related.push(RelatedView::new(r, db)),
             }
         }
-        let bare_location = source
-            .is_none()
-            .then(|| locate(db, finding.file, finding.span));
-        FindingView {
-            finding,
-            source,
-            bare_location,
-            labels,
-            related,
-        }
+        let bare_location = source.is_none().then(|| locate(db, finding.file, finding.span));
+        FindingView { finding, source, bare_location, labels, related }
     }
 }
 
 impl fmt::Debug for FindingView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FindingView")
-            .field("finding", self.finding)
-            .finish_non_exhaustive()
+        f.debug_struct("FindingView").field("finding", self.finding).finish_non_exhaustive()
     }
 }
 
@@ -272,10 +224,7 @@ impl Diagnostic for FindingView<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
-            .as_deref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.finding.help.as_deref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -287,8 +236,7 @@ impl Diagnostic for FindingView<'_> {
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        (!self.related.is_empty())
-            .then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<_>)
+        (!self.related.is_empty()).then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<_>)
     }
 }
 
@@ -304,23 +252,14 @@ impl<'a> RelatedView<'a> {
     fn new(related: &'a Related, db: &'a SourceDb) -> Self {
         let source = FileSource::of(db, related.file);
         let label = source.map(|s| LabeledSpan::new_primary_with_span(None, s.span(related.span)));
-        let bare_location = source
-            .is_none()
-            .then(|| locate(db, related.file, related.span));
-        RelatedView {
-            message: &related.message,
-            source,
-            label,
-            bare_location,
-        }
+        let bare_location = source.is_none().then(|| locate(db, related.file, related.span));
+        RelatedView { message: &related.message, source, label, bare_location }
     }
 }
 
 impl fmt::Debug for RelatedView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RelatedView")
-            .field("message", &self.message)
-            .finish_non_exhaustive()
+        f.debug_struct("RelatedView").field("message", &self.message).finish_non_exhaustive()
     }
 }
 
@@ -342,9 +281,7 @@ impl Diagnostic for RelatedView<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.label
-            .clone()
-            .map(|l| Box::new(std::iter::once(l)) as Box<_>)
+        self.label.clone().map(|l| Box::new(std::iter::once(l)) as Box<_>)
     }
 }
 
@@ -356,15 +293,7 @@ mod tests {
     fn human(options: RenderOptions) -> String {
         let fx = fixture::build();
         let mut out = Vec::new();
-        render(
-            OutputFormat::Human,
-            &fx.report,
-            &fx.db,
-            &fx.rules,
-            options,
-            &mut out,
-        )
-        .expect("render into a Vec");
+        render(OutputFormat::Human, &fx.report, &fx.db, &fx.rules, options, &mut out).expect("render into a Vec");
         String::from_utf8(out).expect("UTF-8")
     }
 
@@ -377,21 +306,14 @@ mod tests {
             let (path, line, column) = (at.path, at.start.line, at.start.column);
             let header = format!("[{path}:{line}:{column}]");
             let bare = format!("at {path}:{line}:{column}");
-            assert!(
-                text.contains(&header) || text.contains(&bare),
-                "{header} missing:\n{text}"
-            );
+            assert!(text.contains(&header) || text.contains(&bare), "{header} missing:\n{text}");
         }
     }
 
     #[test]
     fn colour_only_when_asked() {
         assert!(!human(RenderOptions::default()).contains('\u{1b}'));
-        let coloured = human(RenderOptions {
-            color: true,
-            width: 100,
-            quiet: false,
-        });
+        let coloured = human(RenderOptions { color: true, width: 100, quiet: false });
         assert!(coloured.contains('\u{1b}'));
     }
 
@@ -402,14 +324,8 @@ mod tests {
         let span = source.span(fixture::span_of(fixture::TEMPLATE, "Timeout: 60", "60"));
         let contents = source.read_span(&span, 1, 1).expect("in bounds");
         let data = std::str::from_utf8(contents.data()).expect("UTF-8");
-        assert!(
-            data.starts_with("      Handler") && data.ends_with("gold }\n"),
-            "{data:?}"
-        );
-        assert_eq!(
-            (contents.line(), contents.column(), contents.line_count()),
-            (6, 0, 3)
-        );
+        assert!(data.starts_with("      Handler") && data.ends_with("gold }\n"), "{data:?}");
+        assert_eq!((contents.line(), contents.column(), contents.line_count()), (6, 0, 3));
         // Without context: data starts at the span, column in characters.
         let gold = source.span(fixture::span_of(fixture::TEMPLATE, "Tier: gold", "gold"));
         let contents = source.read_span(&gold, 0, 0).expect("in bounds");
@@ -425,23 +341,14 @@ mod tests {
         let e_acute = u32::try_from(fixture::TEMPLATE.find('É').expect("É")).expect("small");
         let inside = source.span(Span::new(e_acute + 1, e_acute + 1));
         // A point inside a character grows to cover the character.
-        assert_eq!(
-            (inside.offset(), inside.len()),
-            (e_acute as usize, 'É'.len_utf8())
-        );
+        assert_eq!((inside.offset(), inside.len()), (e_acute as usize, 'É'.len_utf8()));
         let past = source.span(Span::new(u32::MAX - 1, u32::MAX));
         assert_eq!((past.offset(), past.len()), (fixture::TEMPLATE.len(), 0));
-        assert!(
-            FileSource::of(&fx.db, crate::files::FileId(1)).is_none(),
-            "empty text"
-        );
+        assert!(FileSource::of(&fx.db, crate::files::FileId(1)).is_none(), "empty text");
     }
 
     #[test]
     fn snapshot() {
-        insta::assert_snapshot!(fixture::render_fixture(
-            OutputFormat::Human,
-            &fixture::build()
-        ));
+        insta::assert_snapshot!(fixture::render_fixture(OutputFormat::Human, &fixture::build()));
     }
 }

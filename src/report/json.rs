@@ -78,12 +78,7 @@ fn finding<'a>(f: &'a Finding, db: &'a SourceDb) -> JsonFinding<'a> {
 
 fn related<'a>(r: &'a Related, db: &'a SourceDb) -> JsonRelated<'a> {
     let at = locate(db, r.file, r.span);
-    JsonRelated {
-        file: at.path,
-        line: at.start.line,
-        column: at.start.column,
-        message: &r.message,
-    }
+    JsonRelated { file: at.path, line: at.start.line, column: at.start.column, message: &r.message }
 }
 
 #[cfg(test)]
@@ -99,12 +94,7 @@ mod tests {
     }
 
     fn keys(value: &Value) -> Vec<&str> {
-        let mut keys: Vec<&str> = value
-            .as_object()
-            .expect("an object")
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let mut keys: Vec<&str> = value.as_object().expect("an object").keys().map(String::as_str).collect();
         keys.sort_unstable();
         keys
     }
@@ -137,22 +127,11 @@ mod tests {
         for finding in json["findings"].as_array().expect("findings array") {
             assert_eq!(keys(finding), finding_keys);
             for related in finding["related"].as_array().expect("related array") {
-                assert_eq!(
-                    keys(related),
-                    sorted(vec!["file", "line", "column", "message"])
-                );
+                assert_eq!(keys(related), sorted(vec!["file", "line", "column", "message"]));
             }
         }
-        let summary_keys = sorted(vec![
-            "files",
-            "templates",
-            "sources",
-            "findings",
-            "errors",
-            "warnings",
-            "infos",
-            "parse_failures",
-        ]);
+        let summary_keys =
+            sorted(vec!["files", "templates", "sources", "findings", "errors", "warnings", "infos", "parse_failures"]);
         assert_eq!(keys(&json["summary"]), summary_keys);
     }
 
@@ -164,14 +143,8 @@ mod tests {
         // The timeout on the CRLF line: `60` at line 8, columns 16..18.
         let timeout = &findings[0];
         assert_eq!(timeout["code"], "SL202");
-        assert_eq!(
-            (timeout["line"].as_u64(), timeout["column"].as_u64()),
-            (Some(8), Some(16))
-        );
-        assert_eq!(
-            (timeout["end_line"].as_u64(), timeout["end_column"].as_u64()),
-            (Some(8), Some(18))
-        );
+        assert_eq!((timeout["line"].as_u64(), timeout["column"].as_u64()), (Some(8), Some(16)));
+        assert_eq!((timeout["end_line"].as_u64(), timeout["end_column"].as_u64()), (Some(8), Some(18)));
         assert_eq!(timeout["path"], "Resources/Orders/Properties/Timeout");
         assert_eq!(timeout["resource"], "Orders");
         assert_eq!(timeout["related"][0]["line"], 12);
@@ -181,19 +154,13 @@ mod tests {
         let broken = &findings[3];
         assert_eq!(broken["file"], "broken.yaml");
         assert!(broken["path"].is_null() && broken["resource"].is_null());
-        assert_eq!(
-            (broken["line"].as_u64(), broken["column"].as_u64()),
-            (Some(1), Some(1))
-        );
+        assert_eq!((broken["line"].as_u64(), broken["column"].as_u64()), (Some(1), Some(1)));
         assert_eq!(broken["related"], Value::Array(Vec::new()));
         assert!(findings[1]["help"].is_null());
     }
 
     #[test]
     fn snapshot() {
-        insta::assert_snapshot!(fixture::render_fixture(
-            OutputFormat::Json,
-            &fixture::build()
-        ));
+        insta::assert_snapshot!(fixture::render_fixture(OutputFormat::Json, &fixture::build()));
     }
 }

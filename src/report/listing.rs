@@ -12,7 +12,11 @@ pub fn rules_table(rules: &[RuleInfo]) -> String {
     let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
     let category_width = rules.iter().map(|r| r.category.len()).max().unwrap_or(8).max(8);
     let mut out = String::new();
-    let _ = writeln!(out, "{:<8} {:<name_width$} {:<category_width$} {:<8} summary", "code", "name", "category", "severity");
+    let _ = writeln!(
+        out,
+        "{:<8} {:<name_width$} {:<category_width$} {:<8} summary",
+        "code", "name", "category", "severity"
+    );
     for rule in rules {
         let _ = writeln!(
             out,
@@ -55,7 +59,8 @@ pub fn rules_json(rules: &[RuleInfo]) -> String {
 
 /// A rule's documentation: a heading line, then its doc comment as markdown.
 pub fn explain(meta: &RuleMeta) -> String {
-    let mut out = format!("# {} {}\n\ncategory: {}, default severity: {}\n", meta.code, meta.name, meta.category, meta.severity);
+    let mut out =
+        format!("# {} {}\n\ncategory: {}, default severity: {}\n", meta.code, meta.name, meta.category, meta.severity);
     if !meta.options.is_empty() {
         out.push_str("options:");
         for option in meta.options {
@@ -64,17 +69,6 @@ pub fn explain(meta: &RuleMeta) -> String {
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&docs_markdown(meta.docs));
+    out.push_str(&meta.markdown());
     out
-}
-
-/// Doc comments keep the space after `///`; drop it, and the blank edges.
-pub fn docs_markdown(docs: &str) -> String {
-    let mut out = String::with_capacity(docs.len());
-    for line in docs.lines() {
-        out.push_str(line.strip_prefix(' ').unwrap_or(line));
-        out.push('\n');
-    }
-    let trimmed = out.trim_matches('\n');
-    format!("{trimmed}\n")
 }

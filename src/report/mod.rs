@@ -75,11 +75,7 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions {
-            color: false,
-            width: 100,
-            quiet: false,
-        }
+        RenderOptions { color: false, width: 100, quiet: false }
     }
 }
 
@@ -134,17 +130,11 @@ fn locate(db: &SourceDb, file: FileId, span: Span) -> Location<'_> {
     match source_file(db, file) {
         Some(f) => {
             let (start, end) = f.range(span);
-            Location {
-                path: &f.display,
-                start,
-                end,
-            }
+            Location { path: &f.display, start, end }
         }
-        None => Location {
-            path: UNKNOWN_PATH,
-            start: LineCol { line: 1, column: 1 },
-            end: LineCol { line: 1, column: 2 },
-        },
+        None => {
+            Location { path: UNKNOWN_PATH, start: LineCol { line: 1, column: 1 }, end: LineCol { line: 1, column: 2 } }
+        }
     }
 }
 
@@ -153,13 +143,8 @@ mod tests {
     use super::*;
     use crate::diagnostic::{Severity, Site};
 
-    const ALL: [OutputFormat; 5] = [
-        OutputFormat::Human,
-        OutputFormat::Concise,
-        OutputFormat::Json,
-        OutputFormat::Sarif,
-        OutputFormat::Github,
-    ];
+    const ALL: [OutputFormat; 5] =
+        [OutputFormat::Human, OutputFormat::Concise, OutputFormat::Json, OutputFormat::Sarif, OutputFormat::Github];
 
     /// Findings with spans no rule should produce, on a multi-byte text, a missing file id
     /// and an empty file.
@@ -179,39 +164,14 @@ mod tests {
         ];
         let mut findings: Vec<Finding> = spans
             .iter()
-            .map(|&span| {
-                Finding::new(
-                    "SL900",
-                    "odd",
-                    Severity::Error,
-                    Site::new(file, span),
-                    "odd span",
-                )
-            })
+            .map(|&span| Finding::new("SL900", "odd", Severity::Error, Site::new(file, span), "odd span"))
             .collect();
-        findings.push(Finding::new(
-            "SL901",
-            "",
-            Severity::Info,
-            Site::new(empty, Span::new(3, 1)),
-            "",
-        ));
-        let mut ghost = Finding::new(
-            "SL902",
-            "ghost",
-            Severity::Warning,
-            Site::new(FileId(99), Span::at(0)),
-            "m",
-        );
-        ghost
-            .related(FileId(98), Span::at(0), "elsewhere")
-            .related(empty, Span::at(4), "empty");
+        findings.push(Finding::new("SL901", "", Severity::Info, Site::new(empty, Span::new(3, 1)), ""));
+        let mut ghost = Finding::new("SL902", "ghost", Severity::Warning, Site::new(FileId(99), Span::at(0)), "m");
+        ghost.related(FileId(98), Span::at(0), "elsewhere").related(empty, Span::at(4), "empty");
         ghost.related(file, Span::new(200, 100), "past the end");
         findings.push(ghost);
-        let summary = Summary {
-            findings: findings.len(),
-            ..Summary::default()
-        };
+        let summary = Summary { findings: findings.len(), ..Summary::default() };
         (db, Report { findings, summary })
     }
 
@@ -219,14 +179,7 @@ mod tests {
     fn odd_spans_and_files_render_in_every_format() {
         let (db, report) = odd_report();
         for format in ALL {
-            for options in [
-                RenderOptions::default(),
-                RenderOptions {
-                    color: true,
-                    width: 0,
-                    quiet: true,
-                },
-            ] {
+            for options in [RenderOptions::default(), RenderOptions { color: true, width: 0, quiet: true }] {
                 let mut out = Vec::new();
                 render(format, &report, &db, &[], options, &mut out).expect("render into a Vec");
                 let text = String::from_utf8(out).expect("UTF-8");
@@ -257,14 +210,11 @@ mod tests {
                 OutputFormat::Json | OutputFormat::Sarif => {
                     serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON");
                 }
-                _ => assert_eq!(
-                    text,
-                    "All checks passed. 0 files checked (0 templates, 0 sources).\n"
-                ),
+                _ => assert_eq!(text, "All checks passed. 0 files checked (0 templates, 0 sources).\n"),
             }
         }
     }
 }
 
 mod listing;
-pub use listing::{docs_markdown, explain, rules_json, rules_table};
+pub use listing::{explain, rules_json, rules_table};

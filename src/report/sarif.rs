@@ -166,19 +166,12 @@ struct Region {
     end_column: u32,
 }
 
-pub(super) fn render(
-    report: &Report,
-    db: &SourceDb,
-    rules: &[RuleInfo],
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub(super) fn render(report: &Report, db: &SourceDb, rules: &[RuleInfo], out: &mut dyn Write) -> io::Result<()> {
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
         runs: [Run {
-            tool: Tool {
-                driver: driver(rules),
-            },
+            tool: Tool { driver: driver(rules) },
             original_uri_base_ids: base_ids(),
             column_kind: "unicodeCodePoints",
             results: results(report, db, rules),
@@ -200,32 +193,17 @@ fn driver(rules: &[RuleInfo]) -> Driver<'_> {
 
 fn rule(info: &RuleInfo) -> Rule<'_> {
     // Guard pack rules may come without documentation; SARIF requires some help text.
-    let summary = if info.summary.is_empty() {
-        &*info.name
-    } else {
-        &*info.summary
-    };
-    let docs = if info.docs.is_empty() {
-        summary
-    } else {
-        &*info.docs
-    };
+    let summary = if info.summary.is_empty() { &*info.name } else { &*info.summary };
+    let docs = if info.docs.is_empty() { summary } else { &*info.docs };
     Rule {
         id: &info.code,
         name: &info.name,
         short_description: Message { text: summary },
         // GitHub caps fullDescription at 1000 characters; the full docs go into `help`.
         full_description: Message { text: summary },
-        help: Help {
-            text: docs,
-            markdown: docs,
-        },
-        default_configuration: Configuration {
-            level: level(info.severity),
-        },
-        properties: RuleProperties {
-            tags: [&info.category],
-        },
+        help: Help { text: docs, markdown: docs },
+        default_configuration: Configuration { level: level(info.severity) },
+        properties: RuleProperties { tags: [&info.category] },
     }
 }
 
@@ -235,9 +213,7 @@ fn base_ids() -> BTreeMap<&'static str, ArtifactLocation> {
     let root = ArtifactLocation {
         uri: None,
         uri_base_id: None,
-        description: Some(OwnedMessage {
-            text: "The directory slint ran in.".to_string(),
-        }),
+        description: Some(OwnedMessage { text: "The directory slint ran in.".to_string() }),
     };
     BTreeMap::from([(SRCROOT, root)])
 }
@@ -251,11 +227,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 fn results<'a>(report: &'a Report, db: &'a SourceDb, rules: &[RuleInfo]) -> Vec<SarifResult<'a>> {
-    let index: HashMap<&str, usize> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (&*r.code, i))
-        .collect();
+    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (&*r.code, i)).collect();
     let mut seen: HashMap<u64, u32> = HashMap::new();
     report
         .findings
@@ -264,22 +236,12 @@ fn results<'a>(report: &'a Report, db: &'a SourceDb, rules: &[RuleInfo]) -> Vec<
             let hash = fingerprint(f, db);
             let occurrence = seen.entry(hash).or_insert(0);
             *occurrence += 1;
-            result(
-                f,
-                db,
-                index.get(&*f.code).copied(),
-                format!("{hash:016x}:{occurrence}"),
-            )
+            result(f, db, index.get(&*f.code).copied(), format!("{hash:016x}:{occurrence}"))
         })
         .collect()
 }
 
-fn result<'a>(
-    f: &'a Finding,
-    db: &'a SourceDb,
-    rule_index: Option<usize>,
-    fingerprint: String,
-) -> SarifResult<'a> {
+fn result<'a>(f: &'a Finding, db: &'a SourceDb, rule_index: Option<usize>, fingerprint: String) -> SarifResult<'a> {
     let text = match &f.help {
         Some(help) => format!("{}\nhelp: {help}", f.message),
         None => f.message.clone(),
@@ -290,12 +252,7 @@ fn result<'a>(
         level: level(f.severity),
         message: OwnedMessage { text },
         locations: [location(locate(db, f.file, f.span), None, None)],
-        related_locations: f
-            .related
-            .iter()
-            .enumerate()
-            .map(|(i, r)| related(r, i, db))
-            .collect(),
+        related_locations: f.related.iter().enumerate().map(|(i, r)| related(r, i, db)).collect(),
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
         properties: ResultProperties {
             path: f.path.as_ref().map(ToString::to_string),
@@ -305,27 +262,15 @@ fn result<'a>(
 }
 
 fn related<'a>(r: &'a Related, i: usize, db: &SourceDb) -> SarifLocation<'a> {
-    location(
-        locate(db, r.file, r.span),
-        Some(i),
-        Some(Message { text: &r.message }),
-    )
+    location(locate(db, r.file, r.span), Some(i), Some(Message { text: &r.message }))
 }
 
-fn location<'a>(
-    at: Location<'_>,
-    id: Option<usize>,
-    message: Option<Message<'a>>,
-) -> SarifLocation<'a> {
+fn location<'a>(at: Location<'_>, id: Option<usize>, message: Option<Message<'a>>) -> SarifLocation<'a> {
     let (uri, uri_base_id) = uri(at.path);
     SarifLocation {
         id,
         physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation {
-                uri: Some(uri),
-                uri_base_id,
-                description: None,
-            },
+            artifact_location: ArtifactLocation { uri: Some(uri), uri_base_id, description: None },
             region: Region {
                 start_line: at.start.line,
                 start_column: at.start.column,
@@ -344,16 +289,9 @@ fn uri(path: &str) -> (String, Option<&'static str>) {
     let bytes = path.as_bytes();
     if path.starts_with('/') {
         (format!("file://{}", encode(&path)), None)
-    } else if bytes.len() > 2
-        && bytes[0].is_ascii_alphabetic()
-        && bytes[1] == b':'
-        && bytes[2] == b'/'
-    {
+    } else if bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/' {
         // Keep the drive colon: it is not a scheme separator after `file:///`.
-        (
-            format!("file:///{}:{}", &path[..1], encode(&path[2..])),
-            None,
-        )
+        (format!("file:///{}:{}", &path[..1], encode(&path[2..])), None)
     } else {
         (encode(&path), Some(SRCROOT))
     }
@@ -377,13 +315,7 @@ fn encode(path: &str) -> String {
 fn fingerprint(f: &Finding, db: &SourceDb) -> u64 {
     let path = f.path.as_ref().map(ToString::to_string).unwrap_or_default();
     let file = locate(db, f.file, f.span).path;
-    let parts = [
-        &*f.code,
-        file,
-        &path,
-        f.resource.as_deref().unwrap_or(""),
-        &f.message,
-    ];
+    let parts = [&*f.code, file, &path, f.resource.as_deref().unwrap_or(""), &f.message];
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         // A separator byte that cannot occur in UTF-8 keeps ("ab","c") apart from ("a","bc").
@@ -404,17 +336,11 @@ mod tests {
 
     #[test]
     fn uris_are_encoded_and_rooted() {
-        assert_eq!(
-            uri("app/template.yaml"),
-            ("app/template.yaml".to_string(), Some(SRCROOT))
-        );
+        assert_eq!(uri("app/template.yaml"), ("app/template.yaml".to_string(), Some(SRCROOT)));
         assert_eq!(uri("my app/é.yaml").0, "my%20app/%C3%A9.yaml");
         assert_eq!(uri("a:b/c.yaml").0, "a%3Ab/c.yaml");
         assert_eq!(uri("/etc/t.yaml"), ("file:///etc/t.yaml".to_string(), None));
-        assert_eq!(
-            uri("C:\\x\\t.yaml"),
-            ("file:///C:/x/t.yaml".to_string(), None)
-        );
+        assert_eq!(uri("C:\\x\\t.yaml"), ("file:///C:/x/t.yaml".to_string(), None));
     }
 
     #[test]
@@ -422,23 +348,11 @@ mod tests {
         let fx = fixture::build();
         let mut moved = fx.report.findings[0].clone();
         moved.span.start += 1;
-        assert_eq!(
-            fingerprint(&fx.report.findings[0], &fx.db),
-            fingerprint(&moved, &fx.db)
-        );
-        let report = Report {
-            findings: vec![fx.report.findings[0].clone(), moved],
-            summary: fx.report.summary,
-        };
+        assert_eq!(fingerprint(&fx.report.findings[0], &fx.db), fingerprint(&moved, &fx.db));
+        let report = Report { findings: vec![fx.report.findings[0].clone(), moved], summary: fx.report.summary };
         let results = results(&report, &fx.db, &fx.rules);
-        let prints: Vec<&String> = results
-            .iter()
-            .map(|r| &r.partial_fingerprints[FINGERPRINT_KEY])
-            .collect();
-        assert!(
-            prints[0].ends_with(":1") && prints[1].ends_with(":2"),
-            "{prints:?}"
-        );
+        let prints: Vec<&String> = results.iter().map(|r| &r.partial_fingerprints[FINGERPRINT_KEY]).collect();
+        assert!(prints[0].ends_with(":1") && prints[1].ends_with(":2"), "{prints:?}");
         assert_eq!(prints[0].split(':').next(), prints[1].split(':').next());
     }
 
@@ -462,28 +376,16 @@ mod tests {
             let rule_id = result.rule_id.as_deref().expect("ruleId");
             match result.rule_index {
                 Some(i) => assert_eq!(rules[usize::try_from(i).expect("index ≥ 0")].id, rule_id),
-                None => assert!(
-                    !ids.contains(&rule_id),
-                    "{rule_id} is listed but has no ruleIndex"
-                ),
+                None => assert!(!ids.contains(&rule_id), "{rule_id} is listed but has no ruleIndex"),
             }
             let locations = result.locations.iter().flatten();
             let related = result.related_locations.iter().flatten();
             for location in locations.chain(related) {
-                let physical = location
-                    .physical_location
-                    .as_ref()
-                    .expect("physicalLocation");
+                let physical = location.physical_location.as_ref().expect("physicalLocation");
                 let region = physical.region.as_ref().expect("region");
                 assert!(region.start_line.expect("startLine") >= 1);
                 assert!(region.start_column.expect("startColumn") >= 1);
-                assert!(
-                    physical
-                        .artifact_location
-                        .as_ref()
-                        .and_then(|a| a.uri.as_ref())
-                        .is_some()
-                );
+                assert!(physical.artifact_location.as_ref().and_then(|a| a.uri.as_ref()).is_some());
             }
         }
     }

@@ -18,11 +18,7 @@ pub(super) fn line(report: &Report) -> String {
     }
     let files: HashSet<_> = report.findings.iter().map(|f| f.file).collect();
     let breakdown = breakdown(s);
-    let breakdown = if breakdown.is_empty() {
-        String::new()
-    } else {
-        format!(" ({breakdown})")
-    };
+    let breakdown = if breakdown.is_empty() { String::new() } else { format!(" ({breakdown})") };
     format!(
         "Found {}{breakdown} in {}. {checked}",
         plural(s.findings, "finding", "findings"),
@@ -38,11 +34,7 @@ fn breakdown(s: &Summary) -> String {
         // "infos" reads badly; info is used as a mass noun.
         (s.infos, plural(s.infos, "info", "info")),
     ];
-    let shown: Vec<String> = parts
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(_, t)| t)
-        .collect();
+    let shown: Vec<String> = parts.into_iter().filter(|(n, _)| *n > 0).map(|(_, t)| t).collect();
     shown.join(", ")
 }
 
@@ -70,23 +62,13 @@ mod tests {
     use super::*;
 
     fn report(summary: Summary) -> Report {
-        Report {
-            findings: Vec::new(),
-            summary,
-        }
+        Report { findings: Vec::new(), summary }
     }
 
     #[test]
     fn clean_run() {
-        let s = Summary {
-            files: 1,
-            templates: 1,
-            ..Summary::default()
-        };
-        assert_eq!(
-            line(&report(s)),
-            "All checks passed. 1 file checked (1 template, 0 sources)."
-        );
+        let s = Summary { files: 1, templates: 1, ..Summary::default() };
+        assert_eq!(line(&report(s)), "All checks passed. 1 file checked (1 template, 0 sources).");
     }
 
     #[test]
@@ -111,13 +93,7 @@ mod tests {
 
     #[test]
     fn inconsistent_counts_do_not_leave_empty_parentheses() {
-        let s = Summary {
-            findings: 1,
-            ..Summary::default()
-        };
-        assert_eq!(
-            line(&report(s)),
-            "Found 1 finding in 0 files. 0 files checked (0 templates, 0 sources)."
-        );
+        let s = Summary { findings: 1, ..Summary::default() };
+        assert_eq!(line(&report(s)), "Found 1 finding in 0 files. 0 files checked (0 templates, 0 sources).");
     }
 }

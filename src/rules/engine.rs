@@ -12,11 +12,7 @@ use crate::settings::Settings;
 
 /// The built-in rules enabled by the settings.
 pub fn enabled_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
-    registry::RULES
-        .iter()
-        .copied()
-        .filter(|r| settings.rules.is_enabled(&RuleInfo::from_meta(r.meta())))
-        .collect()
+    registry::RULES.iter().copied().filter(|r| settings.rules.is_enabled(&RuleInfo::from_meta(r.meta()))).collect()
 }
 
 /// Every finding of the run, final and sorted.

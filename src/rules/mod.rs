@@ -109,11 +109,34 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
-    /// The first line of the `What it does` section, for tables and SARIF short descriptions.
-    pub fn summary(&self) -> &'static str {
-        let mut lines = self.docs.lines().map(str::trim);
-        lines.find(|l| l.starts_with("## What it does"));
-        lines.find(|l| !l.is_empty()).unwrap_or(self.name)
+    /// The documentation as markdown (the doc comment without the space after `///`).
+    pub fn markdown(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        format!("{}\n", out.trim_matches('\n'))
+    }
+
+    /// The first sentence of the `What it does` section, for tables and SARIF short
+    /// descriptions.
+    pub fn summary(&self) -> String {
+        let paragraph: Vec<&str> = self
+            .docs
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| !l.starts_with("## What it does"))
+            .skip(1)
+            .skip_while(|l| l.is_empty())
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let text = paragraph.join(" ");
+        match text.find(". ") {
+            Some(end) => text[..end + 1].to_string(),
+            None if text.is_empty() => self.name.to_string(),
+            None => text,
+        }
     }
 }
 
@@ -172,7 +195,7 @@ impl RuleInfo {
             category: meta.category.as_str().into(),
             severity: meta.severity,
             summary: meta.summary().into(),
-            docs: meta.docs.into(),
+            docs: meta.markdown().into(),
         }
     }
 }

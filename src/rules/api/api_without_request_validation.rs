@@ -152,9 +152,11 @@ fn validation(template: &Template, method: &ApiMethod) -> Validation {
         MethodOrigin::OpenApi { operation } => {
             let operation = template.node(*operation);
             let definition = method.api.and_then(|i| template.apis[i].definition).map(|d| template.node(d));
-            v.takes_body |= operation.get("requestBody").is_some() || parameters(operation).any(|p| location(p) == "body");
-            v.requires_parameters = parameters(operation)
-                .any(|p| !matches!(location(p), "path" | "body") && p.get("required").and_then(|r| r.as_bool()) == Some(true));
+            v.takes_body |=
+                operation.get("requestBody").is_some() || parameters(operation).any(|p| location(p) == "body");
+            v.requires_parameters = parameters(operation).any(|p| {
+                !matches!(location(p), "path" | "body") && p.get("required").and_then(|r| r.as_bool()) == Some(true)
+            });
             if let Some(definition) = definition {
                 let (body, params) = openapi_validator(definition, Some(operation));
                 v.validates_body = body;
@@ -194,10 +196,7 @@ fn cfn_validator(template: &Template, validator: NodeRef<'_>) -> (bool, bool) {
 /// operation: its own `x-amazon-apigateway-request-validator`, else the definition's.
 fn openapi_validator(definition: NodeRef<'_>, operation: Option<NodeRef<'_>>) -> (bool, bool) {
     const KEY: &str = "x-amazon-apigateway-request-validator";
-    let name = operation
-        .and_then(|op| op.get(KEY))
-        .or_else(|| definition.get(KEY))
-        .and_then(|n| n.as_str());
+    let name = operation.and_then(|op| op.get(KEY)).or_else(|| definition.get(KEY)).and_then(|n| n.as_str());
     let Some(name) = name else { return (false, false) };
     let Some(validator) = definition.get("x-amazon-apigateway-request-validators").and_then(|v| v.get(name)) else {
         // A name without a definition in this document: API Gateway would reject it, so

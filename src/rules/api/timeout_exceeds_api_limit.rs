@@ -81,7 +81,10 @@ impl Rule for TimeoutExceedsApiLimit {
                      a REST integration can wait longer only with `TimeoutInMillis` and a quota increase",
                     limit_ms / 1000
                 ),
-                _ => format!("lower `Timeout` to {} s or less, or return early (202) and finish the work from a queue", limit_ms / 1000),
+                _ => format!(
+                    "lower `Timeout` to {} s or less, or return early (202) and finish the work from a queue",
+                    limit_ms / 1000
+                ),
             };
             cx.report(
                 template.site(node),

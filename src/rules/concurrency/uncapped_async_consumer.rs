@@ -40,8 +40,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
-    /// Stream sources (Kinesis, DynamoDB, MSK, Kafka, DocumentDB) and schedules are not
-    /// counted: their concurrency is bounded by shards, partitions or the schedule.
+    /// Stream sources (Kinesis, DynamoDB, MSK, Kafka, DocumentDB), Amazon MQ and schedules are
+    /// not counted: their concurrency is bounded by shards, partitions, the broker's consumers
+    /// or the schedule.
     /// Functions invoked asynchronously from code (`lambda:InvokeFunction` with
     /// `InvocationType: Event`) are not seen.
     ///
@@ -100,15 +101,12 @@ fn scales_with_load(event: &EventSource) -> bool {
         && !event.kind.is_stream()
         && !matches!(
             event.kind,
-            EventKind::Schedule | EventKind::Msk | EventKind::SelfManagedKafka | EventKind::DocumentDb
+            EventKind::Schedule | EventKind::Msk | EventKind::SelfManagedKafka | EventKind::DocumentDb | EventKind::Mq
         )
 }
 
 /// An SQS event source with `ScalingConfig.MaximumConcurrency` caps its own share.
 fn capped_by_source(event: &EventSource, template: &Template) -> bool {
     event.kind == EventKind::Sqs
-        && event
-            .property(template, "ScalingConfig")
-            .and_then(|s| s.get("MaximumConcurrency"))
-            .is_some()
+        && event.property(template, "ScalingConfig").and_then(|s| s.get("MaximumConcurrency")).is_some()
 }

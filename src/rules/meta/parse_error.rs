@@ -4,9 +4,9 @@ use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file that slint cannot use: a template that is not valid YAML or JSON, not
-    /// UTF-8, contains NUL bytes, nests too deeply, expands aliases without bound, is too
-    /// large, or is not a usable template (no or an empty `Resources` section, a resource
+    /// Reports a file that slint cannot use, at the position of the problem. That is a
+    /// template that is not valid YAML or JSON, not UTF-8, contains NUL bytes, nests too
+    /// deeply, expands aliases without bound, is too large, or is not a usable template (no or an empty `Resources` section, a resource
     /// without `Type`); a `Cargo.toml` or `.rs` file that does not parse; a file or folder
     /// that cannot be read.
     ///

@@ -62,7 +62,7 @@ impl Rule for BatchWithoutPartialFailure {
                 Some(node) => template.resolve_scalar(node).and_then(|n| n.as_i64()),
                 None => event.kind.default_batch_size(),
             };
-            if !batch.is_some_and(|b| b > 1) {
+            if batch.is_none_or(|b| b <= 1) {
                 continue;
             }
             let reports_items = event
