@@ -26,6 +26,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// Concurrency budget per function and per account: reservations, declared load, quota.
+    Capacity(CapacityArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -96,4 +98,34 @@ pub enum ListFormat {
 pub struct ExplainArgs {
     /// A rule code (SL101) or name (uncapped-async-consumer).
     pub rule: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CapacityFormat {
+    /// A table per account.
+    Human,
+    /// The budgets as JSON.
+    Json,
+    /// A self-contained HTML page with a chart of each account's concurrency.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct CapacityArgs {
+    /// Files and folders holding the templates (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CapacityFormat::Human)]
+    pub format: CapacityFormat,
+    /// Use this config file instead of the nearest slint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every slint.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Globs of paths not to read; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

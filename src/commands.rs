@@ -1,9 +1,9 @@
 //! The subcommands, as functions from parsed arguments to an exit code.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, ColorChoice, ExplainArgs, ListFormat, RulesArgs};
+use crate::cli::{CapacityArgs, CapacityFormat, CheckArgs, ColorChoice, ExplainArgs, ListFormat, RulesArgs};
 use crate::error::{Error, Result};
 use crate::report::{self, OutputFormat, RenderOptions};
 use crate::rules::registry;
@@ -34,6 +34,7 @@ fn run_check(args: CheckArgs) -> Result<u8> {
     }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let outcome = lint(&paths, &settings)?;
+    warn_about_unused_accounts(&settings, &outcome.project);
     let options =
         RenderOptions { color: use_color(args.color, &settings), width: terminal_width(), quiet: settings.quiet };
     let rules = registry::infos();
@@ -44,18 +45,24 @@ fn run_check(args: CheckArgs) -> Result<u8> {
     Ok(if outcome.fails(&settings) { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
-/// Config file (found, named or none), then command-line flags on top.
-pub fn resolve_settings(args: &CheckArgs, cwd: PathBuf) -> Result<Settings> {
-    let mut settings = Settings::new(cwd.clone());
-    let config_path = match (&args.config, args.no_config) {
-        (Some(path), _) => Some(crate::discover::absolute(&cwd, path)),
+/// Settings from the config file: named with `--config`, found from `cwd` upwards, or none.
+fn configured_settings(cwd: &Path, config: Option<&Path>, no_config: bool) -> Result<Settings> {
+    let mut settings = Settings::new(cwd.to_path_buf());
+    let config_path = match (config, no_config) {
+        (Some(path), _) => Some(crate::discover::absolute(cwd, path)),
         (None, true) => None,
-        (None, false) => config::find(&cwd),
+        (None, false) => config::find(cwd),
     };
     if let Some(path) = config_path {
         let loaded = config::load(&path)?;
         settings.apply_config(&loaded)?;
     }
+    Ok(settings)
+}
+
+/// Config file (found, named or none), then command-line flags on top.
+pub fn resolve_settings(args: &CheckArgs, cwd: PathBuf) -> Result<Settings> {
+    let mut settings = configured_settings(&cwd, args.config.as_deref(), args.no_config)?;
     if let Some(format) = args.format {
         settings.format = format;
     }
@@ -135,6 +142,48 @@ pub fn explain(args: ExplainArgs) -> u8 {
         None => {
             eprintln!("slint: unknown rule `{}` (see `slint rules`)", args.rule);
             EXIT_ERROR
+        }
+    }
+}
+
+/// `slint capacity`.
+pub fn capacity(args: CapacityArgs) -> u8 {
+    match run_capacity(args) {
+        Ok(()) => EXIT_CLEAN,
+        Err(err) => {
+            eprintln!("slint: {err}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn run_capacity(args: CapacityArgs) -> Result<()> {
+    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
+    let mut settings = configured_settings(&cwd, args.config.as_deref(), args.no_config)?;
+    for pattern in &args.exclude {
+        settings.exclude.add(&cwd, pattern)?;
+    }
+    settings.output = args.output.clone();
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let project = crate::load(&paths, &settings)?;
+    warn_about_unused_accounts(&settings, &project);
+    let text = match args.format {
+        CapacityFormat::Human => report::capacity::table(&project.capacity),
+        CapacityFormat::Json => report::capacity::json(&project.capacity),
+        CapacityFormat::Html => report::capacity::html(&project.capacity),
+    };
+    write_output(&settings, text.as_bytes())
+}
+
+/// An account mapping that claims no template of the run is probably a typo; say so on
+/// stderr and go on (a pre-commit run on a few files legitimately misses accounts, so this
+/// is not an error).
+fn warn_about_unused_accounts(settings: &Settings, project: &crate::project::Project) {
+    for account in settings.accounts.iter().filter(|a| !a.templates.is_empty()) {
+        let used = project.templates.iter().any(|t| account.claims(&project.db.get(t.file).path));
+        if !used {
+            let at = account.declared_at.as_deref().unwrap_or("slint.toml");
+            eprintln!("slint: warning: {at}: account `{}` matches no template of this run", account.name);
         }
     }
 }

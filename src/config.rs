@@ -47,6 +47,36 @@ pub struct Config {
     /// Globs mapped to rules ignored in matching files: `"legacy/**" = ["SL1"]`.
     #[serde(default)]
     pub per_path_ignores: BTreeMap<String, Vec<String>>,
+    /// The AWS accounts templates deploy to, for concurrency budgets:
+    /// `[accounts.prod]` with `quota` and `templates` globs. Templates no account claims go to
+    /// the `default` account (quota 1000 unless `[accounts.default]` says otherwise).
+    #[serde(default)]
+    pub accounts: BTreeMap<String, AccountConfig>,
+    /// Per-function settings, keyed by logical id (`[functions.Orders]`) or by template and
+    /// logical id (`[functions."app/template.yaml:Orders"]`).
+    #[serde(default)]
+    pub functions: BTreeMap<String, FunctionConfig>,
+}
+
+/// `[accounts.<name>]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AccountConfig {
+    /// The regional concurrency quota (AWS default 1000).
+    pub quota: Option<toml::Spanned<i64>>,
+    /// Globs (relative to this file's folder) of the templates deployed to this account.
+    #[serde(default)]
+    pub templates: Vec<toml::Spanned<String>>,
+}
+
+/// `[functions.<id>]`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FunctionConfig {
+    /// Declared peak load, in requests (invocations) per second.
+    pub peak_rps: Option<toml::Spanned<f64>>,
+    /// Declared average duration of one invocation, in milliseconds.
+    pub avg_duration_ms: Option<toml::Spanned<f64>>,
 }
 
 /// `[rules.<CODE or name>]`.
@@ -64,6 +94,8 @@ pub struct RuleConfig {
 pub struct LoadedConfig {
     pub config: Config,
     pub path: PathBuf,
+    /// The file's text, to point errors found after parsing at their line.
+    pub text: String,
 }
 
 impl LoadedConfig {
@@ -72,7 +104,12 @@ impl LoadedConfig {
         self.path.parent().unwrap_or(Path::new("."))
     }
 
-    /// `path:line:col` of a byte offset in the config, for error messages.
+    /// `path:line:col` of a byte offset in this config.
+    pub fn at(&self, offset: usize) -> String {
+        Self::locate(&self.path, &self.text, offset)
+    }
+
+    /// `path:line:col` of a byte offset in a config text, for error messages.
     pub fn locate(path: &Path, text: &str, offset: usize) -> String {
         let idx = LineIndex::new(text);
         let at = idx.line_col(text, u32::try_from(offset).unwrap_or(u32::MAX));
@@ -101,7 +138,7 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedConfig> {
         };
         Error::new(format!("invalid config {at}: {}", one_line(e.message())))
     })?;
-    Ok(LoadedConfig { config, path: path.to_path_buf() })
+    Ok(LoadedConfig { config, path: path.to_path_buf(), text: text.to_string() })
 }
 
 /// toml's messages name the key (`unknown field `selct`, expected one of ...`); keep them

@@ -4,6 +4,7 @@
 //! [`discover`] finds files, [`project`] loads them once into [`model`]s, [`rules`] query the
 //! models and produce [`diagnostic::Finding`]s, [`report`] turns findings into text.
 
+pub mod capacity;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -41,11 +42,18 @@ impl Outcome {
     }
 }
 
-/// Lints `paths` (files and folders) with `settings`.
-pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
+/// Finds and loads every file under `paths` once, and plans the concurrency budgets.
+pub fn load(paths: &[PathBuf], settings: &Settings) -> error::Result<Project> {
     let discovery = discover::discover(paths, &settings.cwd, &settings.exclude)?;
     let options = LoadOptions { max_file_size: settings.max_file_size, limits: model::tree::Limits::default() };
-    let project = Project::load(discovery, &settings.cwd, options);
+    let mut project = Project::load(discovery, &settings.cwd, options);
+    project.capacity = capacity::plan(&project, settings);
+    Ok(project)
+}
+
+/// Lints `paths` (files and folders) with `settings`.
+pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
+    let project = load(paths, settings)?;
     let findings = rules::engine::run(&project, settings);
     let summary = Summary {
         files: project.files_checked,

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check(args),
         Command::Rules(args) => commands::rules(args),
         Command::Explain(args) => commands::explain(args),
+        Command::Capacity(args) => commands::capacity(args),
     };
     ExitCode::from(code)
 }

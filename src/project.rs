@@ -32,6 +32,8 @@ pub struct Project {
     pub duplicates: Vec<(FileId, DuplicateKey)>,
     /// Files that were read and kept (templates, named documents, sources).
     pub files_checked: usize,
+    /// Concurrency budgets per account (computed once the templates are loaded).
+    pub capacity: crate::capacity::CapacityPlan,
 }
 
 /// How loading one input ended.

@@ -153,6 +153,44 @@ impl PathIgnore {
     }
 }
 
+/// The AWS account quota of concurrent executions when nothing else is said.
+pub const DEFAULT_QUOTA: i64 = 1000;
+/// Concurrency AWS keeps unreserved in every account.
+pub const MIN_UNRESERVED: i64 = 100;
+
+/// An account templates deploy to.
+#[derive(Clone, Debug)]
+pub struct AccountSetting {
+    pub name: String,
+    pub quota: i64,
+    /// `(base folder, glob)` of the templates it claims.
+    pub templates: Vec<(PathBuf, GlobMatcher)>,
+    /// `slint.toml:line:col` of its first `templates` entry, for warnings.
+    pub declared_at: Option<String>,
+}
+
+impl AccountSetting {
+    pub fn claims(&self, template: &Path) -> bool {
+        self.templates.iter().any(|(base, glob)| template.strip_prefix(base).is_ok_and(|rel| glob.is_match(rel)))
+    }
+}
+
+/// Declared load of a function from `[functions.<id>]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionSetting {
+    /// The template (absolute path) when the key names one.
+    pub template: Option<PathBuf>,
+    pub logical_id: String,
+    pub peak_rps: Option<f64>,
+    pub avg_duration_ms: Option<f64>,
+}
+
+impl FunctionSetting {
+    pub fn applies_to(&self, template: &Path, logical_id: &str) -> bool {
+        self.logical_id == logical_id && self.template.as_deref().is_none_or(|t| t == template)
+    }
+}
+
 /// Everything `slint check` needs to know, resolved.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -170,6 +208,9 @@ pub struct Settings {
     pub output: Option<PathBuf>,
     /// The config file used, if any.
     pub config_path: Option<PathBuf>,
+    /// Accounts and their quotas; the last one is `default`.
+    pub accounts: Vec<AccountSetting>,
+    pub functions: Vec<FunctionSetting>,
 }
 
 impl Settings {
@@ -188,15 +229,49 @@ impl Settings {
             quiet: false,
             output: None,
             config_path: None,
+            accounts: vec![AccountSetting {
+                name: "default".into(),
+                quota: DEFAULT_QUOTA,
+                templates: Vec::new(),
+                declared_at: None,
+            }],
+            functions: Vec::new(),
         }
+    }
+
+    /// The account a template deploys to: the first that claims it, else `default`.
+    pub fn account_of(&self, template: &Path) -> &AccountSetting {
+        self.accounts
+            .iter()
+            .find(|a| a.claims(template))
+            .or_else(|| self.accounts.iter().find(|a| a.name == "default"))
+            .unwrap_or(&self.accounts[0])
+    }
+
+    /// The configured load of a function, if any.
+    pub fn function_setting(&self, template: &Path, logical_id: &str) -> Option<&FunctionSetting> {
+        // A key naming the template wins over a bare logical id.
+        self.functions.iter().filter(|f| f.applies_to(template, logical_id)).max_by_key(|f| f.template.is_some())
     }
 
     /// Applies a config file.
     pub fn apply_config(&mut self, loaded: &LoadedConfig) -> Result<()> {
         let base = loaded.base_dir().to_path_buf();
         let at = |what: &str, e: Error| Error::new(format!("invalid config {}: {what}: {e}", loaded.path.display()));
-        let Config { select, ignore, fail_on, format, exclude, packs, threads, max_file_size, rules, per_path_ignores } =
-            &loaded.config;
+        let Config {
+            select,
+            ignore,
+            fail_on,
+            format,
+            exclude,
+            packs,
+            threads,
+            max_file_size,
+            rules,
+            per_path_ignores,
+            accounts,
+            functions,
+        } = &loaded.config;
         if let Some(select) = select {
             self.rules.select = parse_selectors(select).map_err(|e| at("select", e))?;
         }
@@ -231,7 +306,83 @@ impl Settings {
             let selectors = parse_selectors(list).map_err(|e| at("per-path-ignores", e))?;
             self.per_path_ignores.push(PathIgnore { base: base.clone(), glob, selectors });
         }
+        self.apply_accounts(loaded, accounts)?;
+        self.apply_functions(loaded, functions)?;
         self.config_path = Some(loaded.path.clone());
+        Ok(())
+    }
+
+    fn apply_accounts(
+        &mut self,
+        loaded: &LoadedConfig,
+        accounts: &std::collections::BTreeMap<String, crate::config::AccountConfig>,
+    ) -> Result<()> {
+        let base = loaded.base_dir().to_path_buf();
+        let at = |span: std::ops::Range<usize>| loaded.at(span.start);
+        for (name, account) in accounts {
+            let quota = match &account.quota {
+                Some(q) if *q.get_ref() < MIN_UNRESERVED => {
+                    return Err(Error::new(format!(
+                        "invalid config {}: `accounts.{name}.quota` is {}, but an account keeps at least {MIN_UNRESERVED} unreserved",
+                        at(q.span()),
+                        q.get_ref()
+                    )));
+                }
+                Some(q) => *q.get_ref(),
+                None => DEFAULT_QUOTA,
+            };
+            let mut templates = Vec::new();
+            for pattern in &account.templates {
+                let glob = Glob::new(pattern.get_ref()).map_err(|e| {
+                    Error::new(format!(
+                        "invalid config {}: `accounts.{name}.templates`: invalid pattern `{}`: {}",
+                        at(pattern.span()),
+                        pattern.get_ref(),
+                        e.kind()
+                    ))
+                })?;
+                templates.push((base.clone(), glob.compile_matcher()));
+            }
+            let declared_at = account.templates.first().map(|t| at(t.span()));
+            let setting = AccountSetting { name: name.clone(), quota, templates, declared_at };
+            match self.accounts.iter_mut().find(|a| a.name == *name) {
+                Some(existing) => *existing = setting,
+                // Named accounts go before `default`, which stays the fallback.
+                None => self.accounts.insert(self.accounts.len() - 1, setting),
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_functions(
+        &mut self,
+        loaded: &LoadedConfig,
+        functions: &std::collections::BTreeMap<String, crate::config::FunctionConfig>,
+    ) -> Result<()> {
+        let base = loaded.base_dir();
+        for (key, function) in functions {
+            let positive = |value: &Option<toml::Spanned<f64>>, what: &str| -> Result<Option<f64>> {
+                match value {
+                    Some(v) if !(v.get_ref().is_finite() && *v.get_ref() > 0.0) => Err(Error::new(format!(
+                        "invalid config {}: `functions.{key}.{what}` must be a positive number, not {}",
+                        loaded.at(v.span().start),
+                        v.get_ref()
+                    ))),
+                    Some(v) => Ok(Some(*v.get_ref())),
+                    None => Ok(None),
+                }
+            };
+            let (template, logical_id) = match key.rsplit_once(':') {
+                Some((template, id)) => (Some(crate::discover::absolute(base, Path::new(template))), id.to_string()),
+                None => (None, key.clone()),
+            };
+            self.functions.push(FunctionSetting {
+                template,
+                logical_id,
+                peak_rps: positive(&function.peak_rps, "peak-rps")?,
+                avg_duration_ms: positive(&function.avg_duration_ms, "avg-duration-ms")?,
+            });
+        }
         Ok(())
     }
 

@@ -48,7 +48,13 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
 
 /// The case's findings of `code`, as concise lines with paths relative to the rule folder.
 fn findings_of(code: &str, dir: &Path, case: &Path) -> Vec<String> {
-    let settings = Settings::new(dir.to_path_buf());
+    let mut settings = Settings::new(dir.to_path_buf());
+    // A case folder may carry its own `slint.toml` (accounts, declared loads, mappings).
+    let config = case.join("slint.toml");
+    if config.is_file() {
+        let loaded = slint::config::load(&config).expect("fixture config loads");
+        settings.apply_config(&loaded).expect("fixture config applies");
+    }
     let outcome = slint::check(&[case.to_path_buf()], &settings).expect("fixture runs");
     outcome
         .report

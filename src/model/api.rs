@@ -220,3 +220,78 @@ fn resource_id_target(node: NodeRef<'_>) -> Option<&str> {
     }
     direct_reference(node)
 }
+
+/// Where an API's stage settings (throttling, caching) are written, and whether the template
+/// deploys a stage at all.
+pub struct StageSettings<'t> {
+    /// Mappings that may hold `MethodSettings`, `DefaultRouteSettings`, `CacheClusterEnabled`,
+    /// `ThrottlingRateLimit`...: the SAM API's properties, `AWS::ApiGateway::Stage` /
+    /// `AWS::ApiGatewayV2::Stage` properties, a deployment's `StageDescription`.
+    pub configs: Vec<NodeRef<'t>>,
+    /// The template creates a stage (SAM always does; plain APIs need a stage or deployment).
+    pub deployed: bool,
+}
+
+impl Api {
+    /// The stage settings that apply to this API.
+    pub fn stage_settings<'t>(&self, template: &'t Template) -> StageSettings<'t> {
+        if self.implicit
+            || self.resource.is_some_and(|r| template.resources[r].type_name.starts_with("AWS::Serverless::"))
+        {
+            let configs = self.properties.map(|p| template.node(p)).into_iter().collect();
+            return StageSettings { configs, deployed: true };
+        }
+        let mut configs = Vec::new();
+        let mut deployed = false;
+        for resource in &template.resources {
+            let Some(props) = template.properties(resource) else { continue };
+            let api_ref = props.get("RestApiId").or_else(|| props.get("ApiId")).and_then(direct_reference);
+            if api_ref != Some(self.id.as_str()) {
+                continue;
+            }
+            match resource.type_name.as_str() {
+                "AWS::ApiGateway::Stage" | "AWS::ApiGatewayV2::Stage" => {
+                    deployed = true;
+                    configs.push(props);
+                }
+                "AWS::ApiGateway::Deployment" => {
+                    if let Some(description) = props.get("StageDescription") {
+                        deployed = true;
+                        configs.push(description);
+                    } else if props.get("StageName").is_some() {
+                        deployed = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // An HTTP API with `Target` is quick-created with a `$default` stage.
+        let quick_created = self.resource.and_then(|r| template.property(&template.resources[r], "Target")).is_some();
+        StageSettings { configs, deployed: deployed || quick_created }
+    }
+
+    /// Where findings about the API point: its logical id, or for an implicit API the first
+    /// event that creates it.
+    pub fn site(&self, template: &Template) -> crate::diagnostic::Site {
+        if let Some(resource) = self.resource {
+            return template.resource_site(&template.resources[resource]);
+        }
+        let creator = template.events.iter().find(|e| {
+            matches!(e.origin, Origin::SamEvent { .. })
+                && e.route.as_ref().is_some_and(|r| r.api.is_some_and(|a| template.apis[a].id == self.id))
+        });
+        match creator {
+            Some(event) => event.site(template),
+            None => crate::diagnostic::Site::new(template.file, Span::at(0)),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        let kind = match self.kind {
+            ApiKind::Rest => "REST API",
+            ApiKind::Http => "HTTP API",
+            ApiKind::WebSocket => "WebSocket API",
+        };
+        if self.implicit { format!("the implicit {kind} `{}`", self.id) } else { format!("{kind} `{}`", self.id) }
+    }
+}

@@ -30,6 +30,10 @@ pub struct Function {
     pub function_url: Option<NodeId>,
     /// Indexes into [`Template::events`] of every event source that invokes this function.
     pub events: Vec<usize>,
+    /// Declared load from `Metadata.slint`: peak invocations per second.
+    pub peak_rps: Setting<f64>,
+    /// Declared load from `Metadata.slint`: average duration in milliseconds.
+    pub avg_duration_ms: Setting<f64>,
 }
 
 pub fn collect(template: &Template) -> Vec<Function> {
@@ -57,9 +61,22 @@ pub fn collect(template: &Template) -> Vec<Function> {
                     .is_some_and(|m| m == "Active"),
                 function_url: if sam { get("FunctionUrlConfig").map(|n| n.id) } else { None },
                 events: Vec::new(),
+                peak_rps: declared_load(template, resource, "peak-rps"),
+                avg_duration_ms: declared_load(template, resource, "avg-duration-ms"),
             }
         })
         .collect()
+}
+
+/// A positive number under `Metadata.slint.<key>`; `Unknown` when present but not one.
+fn declared_load(template: &Template, resource: &crate::model::template::Resource, key: &str) -> Setting<f64> {
+    let Some(node) = resource.metadata.and_then(|m| template.node(m).at(&["slint", key])) else {
+        return Setting::Unset;
+    };
+    match template.resolve_scalar(node).and_then(|n| n.as_f64()) {
+        Some(v) if v.is_finite() && v > 0.0 => Setting::Set(v, node.id),
+        _ => Setting::Unknown(node.id),
+    }
 }
 
 impl Function {

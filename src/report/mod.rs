@@ -216,5 +216,6 @@ mod tests {
     }
 }
 
+pub mod capacity;
 mod listing;
 pub use listing::{explain, rules_json, rules_table};

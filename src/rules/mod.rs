@@ -17,6 +17,7 @@ pub mod api;
 pub mod concurrency;
 pub mod meta;
 pub mod queues;
+pub mod tuning;
 
 /// The hundreds digit of a rule code: the scaling-risk domain it belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,7 +1,7 @@
 //! Every built-in rule, in one greppable list. Adding a rule adds one line here.
 
 use crate::diagnostic::RuleInfo;
-use crate::rules::{Rule, RuleMeta, api, concurrency, meta, queues};
+use crate::rules::{Rule, RuleMeta, api, concurrency, meta, queues, tuning};
 
 pub static RULES: &[&dyn Rule] = &[
     &meta::ParseError,
@@ -9,12 +9,20 @@ pub static RULES: &[&dyn Rule] = &[
     &meta::UnusedSuppression,
     &concurrency::UncappedAsyncConsumer,
     &concurrency::SqsConsumerWithoutMaxConcurrency,
+    &concurrency::ReservedConcurrencyExceedsQuota,
+    &concurrency::ConcurrencyDemandExceedsCapacity,
+    &concurrency::UncachedAuthorizer,
     &api::ApiWithoutRequestValidation,
     &api::TimeoutExceedsApiLimit,
+    &api::ApiWithoutThrottling,
+    &api::GetWithoutCache,
+    &api::StaticSiteWithoutCdn,
     &queues::SqsConsumerWithoutBatching,
     &queues::BatchWithoutPartialFailure,
     &queues::QueueWithoutDlq,
     &queues::VisibilityTimeoutBelowFunctionTimeout,
+    &tuning::DefaultMemorySize,
+    &tuning::TracingDisabled,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static RuleMeta> {
