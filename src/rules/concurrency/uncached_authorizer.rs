@@ -34,6 +34,8 @@ declare_rule! {
     ///       Identity: { ReauthorizeEvery: 300 }
     /// ```
     ///
+    /// WebSocket API authorizers run once per connection and are not reported.
+    ///
     /// ## Known limitations
     /// An authorizer whose decision must not be cached (per-request signatures) is a
     /// legitimate exception: suppress the finding with a reason.
@@ -98,6 +100,15 @@ fn uncached<'t>(template: &'t Template, event: &EventSource, props: NodeRef<'t>)
                         .then_some(Uncached { reason: "a REQUEST authorizer without identity sources", node: None })
                 }),
             ResourceKind::ApiGatewayV2Authorizer => {
+                // A WebSocket authorizer runs once per connection, not per message.
+                let websocket = event
+                    .source
+                    .as_deref()
+                    .and_then(|id| template.apis.iter().find(|a| a.id.as_str() == id))
+                    .is_some_and(|a| a.kind == ApiKind::WebSocket);
+                if websocket {
+                    return None;
+                }
                 let request = props.get("AuthorizerType").and_then(|t| t.as_str()) == Some("REQUEST");
                 if request { ttl(props.get("AuthorizerResultTtlInSeconds"), None, "no positive TTL") } else { None }
             }
