@@ -83,6 +83,7 @@ pub fn resolve_settings(args: &CheckArgs, cwd: PathBuf) -> Result<Settings> {
         settings.threads = args.threads;
     }
     settings.quiet |= args.quiet;
+    settings.inject_panic = std::env::var("SLINT_INTERNAL_PANIC").ok();
     if let Some(output) = &args.output {
         settings.output = Some(output.clone());
     }

@@ -9,6 +9,7 @@ use slint::cli::{Cli, Command};
 use slint::commands;
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(err),
@@ -40,4 +41,14 @@ fn usage_error(err: clap::Error) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Panics caught by the rule engine become SL004 findings and print nothing; any other panic
+/// is a bug that ends the run, reported in one line (exit code 101).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        if !slint::rules::engine::in_guarded_section() {
+            eprintln!("slint: internal error: {info}; please report it");
+        }
+    }));
 }

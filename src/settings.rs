@@ -211,6 +211,9 @@ pub struct Settings {
     /// Accounts and their quotas; the last one is `default`.
     pub accounts: Vec<AccountSetting>,
     pub functions: Vec<FunctionSetting>,
+    /// Makes the rule with this code panic, so tests can prove a crashing rule costs one
+    /// finding and not the run. Set from `SLINT_INTERNAL_PANIC` by the binary; not a config key.
+    pub inject_panic: Option<String>,
 }
 
 impl Settings {
@@ -236,6 +239,7 @@ impl Settings {
                 declared_at: None,
             }],
             functions: Vec::new(),
+            inject_panic: None,
         }
     }
 

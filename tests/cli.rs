@@ -201,3 +201,23 @@ fn every_format_on_the_sample_project() {
         insta::assert_snapshot!(format!("sample_{format}"), out);
     }
 }
+
+#[test]
+fn a_panicking_rule_costs_one_finding_not_the_run() {
+    let out = Command::new(env!("CARGO_BIN_EXE_slint"))
+        .args(["check", "testdata/SL101/bad.yaml", "testdata/SL301/bad.yaml", "--format", "concise"])
+        .current_dir(root())
+        .env("SLINT_INTERNAL_PANIC", "SL101")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "testdata/SL101/bad.yaml:1:1: error SL004 internal error: rule SL101 (uncapped-async-consumer) panicked"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("testdata/SL301/bad.yaml:24:24: warning SL301"), "other rules and files still run: {text}");
+    assert!(stderr(&out).is_empty(), "a caught panic prints nothing: {}", stderr(&out));
+}

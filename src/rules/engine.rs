@@ -1,14 +1,17 @@
 //! Runs the enabled rules over a loaded project: per template in parallel, then project-wide
 //! rules, then suppressions, per-path ignores and severity overrides, then a stable sort.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, RuleInfo, Severity, Site};
 use crate::project::Project;
+use crate::rules::meta::InternalError;
 use crate::rules::{Context, Rule, registry, suppress};
 use crate::settings::Settings;
+use crate::span::Span;
 
 /// The built-in rules enabled by the settings.
 pub fn enabled_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
@@ -18,6 +21,7 @@ pub fn enabled_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
 /// Every finding of the run, final and sorted.
 pub fn run(project: &Project, settings: &Settings) -> Vec<Finding> {
     let rules = enabled_rules(settings);
+    let inject = settings.inject_panic.as_deref();
     let mut findings: Vec<Finding> = project
         .templates
         .par_iter()
@@ -25,9 +29,12 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Finding> {
             let mut cx = Context::new(project, &settings.rules);
             for rule in &rules {
                 cx.enter(rule.meta());
-                let outcome = catch_unwind(AssertUnwindSafe(|| rule.check_template(template, &mut cx)));
-                if outcome.is_err() {
-                    cx.report(Site::new(template.file, crate::span::Span::at(0)), internal_error_message(rule));
+                let outcome = guarded(|| {
+                    maybe_inject(rule, inject);
+                    rule.check_template(template, &mut cx)
+                });
+                if let Err(panic) = outcome {
+                    cx.push(internal_error(Site::new(template.file, Span::at(0)), rule, &panic));
                 }
             }
             cx.into_findings()
@@ -36,22 +43,61 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Finding> {
     let mut cx = Context::new(project, &settings.rules);
     for rule in &rules {
         cx.enter(rule.meta());
-        let outcome = catch_unwind(AssertUnwindSafe(|| rule.check_project(project, &mut cx)));
-        if outcome.is_err() {
+        let outcome = guarded(|| rule.check_project(project, &mut cx));
+        if let Err(panic) = outcome {
+            // A project-wide rule has no single file; the first file of the run stands for it.
             let file = project.db.iter().next().map(|f| f.id).unwrap_or(crate::files::FileId(0));
-            cx.report(Site::new(file, crate::span::Span::at(0)), internal_error_message(rule));
+            cx.push(internal_error(Site::new(file, Span::at(0)), rule, &panic));
         }
     }
     findings.extend(cx.into_findings());
     finish(findings, project, settings, &rules)
 }
 
-fn internal_error_message(rule: &&'static dyn Rule) -> String {
-    format!(
-        "internal error: rule {} ({}) panicked on this file; please report it with the file",
-        rule.meta().code,
-        rule.meta().name
-    )
+thread_local! {
+    /// Set while a rule runs under [`guarded`], so the panic hook stays quiet: the panic is
+    /// reported as a finding instead.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the current thread is inside [`guarded`] (for the binary's panic hook).
+pub fn in_guarded_section() -> bool {
+    GUARDED.with(Cell::get)
+}
+
+/// Runs `f`, turning a panic into its message.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let was = GUARDED.with(|g| g.replace(true));
+    let outcome = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    outcome.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())
+    })
+}
+
+/// Panics inside the rule named by `SLINT_INTERNAL_PANIC` (tests only rely on this).
+fn maybe_inject(rule: &&'static dyn Rule, inject: Option<&str>) {
+    if inject == Some(rule.meta().code) {
+        panic!("injected by SLINT_INTERNAL_PANIC for testing");
+    }
+}
+
+/// An SL004 finding for a rule that panicked.
+fn internal_error(site: Site, rule: &&'static dyn Rule, panic: &str) -> Finding {
+    let meta = &InternalError::META;
+    let mut finding = Finding::new(
+        meta.code,
+        meta.name,
+        meta.severity,
+        site,
+        format!("internal error: rule {} ({}) panicked on this file: {panic}", rule.meta().code, rule.meta().name),
+    );
+    finding.help("this is a bug in slint; please report it with the file. The other rules and files were checked");
+    finding
 }
 
 /// Suppressions, per-path ignores, severity overrides, sorting.

@@ -178,6 +178,11 @@ impl<'a> Context<'a> {
         self.findings.last_mut().expect("just pushed")
     }
 
+    /// Adds a finding built elsewhere (the engine's internal errors).
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
     /// The value of one of the current rule's options (its default unless configured).
     pub fn option(&self, name: &str) -> u64 {
         self.settings.option(self.current, name)

@@ -7,6 +7,7 @@ pub static RULES: &[&dyn Rule] = &[
     &meta::ParseError,
     &meta::DuplicateKey,
     &meta::UnusedSuppression,
+    &meta::InternalError,
     &concurrency::UncappedAsyncConsumer,
     &concurrency::SqsConsumerWithoutMaxConcurrency,
     &concurrency::ReservedConcurrencyExceedsQuota,
