@@ -492,6 +492,7 @@ impl Collector {
         let site = CallSite {
             owner,
             span: Span::default(),
+            method_span: Span::default(),
             target: CallTarget::Other,
             args: Vec::new(),
             in_loop: body.loop_depth > 0,
@@ -543,6 +544,7 @@ impl Collector {
         let end = self.map.end(c.paren_token.span.close());
         let site = &mut self.facts.calls[index];
         site.span = self.map.between(start, end);
+        site.method_span = site.span;
         site.target = target;
         site.args = args;
     }
@@ -564,8 +566,10 @@ impl Collector {
         let args = self.visit_args(m.args.iter(), guard, iter);
         let start = self.expr_start(&m.receiver);
         let end = self.map.end(m.paren_token.span.close());
+        let name_start = self.map.start(m.method.span());
         let site = &mut self.facts.calls[index];
         site.span = self.map.between(start, end);
+        site.method_span = self.map.between(name_start, end);
         site.target = CallTarget::Method {
             name,
             receiver: Box::new(receiver),
@@ -623,6 +627,7 @@ impl Collector {
         let end = self.map.end(mac.delimiter.span().close());
         let site = &mut self.facts.calls[index];
         site.span = self.map.between(start, end);
+        site.method_span = site.span;
         site.target = CallTarget::Macro(path);
         site.args = args;
     }

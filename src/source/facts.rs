@@ -245,6 +245,8 @@ pub struct CallSite {
     pub owner: Owner,
     /// The whole call expression (receiver chain included for method calls).
     pub span: Span,
+    /// For a method call, `name(args)` without the receiver; otherwise the whole call.
+    pub method_span: Span,
     pub target: CallTarget,
     pub args: Vec<ValueExpr>,
     pub in_loop: bool,

@@ -171,12 +171,9 @@ struct Finder<'p, 'a> {
 impl Finder<'_, '_> {
     fn run(&mut self, krate: usize) {
         let main = self.main_fn(krate);
-        if let Some(main) = main
-            && self.whole_main(main)
-        {
-            return;
-        }
-        if let Some(main) = main
+        let whole_main = main.is_some_and(|m| self.whole_main(m));
+        if !whole_main
+            && let Some(main) = main
             && let Some(found) = self.search(main, 0, &mut vec![main], &mut Vec::new())
         {
             self.register(&found.chain, &found.scope, found.call, found.entry);
@@ -611,8 +608,9 @@ impl Finder<'_, '_> {
                 let call = facts.calls[*index].clone();
                 match &call.target {
                     CallTarget::Method { name, receiver } => {
-                        self.router_method(scope, *index, name, &call.args, prefix, depth);
+                        // The receiver first, so routes come in source order.
                         self.collect_router(scope, receiver, prefix, depth + 1);
+                        self.router_method(scope, *index, name, &call.args, prefix, depth);
                     }
                     CallTarget::Path(path) => {
                         if let Resolved::Fn(f) = scope.resolve(self.program, path)
@@ -722,6 +720,8 @@ impl Finder<'_, '_> {
                 _ => break,
             }
         }
+        // Collected from the outermost call in; `get(a).post(b)` reads left to right.
+        out.reverse();
         out
     }
 
@@ -744,7 +744,7 @@ impl Finder<'_, '_> {
         };
         let handler = handler.and_then(|h| self.add_value_handler(scope, h, kind));
         if !duplicate {
-            let span = scope.facts(self.program).calls[call].span;
+            let span = scope.facts(self.program).calls[call].method_span;
             let file = self.loaded.file_id(scope.file);
             self.found.routes.push(RouteFact {
                 method,

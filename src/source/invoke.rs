@@ -220,6 +220,7 @@ impl Tracer<'_, '_> {
         let fact = CallFact {
             file: self.loaded.file_id(scope.file),
             span: call.span,
+            method_span: call.method_span,
             callee,
             literal_args: call.args.iter().filter_map(int).collect(),
             string_args: call

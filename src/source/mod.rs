@@ -142,7 +142,7 @@ pub struct RouteFact {
     /// Index into [`Binary::handlers`].
     pub handler: Option<usize>,
     pub file: FileId,
-    /// The `.route(..)` call.
+    /// The `route(..)` call, without its receiver.
     pub span: Span,
 }
 
@@ -152,6 +152,9 @@ pub struct CallFact {
     pub file: FileId,
     /// The whole call expression (receiver chain included).
     pub span: Span,
+    /// For a method call, `name(args)` without the receiver (where a finding about, say,
+    /// `.max_connections(10)` should point); otherwise the whole call.
+    pub method_span: Span,
     pub callee: Callee,
     /// Integer literal arguments, in order.
     pub literal_args: Vec<i64>,

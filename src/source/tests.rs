@@ -220,3 +220,319 @@ fn client_built_two_calls_below_a_named_handler() {
             .all(|c| label(c) != "aws_sdk_sesv2::Client::new")
     );
 }
+
+#[test]
+fn once_initialisers_are_init_even_when_reached_from_the_handler() {
+    let model = analyse_case("once_cells");
+    let bin = binary(&model, "once-cells");
+    assert_eq!(bin.handlers.len(), 1);
+    assert_eq!(bin.handlers[0].name, "handler");
+    assert_eq!(bin.payload_types, ["lambda_http::Request"]);
+    let constructors = [
+        "aws_sdk_s3::Client::from_conf",
+        "aws_sdk_dynamodb::Client::new",
+        "aws_config::load_from_env",
+        "reqwest::Client::new",
+        "aws_sdk_sqs::Client::from_conf",
+        "aws_sdk_sns::Client::from_conf",
+    ];
+    for constructor in constructors {
+        assert!(
+            !has(&bin.invoke_calls, constructor),
+            "{constructor} is not on the invoke path"
+        );
+        assert!(
+            has(&bin.init_calls, constructor),
+            "{constructor} is init code: {:?}",
+            labels(&bin.init_calls)
+        );
+    }
+    // OnceLock::get_or_init in a helper the handler calls.
+    let s3 = find(&bin.init_calls, "aws_sdk_s3::Client::from_conf");
+    assert!(s3.guarded);
+    assert_eq!(
+        (s3.via.as_slice(), s3.handler),
+        (&["handler".to_string(), "s3".to_string()][..], Some(0))
+    );
+    // tokio OnceCell (const_new) with an async initialiser.
+    let ddb = find(&bin.init_calls, "aws_sdk_dynamodb::Client::new");
+    assert_eq!(
+        text(&model, ddb.file, ddb.span),
+        "aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await)"
+    );
+    // LazyLock, once_cell Lazy with a function, lazy_static!: reached through the global.
+    assert!(find(&bin.init_calls, "reqwest::Client::new").guarded);
+    assert_eq!(
+        find(&bin.init_calls, "aws_sdk_sqs::Client::from_conf").via,
+        ["handler", "make_sqs"]
+    );
+    assert_eq!(
+        find(&bin.init_calls, "aws_sdk_sns::Client::from_conf").via,
+        ["handler", "build_sns"]
+    );
+    // The requests themselves are per invocation, with their client types known.
+    let scan = find(&bin.invoke_calls, ".scan");
+    let Callee::Method { receiver_type, .. } = &scan.callee else {
+        unreachable!()
+    };
+    assert_eq!(receiver_type.as_deref(), Some("aws_sdk_dynamodb::Client"));
+    let chain_roots: Vec<String> = bin
+        .invoke_calls
+        .iter()
+        .filter(|c| label(c) == ".send")
+        .filter_map(|c| match &c.callee {
+            Callee::Method { chain_root, .. } => chain_root.clone(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        chain_roots,
+        [
+            "aws_sdk_s3::Client::list_buckets",
+            "aws_sdk_dynamodb::Client::scan",
+            "reqwest::Client::get",
+            "aws_sdk_sqs::Client::list_queues",
+            "aws_sdk_sns::Client::list_topics"
+        ]
+    );
+}
+
+#[test]
+fn renamed_crates_resolve_to_their_package() {
+    let model = analyse_case("renamed");
+    let package = &model.packages[0];
+    assert!(
+        package.is_lambda,
+        "`lambda = {{ package = \"lambda_runtime\" }}` is a Lambda dependency"
+    );
+    assert_eq!(
+        package.dependency("lambda").map(|d| d.package.as_str()),
+        Some("lambda_runtime")
+    );
+    let bin = binary(&model, "renamed");
+    let registration = bin.registration.as_ref().unwrap();
+    assert_eq!(registration.api, "lambda_runtime::run");
+    assert_eq!(
+        text(&model, registration.file, registration.span),
+        "lambda::run(lambda::service_fn(list))"
+    );
+    assert_eq!(bin.handlers[0].name, "list");
+    // `use aws_sdk_s3 as s3; s3::Client::new(..)`.
+    let new = find(&bin.invoke_calls, "aws_sdk_s3::Client::new");
+    assert_eq!(text(&model, new.file, new.span), "s3::Client::new(&config)");
+    assert!(has(&bin.init_calls, "lambda_runtime::service_fn"));
+}
+
+#[test]
+fn a_user_function_called_run_is_not_a_registration() {
+    let model = analyse_case("renamed");
+    let bin = binary(&model, "own_run");
+    assert_eq!(bin.registration, None);
+    // The handler-shaped function is still found, by its signature, with low confidence.
+    assert_eq!(bin.handlers.len(), 1);
+    assert_eq!(
+        (bin.handlers[0].name.as_str(), bin.handlers[0].confidence),
+        ("on_event", Confidence::Low)
+    );
+    assert_eq!(find(&bin.init_calls, "crate::run").via, ["main"]);
+}
+
+#[test]
+fn a_pool_built_once_in_main_is_init_with_its_size() {
+    let model = analyse_case("sqlx_pool");
+    let bin = binary(&model, "sqlx-pool");
+    let connect = find(&bin.init_calls, ".connect");
+    assert_eq!(
+        text(&model, connect.file, connect.span),
+        "PgPoolOptions::new().max_connections(10).connect(&url)"
+    );
+    assert_eq!(
+        connect.chain_args,
+        [("max_connections".to_string(), vec![10])]
+    );
+    let Callee::Method { chain_root, .. } = &connect.callee else {
+        unreachable!()
+    };
+    assert_eq!(
+        chain_root.as_deref(),
+        Some("sqlx::postgres::PgPoolOptions::new")
+    );
+    let size = find(&bin.init_calls, ".max_connections");
+    assert_eq!(size.literal_args, [10]);
+    assert_eq!(
+        text(&model, size.file, size.method_span),
+        "max_connections(10)"
+    );
+    assert_eq!(
+        find(&bin.init_calls, "std::env::var").string_args,
+        ["DATABASE_URL"]
+    );
+    assert!(!has(&bin.invoke_calls, ".connect"));
+    // Queries per invocation, in a loop.
+    let execute = find(&bin.invoke_calls, ".execute");
+    assert!(execute.in_loop);
+    assert_eq!(execute.via, ["main::{closure}", "handle"]);
+    let Callee::Method { chain_root, .. } = &execute.callee else {
+        unreachable!()
+    };
+    assert_eq!(chain_root.as_deref(), Some("sqlx::query"));
+}
+
+#[test]
+fn axum_router_routes_are_counted_and_their_handlers_traced() {
+    let model = analyse_case("axum_router");
+    let bin = binary(&model, "axum-router");
+    assert_eq!(bin.registration.as_ref().unwrap().api, "lambda_http::run");
+    let routes: Vec<(&str, &str)> = bin
+        .routes
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            ("GET", "/orders"),
+            ("POST", "/orders"),
+            ("GET", "/orders/{id}")
+        ]
+    );
+    let names: Vec<(&str, &HandlerKind)> = bin
+        .handlers
+        .iter()
+        .map(|h| (h.name.as_str(), &h.kind))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (
+                "list",
+                &HandlerKind::Route {
+                    method: "GET".into(),
+                    path: "/orders".into()
+                }
+            ),
+            (
+                "create",
+                &HandlerKind::Route {
+                    method: "POST".into(),
+                    path: "/orders".into()
+                }
+            ),
+            (
+                "one",
+                &HandlerKind::Route {
+                    method: "GET".into(),
+                    path: "/orders/{id}".into()
+                }
+            ),
+            ("auth", &HandlerKind::Middleware),
+        ]
+    );
+    assert_eq!(bin.routes[1].handler, Some(1));
+    assert_eq!(bin.payload_types, ["lambda_http::Request"]);
+    let route = &bin.routes[2];
+    assert_eq!(
+        text(&model, route.file, route.span),
+        "route(\"/orders/{id}\", get(orders::one))"
+    );
+    let new = find(&bin.invoke_calls, "reqwest::Client::new");
+    assert_eq!(
+        (new.via.as_slice(), new.handler),
+        (&["create".to_string()][..], Some(1))
+    );
+    // Building the router is init code.
+    assert_eq!(
+        find(&bin.init_calls, "axum::Router::new").via,
+        ["main", "app"]
+    );
+    assert!(
+        has(&bin.invoke_calls, ".run"),
+        "the middleware's `next.run(request)` runs per request"
+    );
+}
+
+#[test]
+fn factory_body_is_init_and_its_closure_is_the_handler() {
+    let model = analyse_case("factory");
+    let bin = binary(&model, "factory");
+    assert_eq!(bin.handlers.len(), 1);
+    let handler = &bin.handlers[0];
+    assert_eq!(
+        (handler.name.as_str(), &handler.kind),
+        ("make_handler::{closure}", &HandlerKind::Closure)
+    );
+    assert_eq!(
+        text(&model, handler.file, handler.span),
+        "move |req| Box::pin(route(deps, req, template.clone()))"
+    );
+    assert_eq!(
+        handler.payload_type.as_deref(),
+        Some("lambda_http::Request")
+    );
+    let read = find(&bin.init_calls, "std::fs::read_to_string");
+    assert_eq!(read.via, ["main", "make_handler"]);
+    assert!(has(&bin.init_calls, "reqwest::Client::new"));
+    assert!(!has(&bin.invoke_calls, "std::fs::read_to_string"));
+    assert_eq!(
+        find(&bin.invoke_calls, "crate::route").via,
+        ["make_handler::{closure}"]
+    );
+    let get = find(&bin.invoke_calls, ".get");
+    assert_eq!(get.via, ["make_handler::{closure}", "route"]);
+    let Callee::Method {
+        receiver_type,
+        receiver,
+        ..
+    } = &get.callee
+    else {
+        unreachable!()
+    };
+    assert_eq!(receiver_type.as_deref(), Some("reqwest::Client"));
+    assert_eq!(receiver, &Receiver::Field("deps.http".into()));
+    assert!(
+        !has(&bin.init_calls, "crate::route"),
+        "the returned closure is not init code"
+    );
+}
+
+#[test]
+fn service_impl_call_is_the_handler() {
+    let model = analyse_case("service_impl");
+    let bin = binary(&model, "service-impl");
+    assert_eq!(bin.handlers.len(), 1);
+    let handler = &bin.handlers[0];
+    assert_eq!(
+        (handler.name.as_str(), &handler.kind),
+        ("Counter::call", &HandlerKind::ServiceImpl)
+    );
+    assert_eq!(text(&model, handler.file, handler.span), "call");
+    assert_eq!(bin.payload_types, ["serde_json::Value"]);
+    let new = find(&bin.invoke_calls, "reqwest::Client::new");
+    assert_eq!(new.via, ["Counter::call"]);
+    assert!(
+        !has(&bin.invoke_calls, "std::task::Poll::Ready"),
+        "poll_ready is not the handler"
+    );
+}
+
+#[test]
+fn whole_main_under_the_lambda_attribute_runs_per_invocation() {
+    let model = analyse_case("whole_main");
+    let package = &model.packages[0];
+    assert!(
+        package.is_lambda,
+        "the git `lambda` crate of the runtime repository"
+    );
+    let bin = binary(&model, "whole-main");
+    let registration = bin.registration.as_ref().unwrap();
+    assert_eq!(registration.api, "#[lambda]");
+    assert_eq!(
+        text(&model, registration.file, registration.span),
+        "#[lambda]"
+    );
+    assert_eq!(bin.handlers[0].kind, HandlerKind::WholeMain);
+    assert_eq!(bin.payload_types, ["serde_json::Value"]);
+    let new = find(&bin.invoke_calls, "rusoto_sqs::SqsClient::new");
+    assert_eq!(new.via, ["main"]);
+    assert!(bin.init_calls.is_empty());
+}
