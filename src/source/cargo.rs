@@ -224,9 +224,17 @@ fn array_of_tables<'a, 'i>(
         .into_iter()
         .flat_map(|a| a.iter())
         .filter_map(|v| {
-            v.get_ref()
-                .as_table()
-                .map(|t| (t, Span::from_range(v.span())))
+            let table = v.get_ref().as_table()?;
+            // The item's own span is its `[[header]]`; extend it over the table's entries.
+            let end = table
+                .iter()
+                .map(|(_, value)| value.span().end)
+                .max()
+                .unwrap_or(v.span().end);
+            Some((
+                table,
+                Span::from_range(v.span().start..end.max(v.span().end)),
+            ))
         })
 }
 

@@ -1314,6 +1314,18 @@ impl<'ast> Visit<'ast> for Collector {
             (vec![name], true)
         };
         let public = matches!(e.vis, syn::Visibility::Public(_));
+        if e.attrs.iter().any(|a| a.path().is_ident("macro_use")) {
+            // `#[macro_use] extern crate lambda_runtime;` brings its macros (`lambda!`) into
+            // every module: recorded as a glob import of the crate.
+            self.push_use(UseFact {
+                alias: String::new(),
+                path: path.clone(),
+                glob: true,
+                absolute,
+                public,
+                span,
+            });
+        }
         self.push_use(UseFact {
             alias,
             path,

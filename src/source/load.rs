@@ -128,6 +128,8 @@ struct PackageLoader {
     packages: HashMap<PathBuf, usize>,
     /// Workspaces whose members were queued already.
     expanded: HashSet<PathBuf>,
+    /// Ancestor manifests looked at for a `[workspace]`.
+    peeked: HashMap<PathBuf, Option<WorkspaceSection>>,
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -178,6 +180,21 @@ impl PackageLoader {
                 }
             }
         }
+    }
+
+    /// The `[workspace]` of an ancestor manifest, read without adding the file to the
+    /// analysis (an unrelated or broken manifest above the project is none of our business).
+    fn peek_workspace(&mut self, path: &Path) -> Option<WorkspaceSection> {
+        if let Some(Some((_, manifest))) = self.manifests.get(path) {
+            return manifest.workspace.clone();
+        }
+        self.peeked
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(path).ok()?;
+                cargo::parse_manifest(&text).ok()?.workspace
+            })
+            .clone()
     }
 
     /// Reads and parses a manifest once; a broken one becomes a parse problem.
@@ -323,19 +340,15 @@ impl PackageLoader {
         }
         for ancestor in dir.ancestors().skip(1).take(MAX_WORKSPACE_SEARCH) {
             let candidate = ancestor.join("Cargo.toml");
-            if !self.manifests.contains_key(&candidate) && !candidate.is_file() {
-                continue;
-            }
-            let Some((file, root_manifest)) = self.load_manifest(&candidate, loaded) else {
-                continue;
-            };
-            let Some(workspace) = root_manifest.workspace else {
+            let Some(workspace) = self.peek_workspace(&candidate) else {
                 continue;
             };
             if cargo::workspace_members(&workspace, ancestor)
                 .iter()
                 .any(|m| m == dir)
             {
+                // Only now is the root part of the analysis (its profile applies).
+                let (file, _) = self.load_manifest(&candidate, loaded)?;
                 return Some((candidate, file, Some(workspace)));
             }
         }

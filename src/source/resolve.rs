@@ -313,9 +313,12 @@ impl<'a> Program<'a> {
                 "self" if !rest.is_empty() => Resolved::Module(module),
                 "super" => Resolved::Module(self.modules[module.0].parent.unwrap_or(module)),
                 "Self" => Resolved::Type(self_ty?.clone()),
-                name => match self.lookup(module, name, depth) {
+                name => match self.lookup(module, name, depth, false) {
                     Some(found) => found,
-                    None => match self.extern_crate(module, name) {
+                    None => match self
+                        .extern_crate(module, name)
+                        .or_else(|| self.lookup(module, name, depth, true))
+                    {
                         Some(found) => found,
                         None if rest.is_empty() => {
                             return Some(Resolved::Unresolved(name.to_string()));
@@ -333,7 +336,7 @@ impl<'a> Program<'a> {
                 Resolved::Module(m) if segment == "super" => {
                     Resolved::Module(self.modules[m.0].parent.unwrap_or(m))
                 }
-                Resolved::Module(m) => self.lookup(m, segment, depth + 1)?,
+                Resolved::Module(m) => self.lookup(m, segment, depth + 1, true)?,
                 Resolved::Type(TypeKey::Local { file, index }) if i + 1 == rest.len() => {
                     Resolved::Assoc {
                         ty: TypeKey::Local { file, index },
@@ -350,7 +353,17 @@ impl<'a> Program<'a> {
     }
 
     /// A name in a module's scope: its items, its `use`s, then its glob imports.
-    fn lookup(&self, module: ModId, name: &str, depth: usize) -> Option<Resolved> {
+    ///
+    /// A glob import of a crate we do not have (`use lambda_runtime::*;`) can only say "the
+    /// name is probably from there"; it is consulted only when `external_globs` is set, after
+    /// the crate names (so `serde_json::Value` stays `serde_json`).
+    fn lookup(
+        &self,
+        module: ModId,
+        name: &str,
+        depth: usize,
+        external_globs: bool,
+    ) -> Option<Resolved> {
         if depth > MAX_RESOLVE_DEPTH {
             return None;
         }
@@ -389,7 +402,7 @@ impl<'a> Program<'a> {
         for import in local.uses.iter().filter(|u| u.glob) {
             match self.resolve_segments(module, &import.path, import.absolute, None, depth + 1) {
                 Some(Resolved::Module(target)) if target != module => {
-                    if let Some(found) = self.lookup(target, name, depth + 1) {
+                    if let Some(found) = self.lookup(target, name, depth + 1, external_globs) {
                         return Some(found);
                     }
                 }
@@ -401,7 +414,7 @@ impl<'a> Program<'a> {
         }
         // `use lambda_runtime::*;` then `run(..)`: the only way the name can be in scope.
         external_glob
-            .filter(|_| !is_prelude_name(name))
+            .filter(|_| external_globs && !is_prelude_name(name))
             .map(Resolved::External)
     }
 

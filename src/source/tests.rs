@@ -536,3 +536,264 @@ fn whole_main_under_the_lambda_attribute_runs_per_invocation() {
     assert_eq!(new.via, ["main"]);
     assert!(bin.init_calls.is_empty());
 }
+
+#[test]
+fn bin_targets_follow_cargo_rules() {
+    let model = analyse_case("multi_bin");
+    let package = &model.packages[0];
+    let bins: Vec<(&str, String, bool)> = package
+        .bins
+        .iter()
+        .map(|b| {
+            let relative = b
+                .path
+                .strip_prefix(&package.dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (b.name.as_str(), relative, b.file.is_some())
+        })
+        .collect();
+    assert_eq!(
+        bins,
+        [
+            ("custom", "src/entry/custom.rs".to_string(), true),
+            ("ghost", "src/bin/ghost.rs".to_string(), false),
+            ("multi", "src/main.rs".to_string(), true),
+            ("a", "src/bin/a.rs".to_string(), true),
+            ("b", "src/bin/b/main.rs".to_string(), true),
+        ]
+    );
+    let ghost = model
+        .problems
+        .iter()
+        .find(|p| p.message.contains("ghost"))
+        .expect("a problem for the missing bin");
+    assert_eq!(ghost.kind, ProblemKind::Info);
+    assert!(text(&model, ghost.file, ghost.span).starts_with("[[bin]]\nname = \"ghost\""));
+
+    let apis: Vec<(&str, &str, bool, bool)> = model
+        .binaries
+        .iter()
+        .map(|b| {
+            let r = b.registration.as_ref().unwrap();
+            (b.name.as_str(), r.api.as_str(), r.concurrent, r.streaming)
+        })
+        .collect();
+    assert_eq!(
+        apis,
+        [
+            (
+                "custom",
+                "lambda_runtime::Runtime::new(..).run",
+                false,
+                false
+            ),
+            ("multi", "lambda_runtime::lambda!", false, false),
+            ("a", "lambda_runtime::run_concurrent", true, false),
+            ("b", "lambda_http::run_with_streaming_response", false, true),
+        ]
+    );
+    let handlers: Vec<(&str, &str)> = model
+        .binaries
+        .iter()
+        .map(|b| (b.name.as_str(), b.handlers[0].name.as_str()))
+        .collect();
+    assert_eq!(
+        handlers,
+        [
+            ("custom", "echo"),
+            ("multi", "on_event"),
+            ("a", "on_a"),
+            ("b", "on_b")
+        ]
+    );
+    assert_eq!(binary(&model, "b").payload_types, ["lambda_http::Request"]);
+    assert_eq!(
+        file_name(&model, binary(&model, "b").handlers[0].file),
+        "stream.rs"
+    );
+    assert_eq!(binary(&model, "multi").payload_types, ["serde_json::Value"]);
+    // The runtime builder's layers are init code.
+    assert!(has(
+        &binary(&model, "custom").init_calls,
+        "lambda_runtime::layers::TracingLayer::new"
+    ));
+}
+
+#[test]
+fn binary_lookup_explains_what_is_missing() {
+    let model = analyse_case("multi_bin");
+    let dir = fixture("multi_bin");
+    assert_eq!(model.find_binary(&dir, Some("a")).unwrap().name, "a");
+    let ghost = model.find_binary(&dir, Some("ghost")).unwrap_err();
+    assert_eq!(
+        ghost.to_string(),
+        "bin target `ghost` is declared but its source file does not exist"
+    );
+    let nope = model
+        .find_binary(&dir, Some("nope"))
+        .unwrap_err()
+        .to_string();
+    assert!(nope.starts_with("no bin target named `nope` in "), "{nope}");
+    assert!(
+        nope.ends_with("(found: custom, ghost, multi, a, b)"),
+        "{nope}"
+    );
+    let ambiguous = model.find_binary(&dir, None).unwrap_err().to_string();
+    assert!(
+        ambiguous.contains("has 4 bin targets (custom, multi, a, b); name one"),
+        "{ambiguous}"
+    );
+    let elsewhere = model
+        .find_binary(Path::new("/nowhere"), Some("a"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(elsewhere, "no Cargo package with bin targets in /nowhere");
+}
+
+#[test]
+fn virtual_workspace_with_the_handler_in_a_path_dependency() {
+    let model = analyse_case("workspace");
+    let names: Vec<(&str, PackageRole)> = model
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.role))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("orders", PackageRole::Root),
+            ("serve", PackageRole::Root),
+            ("shared", PackageRole::Root)
+        ]
+    );
+    let orders = &model.packages[0];
+    assert!(orders.is_lambda, "lambda_runtime.workspace = true");
+    let profile = orders
+        .release_profile
+        .as_ref()
+        .expect("the workspace root's profile");
+    assert_eq!(file_name(&model, profile.manifest), "Cargo.toml");
+    assert_eq!(
+        text(&model, profile.manifest, profile.section.span),
+        "[profile.release]"
+    );
+    assert_eq!(
+        profile.section.strip.as_ref().map(|s| s.value.clone()),
+        Some(cargo::SettingValue::Bool(true))
+    );
+    let ignored = orders
+        .ignored_profile
+        .as_ref()
+        .expect("the member's own profile is ignored by cargo");
+    assert_eq!(
+        ignored.section.opt_level.as_ref().map(|s| s.value.clone()),
+        Some(cargo::SettingValue::Int(0))
+    );
+    assert!(model.packages[1].ignored_profile.is_none());
+
+    let bin = binary(&model, "orders");
+    assert_eq!(bin.handlers[0].name, "create_order");
+    assert_eq!(file_name(&model, bin.handlers[0].file), "handlers.rs");
+    let new = find(&bin.invoke_calls, "aws_sdk_sesv2::Client::new");
+    assert_eq!(new.via, ["create_order", "send_receipt"]);
+    let Callee::Method { chain_root, .. } = &find(&bin.invoke_calls, ".send").callee else {
+        unreachable!()
+    };
+    assert_eq!(
+        chain_root.as_deref(),
+        Some("aws_sdk_sesv2::Client::send_email")
+    );
+    assert_eq!(
+        labels(&bin.invoke_calls)
+            .iter()
+            .filter(|l| l.starts_with("shared::"))
+            .collect::<Vec<_>>(),
+        ["shared::handlers::send_receipt"]
+    );
+}
+
+#[test]
+fn registration_inside_a_library_function_called_from_main() {
+    let model = analyse_case("workspace");
+    let bin = binary(&model, "serve");
+    let registration = bin.registration.as_ref().unwrap();
+    assert_eq!(registration.api, "lambda_runtime::run");
+    assert_eq!(registration.via, ["main", "serve"]);
+    assert_eq!(file_name(&model, registration.file), "lib.rs");
+    assert_eq!(bin.handlers[0].name, "serve::{closure}");
+    assert_eq!(
+        bin.handlers[0].payload_type.as_deref(),
+        Some("serde_json::Value")
+    );
+    assert_eq!(
+        find(&bin.invoke_calls, "shared::handlers::save").via,
+        ["serve::{closure}"]
+    );
+    assert_eq!(find(&bin.init_calls, "std::env::var").via, ["main"]);
+    assert_eq!(find(&bin.init_calls, "shared::serve").via, ["main"]);
+    assert_eq!(
+        find(&bin.init_calls, "lambda_runtime::run").via,
+        ["main", "serve"]
+    );
+    assert!(!has(&bin.init_calls, "shared::handlers::save"));
+}
+
+#[test]
+fn broken_files_are_problems_and_the_rest_is_analysed() {
+    let model = analyse(&[fixture("broken"), fixture("broken_manifest")], 7);
+    let problems: Vec<(String, ProblemKind, &str)> = model
+        .problems
+        .iter()
+        .map(|p| (file_name_at(&model, p.file, 7), p.kind, p.message.as_str()))
+        .collect();
+    let parse = model
+        .problems
+        .iter()
+        .find(|p| file_name_at(&model, p.file, 7) == "bad.rs")
+        .expect("bad.rs");
+    assert_eq!(parse.kind, ProblemKind::Parse);
+    assert_eq!(text_at(&model, parse.file, parse.span, 7), ";");
+    let deep = problems.iter().find(|p| p.0 == "deep.rs").expect("deep.rs");
+    assert_eq!(deep.1, ProblemKind::Info);
+    assert!(deep.2.contains("nested more than 256 levels"));
+    let missing = problems
+        .iter()
+        .find(|p| p.0 == "main.rs")
+        .expect("missing module");
+    assert!(
+        missing.2.starts_with("no file for module `missing`"),
+        "{}",
+        missing.2
+    );
+    let manifest = model
+        .problems
+        .iter()
+        .find(|p| p.message.starts_with("cannot parse Cargo.toml"))
+        .unwrap();
+    assert_eq!(manifest.kind, ProblemKind::Parse);
+    assert_eq!(
+        text_at(
+            &model,
+            manifest.file,
+            Span::new(manifest.span.start, manifest.span.start + 1),
+            7
+        ),
+        "="
+    );
+    assert_eq!(model.problems.len(), 4, "{problems:?}");
+
+    let bin = binary(&model, "broken");
+    assert_eq!(bin.root, FileId(7 + 2), "after the two manifests");
+    assert_eq!(bin.handlers[0].name, "handle");
+    assert_eq!(labels(&bin.invoke_calls), ["reqwest::get", "Ok"]);
+}
+
+fn file_name_at(model: &SourceModel, file: FileId, first: u32) -> String {
+    file_name(model, FileId(file.0 - first))
+}
+
+fn text_at(model: &SourceModel, file: FileId, span: Span, first: u32) -> &str {
+    text(model, FileId(file.0 - first), span)
+}
