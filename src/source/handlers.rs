@@ -297,6 +297,16 @@ impl Finder<'_, '_> {
         let mut layers = Vec::new();
         let mut current = receiver;
         for _ in 0..MAX_UNWRAP_DEPTH {
+            // `let runtime = lambda_http::runtime(svc); runtime.run()`.
+            if let ValueExpr::Path(path, span) = current
+                && let Some(name) = path.single()
+            {
+                current = scope
+                    .let_before(self.program, name, span.start)?
+                    .init
+                    .as_ref()?;
+                continue;
+            }
             let ValueExpr::Call(i) = current else {
                 return None;
             };

@@ -797,3 +797,174 @@ fn file_name_at(model: &SourceModel, file: FileId, first: u32) -> String {
 fn text_at(model: &SourceModel, file: FileId, span: Span, first: u32) -> &str {
     text(model, FileId(file.0 - first), span)
 }
+
+#[test]
+fn modules_paths_globs_and_reexports_resolve() {
+    let model = analyse_case("modules");
+    assert!(model.problems.is_empty(), "{:?}", model.problems);
+    let bin = binary(&model, "modules");
+    // `use lambda_runtime::*;` then `run(service_fn(..))`; the handler through `pub use .. as`.
+    assert_eq!(
+        bin.registration.as_ref().unwrap().api,
+        "lambda_runtime::run"
+    );
+    assert_eq!(bin.handlers[0].name, "entry");
+    assert_eq!(file_name(&model, bin.handlers[0].file), "api.rs");
+    assert_eq!(bin.payload_types, ["serde_json::Value"]);
+    let gets: Vec<(String, Vec<String>, String)> = bin
+        .invoke_calls
+        .iter()
+        .filter(|c| label(c) == "reqwest::get")
+        .map(|c| {
+            (
+                c.string_args[0].clone(),
+                c.via.clone(),
+                file_name(&model, c.file),
+            )
+        })
+        .collect();
+    let expect = [
+        ("https://deep.example.com", &["entry", "deep"][..], "c.rs"),
+        (
+            "https://placed.example.com",
+            &["entry", "inline_helper", "placed"][..],
+            "place.rs",
+        ),
+        (
+            "https://spawned.example.com",
+            &["entry", "spawned"][..],
+            "b.rs",
+        ),
+    ];
+    let expect: Vec<(String, Vec<String>, String)> = expect
+        .iter()
+        .map(|(url, via, file)| {
+            (
+                url.to_string(),
+                via.iter().map(|v| v.to_string()).collect(),
+                file.to_string(),
+            )
+        })
+        .collect();
+    let mut gets = gets;
+    gets.sort();
+    assert_eq!(gets, expect);
+    // Callees are canonical: `use .. as renamed`, a glob of a local module, `#[path]`.
+    for callee in [
+        "crate::b::c::deep",
+        "crate::e::f::inline_helper",
+        "crate::d::placed",
+        "crate::b::spawned",
+    ] {
+        assert!(
+            has(&bin.invoke_calls, callee),
+            "{callee} in {:?}",
+            labels(&bin.invoke_calls)
+        );
+    }
+    assert!(has(&bin.invoke_calls, "tokio::join!"));
+    assert!(has(&bin.invoke_calls, "tokio::spawn"));
+}
+
+#[test]
+fn older_and_rarer_registration_forms() {
+    let model = analyse_case("forms");
+    let summary: Vec<(&str, Option<&str>, Vec<&str>)> = model
+        .binaries
+        .iter()
+        .map(|b| {
+            let api = b.registration.as_ref().map(|r| r.api.as_str());
+            (
+                b.name.as_str(),
+                api,
+                b.handlers.iter().map(|h| h.name.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("handler-fn", Some("lambda_runtime::run"), vec!["func"]),
+            (
+                "http-handler",
+                Some("lambda_http::lambda_runtime::run"),
+                vec!["hello"]
+            ),
+            (
+                "service-builder",
+                Some("lambda_http::run"),
+                vec!["on_request"]
+            ),
+            ("netlify", Some("netlify_lambda::run"), vec!["greet"]),
+            (
+                "closure-var",
+                Some("lambda_runtime::run"),
+                vec!["main::{closure}"]
+            ),
+            (
+                "method-handler",
+                Some("lambda_runtime::run"),
+                vec!["main::{closure}"]
+            ),
+            (
+                "external-runtime",
+                Some("lambda_runtime::run"),
+                vec!["my_handler"]
+            ),
+            (
+                "http-runtime",
+                Some("lambda_http::runtime_concurrent(..).run"),
+                vec!["on_req"]
+            ),
+            // A Lambda extension is not a function handler.
+            ("extension", None, vec![]),
+        ]
+    );
+    assert_eq!(
+        binary(&model, "http-handler").payload_types,
+        ["lambda_http::Request"]
+    );
+    assert!(
+        binary(&model, "http-runtime")
+            .registration
+            .as_ref()
+            .unwrap()
+            .concurrent
+    );
+
+    let closure_var = binary(&model, "closure-var");
+    assert!(has(
+        &closure_var.init_calls,
+        "aws_sdk_dynamodb::Client::new"
+    ));
+    let put = find(&closure_var.invoke_calls, ".put_item");
+    assert_eq!(put.via, ["main::{closure}", "process"]);
+    let Callee::Method {
+        receiver_type,
+        receiver,
+        ..
+    } = &put.callee
+    else {
+        unreachable!()
+    };
+    assert_eq!(receiver_type.as_deref(), Some("aws_sdk_dynamodb::Client"));
+    assert_eq!(receiver, &Receiver::Field("state.table".into()));
+
+    // A method called on a state value built in main.
+    let method = binary(&model, "method-handler");
+    let load = find(&method.invoke_calls, "aws_config::load_from_env");
+    assert_eq!(
+        load.via,
+        ["main::{closure}", "Handler::handle", "Handler::audit"]
+    );
+    assert_eq!(
+        find(&method.init_calls, "crate::Handler::new").via,
+        ["main"]
+    );
+
+    let external = binary(&model, "external-runtime");
+    assert!(
+        has(&external.init_calls, ".build"),
+        "the runtime is built once"
+    );
+}
