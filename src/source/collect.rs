@@ -91,40 +91,144 @@ fn strip_preamble(text: &str) -> (usize, &str) {
     (base, content)
 }
 
-/// Finds brackets nested deeper than [`MAX_BRACKET_DEPTH`], skipping comments, strings and
-/// character literals. syn recurses once per level, so such files are refused up front.
+/// Finds code nested too deeply for a recursive parser, before parsing it. Two measures,
+/// along the current nesting path (comments, strings and character literals skipped):
+/// - brackets nested deeper than [`MAX_BRACKET_DEPTH`];
+/// - the nesting score: brackets plus the prefix constructs syn also recurses on (unary
+///   `! - * &`, closure bars, `<`, assignments, `->`, `..`, `return`/`break`/`move`/`async`/
+///   `impl`/`dyn`/`fn`/`box`), counted within a statement (reset at `;`, `,` and `}` to the
+///   enclosing bracket's count), above [`MAX_NESTING_SCORE`].
+///
+/// Real code stays far below both; generated or hostile files beyond them are reported
+/// instead of crashing the run with a stack overflow.
 pub fn nesting_problem(text: &str) -> Option<CollectError> {
     let bytes = text.as_bytes();
-    let mut depth = 0usize;
+    let mut scanner = NestingScanner::default();
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => i = skip_line(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => i = skip_block_comment(bytes, i),
-            b'"' => i = skip_string(bytes, i + 1),
-            b'r' if is_raw_string_start(bytes, i) => i = skip_raw_string(bytes, i + 1),
-            b'\'' => i = skip_char_literal(bytes, i),
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_BRACKET_DEPTH {
-                    return Some(CollectError {
-                        span: Span::from_range(i..i + 1),
-                        message: format!(
-                            "brackets are nested more than {MAX_BRACKET_DEPTH} levels deep; the file is not analysed"
-                        ),
-                        syntax: false,
-                    });
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        let step = match b {
+            b'/' if next == Some(b'/') => {
+                i = skip_line(bytes, i);
+                continue;
+            }
+            b'/' if next == Some(b'*') => {
+                i = skip_block_comment(bytes, i);
+                continue;
+            }
+            b'"' => {
+                i = skip_string(bytes, i + 1);
+                continue;
+            }
+            b'r' if is_raw_string_start(bytes, i) => {
+                i = skip_raw_string(bytes, i + 1);
+                continue;
+            }
+            b'\'' => {
+                i = skip_char_literal(bytes, i);
+                continue;
+            }
+            b'(' | b'[' | b'{' => scanner.open(),
+            b')' | b']' => scanner.close(),
+            // A closing brace ends a block, an item or a statement: what follows starts over.
+            b'}' => {
+                scanner.close();
+                scanner.separator()
+            }
+            b';' | b',' => scanner.separator(),
+            b'-' if next == Some(b'>') => scanner.prefix(2),
+            b'=' if matches!(next, Some(b'=') | Some(b'>')) => 2,
+            b'!' | b'<' | b'>' if next == Some(b'=') => 2,
+            b'.' if next == Some(b'.') => scanner.prefix(2),
+            b'!' | b'-' | b'*' | b'&' | b'|' | b'<' | b'=' => scanner.prefix(1),
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .map_or(bytes.len(), |p| i + p);
+                if RECURSIVE_KEYWORDS.contains(&&text[i..end]) {
+                    scanner.prefix(end - i);
                 }
-                i += 1;
+                end - i
             }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            _ => i += 1,
+            _ => 1,
+        };
+        if let Some(problem) = scanner.problem(i) {
+            return Some(problem);
         }
+        i += step.max(1);
     }
     None
+}
+
+/// Score above which a file is not parsed (see [`nesting_problem`]).
+pub const MAX_NESTING_SCORE: usize = 1024;
+
+const RECURSIVE_KEYWORDS: &[&str] = &[
+    "return", "break", "yield", "move", "async", "impl", "dyn", "fn", "box",
+];
+
+#[derive(Default)]
+struct NestingScanner {
+    depth: usize,
+    score: usize,
+    /// The score when each open bracket was entered.
+    stack: Vec<usize>,
+    exceeded: Option<&'static str>,
+}
+
+impl NestingScanner {
+    fn open(&mut self) -> usize {
+        self.stack.push(self.score);
+        self.depth += 1;
+        self.score += 1;
+        if self.depth > MAX_BRACKET_DEPTH {
+            self.exceeded = Some("brackets");
+        }
+        self.check();
+        1
+    }
+
+    fn close(&mut self) -> usize {
+        self.depth = self.depth.saturating_sub(1);
+        self.score = self.stack.pop().unwrap_or(0);
+        1
+    }
+
+    /// A statement or argument ends: back to the enclosing bracket's score (plus itself).
+    fn separator(&mut self) -> usize {
+        self.score = self.stack.last().map_or(0, |s| s + 1);
+        1
+    }
+
+    fn prefix(&mut self, len: usize) -> usize {
+        self.score += 1;
+        self.check();
+        len
+    }
+
+    fn check(&mut self) {
+        if self.exceeded.is_none() && self.score > MAX_NESTING_SCORE {
+            self.exceeded = Some("operators");
+        }
+    }
+
+    fn problem(&self, at: usize) -> Option<CollectError> {
+        let message = match self.exceeded? {
+            "brackets" => format!(
+                "brackets are nested more than {MAX_BRACKET_DEPTH} levels deep; the file is not analysed"
+            ),
+            _ => format!(
+                "expressions or types are nested too deeply (more than {MAX_NESTING_SCORE} levels); the file is not analysed"
+            ),
+        };
+        Some(CollectError {
+            span: Span::from_range(at..at + 1),
+            message,
+            syntax: false,
+        })
+    }
 }
 
 fn skip_line(bytes: &[u8], i: usize) -> usize {
@@ -1652,5 +1756,15 @@ mod tests {
             "[".repeat(300)
         );
         assert!(collect_file(&quiet).is_ok());
+    }
+
+    #[test]
+    fn long_runs_of_prefix_operators_are_refused_before_parsing() {
+        let text = format!("fn main() {{ let x = {}true; }}", "!".repeat(5_000));
+        let err = collect_file(&text).unwrap_err();
+        assert!(err.message.contains("nested too deeply"), "{}", err.message);
+        // The count restarts with every statement and argument.
+        let many = "fn main() { let a = !!x; let b = -*&y; f(!a, !b); }\n".repeat(2_000);
+        assert!(collect_file(&many).is_ok());
     }
 }

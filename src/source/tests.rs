@@ -968,3 +968,172 @@ fn older_and_rarer_registration_forms() {
         "the runtime is built once"
     );
 }
+
+/// A throwaway crate in the temp folder, removed when dropped.
+struct TempCrate {
+    dir: PathBuf,
+}
+
+impl TempCrate {
+    fn new(name: &str, files: &[(&str, String)]) -> TempCrate {
+        let dir = std::env::temp_dir().join(format!("slint-source-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        TempCrate { dir }
+    }
+}
+
+impl Drop for TempCrate {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn pathological_files_do_not_crash_the_analysis() {
+    let n = 20_000;
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "unary",
+            format!("fn f() -> bool {{ {}true }}", "!".repeat(n)),
+        ),
+        (
+            "negation",
+            format!("fn f() -> i64 {{ {}1 }}", "- ".repeat(n)),
+        ),
+        (
+            "method_chain",
+            format!("fn f() {{ a(){}; }}", ".b(1)".repeat(n)),
+        ),
+        (
+            "binary_chain",
+            format!("fn f() -> i64 {{ 1{} }}", " + x()".repeat(n)),
+        ),
+        (
+            "field_chain",
+            format!("fn f() {{ let _ = a{}; }}", ".b".repeat(n)),
+        ),
+        ("try_chain", format!("fn f() {{ a(){}; }}", "?".repeat(n))),
+        (
+            "else_if",
+            format!(
+                "fn f(x: i32) {{ if x == 0 {{ a(); }}{} }}",
+                " else if x == 1 { a(); }".repeat(n / 4)
+            ),
+        ),
+        (
+            "returns",
+            format!("fn f() {{ {}1; }}", "return ".repeat(n / 4)),
+        ),
+        (
+            "closures",
+            format!("fn f() {{ let _ = {}1; }}", "|| ".repeat(n / 4)),
+        ),
+        (
+            "generics",
+            format!(
+                "fn f(_: {}u8{}) {{}}",
+                "Vec<".repeat(2_000),
+                ">".repeat(2_000)
+            ),
+        ),
+        (
+            "casts",
+            format!("fn f() {{ let _ = 1{}; }}", " as u8".repeat(n)),
+        ),
+        (
+            "nested_mods",
+            format!("{}{}", "mod m { ".repeat(300), "}".repeat(300)),
+        ),
+        ("garbage", "fn ) ( } { ]] [[ \u{0} ' \" r#\"".to_string()),
+    ];
+    let mut files: Vec<(&str, String)> = vec![
+        (
+            "Cargo.toml",
+            "[package]\nname = \"patho\"\n[dependencies]\nlambda_runtime = \"1\"\n".to_string(),
+        ),
+        ("src/main.rs", {
+            let mods: String = cases
+                .iter()
+                .map(|(name, _)| format!("mod {name};\n"))
+                .collect();
+            format!(
+                "{mods}\n#[tokio::main]\nasync fn main() {{ lambda_runtime::run(lambda_runtime::service_fn(handle)).await; }}\n\
+                 async fn handle(e: lambda_runtime::LambdaEvent<String>) {{ method_chain::f(); }}\n"
+            )
+        }),
+    ];
+    let paths: Vec<String> = cases
+        .iter()
+        .map(|(name, _)| format!("src/{name}.rs"))
+        .collect();
+    for ((_, text), path) in cases.iter().zip(&paths) {
+        files.push((path.as_str(), text.clone()));
+    }
+    let krate = TempCrate::new("pathological", &files);
+    let model = analyse(std::slice::from_ref(&krate.dir), 0);
+    let bin = binary(&model, "patho");
+    assert_eq!(bin.handlers[0].name, "handle");
+    // A long method chain parses (syn loops over it); the visitor stops at its depth limit.
+    let chain = bin.invoke_calls.iter().filter(|c| label(c) == ".b").count();
+    assert!(chain > 100 && chain < n, "{chain}");
+    // Every file is read; those nested beyond the limits are reported, not parsed.
+    assert_eq!(model.files.len(), 2 + cases.len());
+    let mut reported: Vec<String> = model
+        .problems
+        .iter()
+        .map(|p| file_name(&model, p.file))
+        .collect();
+    reported.sort();
+    // Refused before parsing (prefix operators, closures, generics, brackets), a syntax error,
+    // or parsed with the innermost part of a very long chain left out by the visitor.
+    let expect = [
+        "binary_chain.rs",
+        "casts.rs",
+        "closures.rs",
+        "else_if.rs",
+        "field_chain.rs",
+        "garbage.rs",
+        "generics.rs",
+        "method_chain.rs",
+        "negation.rs",
+        "nested_mods.rs",
+        "returns.rs",
+        "try_chain.rs",
+        "unary.rs",
+    ];
+    assert_eq!(reported, expect);
+    let garbage = model
+        .problems
+        .iter()
+        .find(|p| file_name(&model, p.file) == "garbage.rs")
+        .unwrap();
+    assert_eq!(garbage.kind, ProblemKind::Parse);
+}
+
+#[test]
+fn non_utf8_and_missing_manifests_are_problems() {
+    let krate = TempCrate::new(
+        "odd",
+        &[
+            ("Cargo.toml", "[package]\nname = \"odd\"\n".to_string()),
+            ("src/main.rs", "mod latin;\nfn main() {}\n".to_string()),
+        ],
+    );
+    std::fs::write(krate.dir.join("src/latin.rs"), b"fn caf\xe9() {}").unwrap();
+    let model = analyse(&[krate.dir.clone(), krate.dir.join("nowhere")], 0);
+    let messages: Vec<&str> = model.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        messages.contains(&"file is not valid UTF-8"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.starts_with("cannot read ")),
+        "{messages:?}"
+    );
+    assert_eq!(binary(&model, "odd").registration, None);
+}
