@@ -50,7 +50,7 @@ pub fn collect_file(text: &str) -> Result<FileFacts, CollectError> {
         return Err(problem);
     }
     let (base, content) = strip_preamble(text);
-    let map = SpanMap { base };
+    let map = SpanMap::new(base, content);
     let result = match syn::parse_file(content) {
         Ok(file) => {
             let mut collector = Collector::new(map);
@@ -431,8 +431,8 @@ impl CaptureFrame {
     }
 }
 
-struct Collector {
-    map: SpanMap,
+struct Collector<'t> {
+    map: SpanMap<'t>,
     facts: FileFacts,
     module: usize,
     body: Option<Body>,
@@ -452,8 +452,8 @@ fn node<T>(node: &T) -> usize {
     node as *const T as usize
 }
 
-impl Collector {
-    fn new(map: SpanMap) -> Self {
+impl<'t> Collector<'t> {
+    fn new(map: SpanMap<'t>) -> Self {
         let facts = FileFacts {
             modules: vec![ModuleFacts::default()],
             ..FileFacts::default()
@@ -888,7 +888,7 @@ impl Collector {
             is_async: sig.asyncness.is_some(),
             attrs: attrs
                 .iter()
-                .map(|a| syntax::attr_fact(a, self.map))
+                .map(|a| syntax::attr_fact(a, &self.map))
                 .collect(),
             has_self,
             params,
@@ -1055,7 +1055,7 @@ impl Collector {
                     .attrs
                     .iter()
                     .filter(|a| a.path().is_ident("path"))
-                    .find_map(|a| syntax::attr_fact(a, self.map).first_str);
+                    .find_map(|a| syntax::attr_fact(a, &self.map).first_str);
                 ModuleSource::File { path }
             }
         };
@@ -1241,7 +1241,7 @@ fn item_attrs(item: &Item) -> &[Attribute] {
     }
 }
 
-impl<'ast> Visit<'ast> for Collector {
+impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item(&mut self, item: &'ast Item) {
         if syntax::is_test_only(item_attrs(item)) {
             return;

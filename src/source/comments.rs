@@ -12,6 +12,9 @@ const MARKER: &str = "slint:";
 
 pub fn allow_comments(text: &str) -> Vec<AllowComment> {
     let mut out = Vec::new();
+    if !text.contains(MARKER) {
+        return out;
+    }
     let mut offset = 0usize;
     for (index, raw_line) in text.split('\n').enumerate() {
         let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);

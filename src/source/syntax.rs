@@ -17,33 +17,72 @@ const MAX_TYPE_DEPTH: usize = 16;
 /// Steps along the left or right edge of an expression before giving up on a precise span.
 const MAX_SPINE_STEPS: usize = 4096;
 
-/// Converts `proc_macro2` spans into file byte spans. `base` is the number of bytes stripped
-/// before the text was handed to syn (a byte-order mark or a shebang line).
-#[derive(Clone, Copy, Debug)]
-pub struct SpanMap {
-    pub base: usize,
+/// Converts `proc_macro2` spans into file byte spans.
+///
+/// `Span::byte_range` maps character positions to bytes through a `BTreeMap` that it also
+/// grows, which costs more than the parse itself on a large file. A span's line and column
+/// are a binary search away instead, and with our own table of line starts (in bytes) the
+/// byte offset follows: directly for ASCII lines, by counting characters otherwise.
+#[derive(Debug)]
+pub struct SpanMap<'t> {
+    /// Bytes stripped before the text was handed to syn (a byte-order mark, a `#!` line).
+    base: usize,
+    /// The text syn parsed (after the stripped bytes).
+    text: &'t str,
+    line_starts: Vec<usize>,
+    ascii: bool,
 }
 
-impl SpanMap {
-    pub fn span(self, span: PmSpan) -> Span {
-        let range = span.byte_range();
-        Span::from_range(self.base + range.start..self.base + range.end)
+impl<'t> SpanMap<'t> {
+    pub fn new(base: usize, text: &'t str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SpanMap {
+            base,
+            text,
+            line_starts,
+            ascii: text.is_ascii(),
+        }
     }
 
-    pub fn start(self, span: PmSpan) -> usize {
-        self.base + span.byte_range().start
+    fn offset(&self, at: proc_macro2::LineColumn) -> usize {
+        let Some(&line_start) = at.line.checked_sub(1).and_then(|l| self.line_starts.get(l)) else {
+            return self.base;
+        };
+        let within = if self.ascii {
+            at.column
+        } else {
+            let rest = self.text.get(line_start..).unwrap_or("");
+            rest.char_indices()
+                .nth(at.column)
+                .map_or(rest.len(), |(i, _)| i)
+        };
+        (self.base + line_start + within).min(self.base + self.text.len())
     }
 
-    pub fn end(self, span: PmSpan) -> usize {
-        self.base + span.byte_range().end
+    pub fn span(&self, span: PmSpan) -> Span {
+        Span::from_range(self.start(span)..self.end(span))
     }
 
-    pub fn between(self, start: usize, end: usize) -> Span {
+    pub fn start(&self, span: PmSpan) -> usize {
+        self.offset(span.start())
+    }
+
+    pub fn end(&self, span: PmSpan) -> usize {
+        self.offset(span.end())
+    }
+
+    pub fn between(&self, start: usize, end: usize) -> Span {
         Span::from_range(start..end.max(start))
     }
 
     /// Start of the first token of `expr`, following the left edge (`a.b().c` starts at `a`).
-    pub fn expr_start(self, expr: &Expr) -> usize {
+    pub fn expr_start(&self, expr: &Expr) -> usize {
         let mut e = expr;
         for _ in 0..MAX_SPINE_STEPS {
             let next: &Expr = match e {
@@ -92,7 +131,7 @@ impl SpanMap {
     }
 
     /// End of the last token of `expr`, following the right edge.
-    pub fn expr_end(self, expr: &Expr) -> usize {
+    pub fn expr_end(&self, expr: &Expr) -> usize {
         let mut e = expr;
         for _ in 0..MAX_SPINE_STEPS {
             let next: &Expr = match e {
@@ -136,11 +175,11 @@ impl SpanMap {
         self.end(e.span())
     }
 
-    pub fn expr_span(self, expr: &Expr) -> Span {
+    pub fn expr_span(&self, expr: &Expr) -> Span {
         self.between(self.expr_start(expr), self.expr_end(expr))
     }
 
-    pub fn closure_start(self, c: &syn::ExprClosure) -> usize {
+    pub fn closure_start(&self, c: &syn::ExprClosure) -> usize {
         if let Some(t) = &c.constness {
             return self.start(t.span);
         }
@@ -153,7 +192,7 @@ impl SpanMap {
         self.start(c.inputs_begin.span)
     }
 
-    fn path_start(self, qself: Option<PmSpan>, path: &syn::Path) -> usize {
+    fn path_start(&self, qself: Option<PmSpan>, path: &syn::Path) -> usize {
         if let Some(lt) = qself {
             return self.start(lt);
         }
@@ -166,14 +205,14 @@ impl SpanMap {
         }
     }
 
-    fn path_end(self, path: &syn::Path) -> usize {
+    fn path_end(&self, path: &syn::Path) -> usize {
         match path.segments.last() {
             Some(seg) => self.end(seg.ident.span()),
             None => self.end(path.span()),
         }
     }
 
-    pub fn attr_span(self, attr: &Attribute) -> Span {
+    pub fn attr_span(&self, attr: &Attribute) -> Span {
         self.between(
             self.start(attr.pound_token.span),
             self.end(attr.bracket_token.span.close()),
@@ -344,7 +383,7 @@ fn pat_bindings_at(pat: &Pat, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-pub fn attr_fact(attr: &Attribute, map: SpanMap) -> AttrFact {
+pub fn attr_fact(attr: &Attribute, map: &SpanMap) -> AttrFact {
     let first_str = match &attr.meta {
         Meta::List(list) => first_string_literal(&list.tokens),
         Meta::NameValue(nv) => match &nv.value {
