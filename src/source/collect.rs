@@ -1737,6 +1737,19 @@ mod tests {
     }
 
     #[test]
+    fn spans_are_bytes_in_non_ascii_and_crlf_text() {
+        let text = "// día\r\nfn main() {\r\n    let s = \"héllo → ü\"; go(s);\r\n}\r\n";
+        let f = facts(text);
+        let span = f.calls[0].span;
+        assert_eq!(&text[span.start as usize..span.end as usize], "go(s)");
+        let binding = f.lets[0].span;
+        assert_eq!(
+            &text[binding.start as usize..binding.end as usize],
+            "let s = \"héllo → ü\";"
+        );
+    }
+
+    #[test]
     fn syntax_errors_have_positions() {
         let text = "fn main() {\n    let x = ;\n}\n";
         let err = collect_file(text).unwrap_err();

@@ -378,12 +378,16 @@ impl Finder<'_, '_> {
                     f,
                     end: site.span.end,
                 },
-                via,
+                via.clone(),
             ));
         }
         let argument = facts.calls[entry.argument_call].args.first().cloned();
-        if let Some(value) = argument {
-            self.unwrap(scope, &value, 0);
+        match argument {
+            Some(value) if is_app_factory_adapter(&entry.api) => {
+                self.app_factory(scope, &value, &via)
+            }
+            Some(value) => self.unwrap(scope, &value, 0),
+            None => {}
         }
         for layer in entry.layers {
             self.layer_middleware(scope, layer);
@@ -787,6 +791,242 @@ impl Finder<'_, '_> {
         }
     }
 
+    // ----- actix-web (lambda_web::run_actix_on_lambda) ----------------------------------------
+
+    /// `run_actix_on_lambda(move || App::new()...)`: the factory builds the app once per worker
+    /// (init code); the app's routes are the handlers.
+    fn app_factory(&mut self, scope: &Scope, value: &ValueExpr, via: &[String]) {
+        let facts = scope.facts(self.program);
+        let value = self.through_variables(scope, value);
+        let app = match &value {
+            ValueExpr::Closure(c) => {
+                self.found.init_seeds.push((
+                    Region::Closure {
+                        file: scope.file,
+                        closure: *c,
+                    },
+                    via.to_vec(),
+                ));
+                facts.closures[*c].body.clone()
+            }
+            other => other.clone(),
+        };
+        self.collect_actix(scope, &app, "", 0);
+    }
+
+    /// A value with local variables replaced by their initialisers.
+    fn through_variables(&self, scope: &Scope, value: &ValueExpr) -> ValueExpr {
+        let mut current = value.clone();
+        for _ in 0..MAX_UNWRAP_DEPTH {
+            let ValueExpr::Path(path, span) = &current else {
+                break;
+            };
+            let init = path
+                .single()
+                .and_then(|n| scope.let_before(self.program, n, span.start))
+                .and_then(|l| l.init.clone());
+            match init {
+                Some(init) => current = init,
+                None => break,
+            }
+        }
+        current
+    }
+
+    /// Routes of an actix `App`/`Scope`/`Resource` chain: `.service(f)` with a `#[get("/p")]`
+    /// function, `.service(web::scope("/api").service(..))`, `.service(web::resource("/p")
+    /// .route(web::post().to(f)))`, `.route("/p", web::get().to(f))`, `.default_service(..)`.
+    /// `.configure(f)` (routes added through a `ServiceConfig`) is not followed.
+    fn collect_actix(&mut self, scope: &Scope, value: &ValueExpr, prefix: &str, depth: usize) {
+        if depth > MAX_UNWRAP_DEPTH {
+            return;
+        }
+        let facts = scope.facts(self.program);
+        match value {
+            ValueExpr::Path(path, span) => {
+                if let Some(init) = path
+                    .single()
+                    .and_then(|n| scope.let_before(self.program, n, span.start))
+                    .and_then(|l| l.init.clone())
+                {
+                    self.collect_actix(scope, &init, prefix, depth + 1);
+                } else if let Resolved::Fn(f) = scope.resolve(self.program, path) {
+                    self.attribute_route(f, prefix);
+                }
+            }
+            ValueExpr::Call(index) => {
+                let call = facts.calls[*index].clone();
+                if let CallTarget::Method { name, receiver } = &call.target {
+                    self.collect_actix(scope, receiver, prefix, depth + 1);
+                    self.actix_method(scope, *index, name, &call.args, prefix, depth);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn actix_method(
+        &mut self,
+        scope: &Scope,
+        index: usize,
+        name: &str,
+        args: &[ValueExpr],
+        prefix: &str,
+        depth: usize,
+    ) {
+        match name {
+            "service" => {
+                let Some(service) = args.first() else { return };
+                match self.actix_scope_path(scope, service) {
+                    Some(("resource", path)) => {
+                        let full = join_route(prefix, &path);
+                        self.actix_resource(scope, service, &full);
+                    }
+                    Some((_, path)) => {
+                        self.collect_actix(scope, service, &join_route(prefix, &path), depth + 1)
+                    }
+                    None => self.collect_actix(scope, service, prefix, depth + 1),
+                }
+            }
+            "route" => {
+                if let (Some(ValueExpr::Str(path)), Some(route)) = (args.first(), args.get(1)) {
+                    let full = join_route(prefix, path);
+                    for (method, handler) in self.actix_route(scope, route) {
+                        self.add_route(scope, index, method, full.clone(), handler.as_ref());
+                    }
+                }
+            }
+            "default_service" => {
+                if let Some(ValueExpr::Call(i)) = args.first()
+                    && let Some((_, Some(handler))) = self
+                        .actix_route(scope, &ValueExpr::Call(*i))
+                        .into_iter()
+                        .next()
+                {
+                    self.add_value_handler(scope, &handler, HandlerKind::Fallback);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The root of a `web::scope("/p")..` or `web::resource("/p")..` chain: its kind and path.
+    fn actix_scope_path(&self, scope: &Scope, value: &ValueExpr) -> Option<(&'static str, String)> {
+        let facts = scope.facts(self.program);
+        let mut current = value.clone();
+        for _ in 0..MAX_UNWRAP_DEPTH * 4 {
+            let ValueExpr::Call(i) = current else {
+                return None;
+            };
+            match &facts.calls[i].target {
+                CallTarget::Method { receiver, .. } => current = (**receiver).clone(),
+                CallTarget::Path(path) => {
+                    let kind = match path.last() {
+                        "scope" => "scope",
+                        "resource" => "resource",
+                        _ => return None,
+                    };
+                    let Some(ValueExpr::Str(p)) = facts.calls[i].args.first() else {
+                        return None;
+                    };
+                    return Some((kind, p.clone()));
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// `web::resource("/p").route(web::get().to(f)).to(g)`.
+    fn actix_resource(&mut self, scope: &Scope, value: &ValueExpr, path: &str) {
+        let facts = scope.facts(self.program);
+        let mut found = Vec::new();
+        let mut current = value.clone();
+        for _ in 0..MAX_UNWRAP_DEPTH * 4 {
+            let ValueExpr::Call(i) = current else { break };
+            let CallTarget::Method { name, receiver } = &facts.calls[i].target else {
+                break;
+            };
+            let first = facts.calls[i].args.first();
+            match name.as_str() {
+                "route" => found.extend(
+                    first
+                        .into_iter()
+                        .flat_map(|r| self.actix_route(scope, r))
+                        .map(|r| (i, r)),
+                ),
+                "to" => found.push((i, ("ANY".to_string(), first.cloned()))),
+                _ => {}
+            }
+            current = (**receiver).clone();
+        }
+        // Walked from the outermost call in; add them in source order.
+        for (call, (method, handler)) in found.into_iter().rev() {
+            self.add_route(scope, call, method, path.to_string(), handler.as_ref());
+        }
+    }
+
+    /// `web::get().to(f)` → `[("GET", f)]`; `web::route().to(f)` → `ANY`.
+    fn actix_route(&self, scope: &Scope, value: &ValueExpr) -> Vec<(String, Option<ValueExpr>)> {
+        let facts = scope.facts(self.program);
+        let ValueExpr::Call(i) = value else {
+            return Vec::new();
+        };
+        let call = &facts.calls[*i];
+        let CallTarget::Method { name, receiver } = &call.target else {
+            return Vec::new();
+        };
+        if name != "to" {
+            return Vec::new();
+        }
+        let method = match &**receiver {
+            ValueExpr::Call(root) => match &facts.calls[*root].target {
+                CallTarget::Path(path) if HTTP_METHODS.contains(&path.last()) => {
+                    path.last().to_uppercase()
+                }
+                _ => "ANY".to_string(),
+            },
+            _ => "ANY".to_string(),
+        };
+        vec![(method, call.args.first().cloned())]
+    }
+
+    /// A function with a route attribute (`#[get("/orders")]`), registered with `.service(f)`.
+    fn attribute_route(&mut self, f: FnRef, prefix: &str) {
+        let Some(function) = self.program.function(f) else {
+            return;
+        };
+        for attr in &function.attrs {
+            let method = attr.path.last();
+            if let (true, Some(path)) = (HTTP_METHODS.contains(&method), &attr.first_str) {
+                let method = method.to_uppercase();
+                let path = join_route(prefix, path);
+                let duplicate = self
+                    .found
+                    .routes
+                    .iter()
+                    .any(|r| r.method == method && r.path == path);
+                let handler = self.add_fn_handler(
+                    f,
+                    HandlerKind::Route {
+                        method: method.clone(),
+                        path: path.clone(),
+                    },
+                );
+                if !duplicate {
+                    let file = self.loaded.file_id(f.file);
+                    self.found.routes.push(RouteFact {
+                        method,
+                        path,
+                        handler: Some(handler),
+                        file,
+                        span: attr.span,
+                    });
+                }
+            }
+        }
+    }
+
     // ----- handlers ---------------------------------------------------------------------------
 
     fn add_fn_handler(&mut self, f: FnRef, kind: HandlerKind) -> usize {
@@ -1039,6 +1279,11 @@ impl Finder<'_, '_> {
             });
         legacy || (function.is_async && event)
     }
+}
+
+/// Adapters whose argument builds a web app per worker rather than being the service.
+fn is_app_factory_adapter(api: &str) -> bool {
+    api == "lambda_web::run_actix_on_lambda" || api == "actix_lambda::run"
 }
 
 fn is_registration_path(api: &str) -> bool {

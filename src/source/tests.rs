@@ -1137,3 +1137,46 @@ fn non_utf8_and_missing_manifests_are_problems() {
     );
     assert_eq!(binary(&model, "odd").registration, None);
 }
+
+#[test]
+fn actix_app_factory_is_init_and_its_routes_are_handlers() {
+    let model = analyse_case("actix");
+    let package = &model.packages[0];
+    assert!(package.is_lambda, "lambda-web depends on lambda_http");
+    let bin = binary(&model, "actix-app");
+    assert_eq!(
+        bin.registration.as_ref().unwrap().api,
+        "lambda_web::run_actix_on_lambda"
+    );
+    let routes: Vec<(&str, &str)> = bin
+        .routes
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            ("GET", "/health"),
+            ("GET", "/api/orders"),
+            ("POST", "/api/orders"),
+            ("GET", "/version")
+        ]
+    );
+    let handlers: Vec<&str> = bin.handlers.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(
+        handlers,
+        ["health", "list_orders", "create_order", "version"]
+    );
+    assert_eq!(
+        text(&model, bin.routes[0].file, bin.routes[0].span),
+        "#[get(\"/health\")]"
+    );
+    assert_eq!(bin.payload_types, ["lambda_http::Request"]);
+    // The factory closure runs once per worker: init code, not a handler.
+    assert_eq!(find(&bin.init_calls, "std::fs::read_dir").via, ["main"]);
+    assert!(has(&bin.init_calls, "actix_web::App::new"));
+    assert_eq!(
+        find(&bin.invoke_calls, "reqwest::Client::new").via,
+        ["create_order"]
+    );
+}
