@@ -1099,7 +1099,7 @@ impl Finder<'_, '_> {
         )
     }
 
-    /// The `call` method of a `Service<Req>` (or legacy `Handler`) impl for `ty`.
+    /// The entry method of a `Service<Req>` (or legacy `Handler`) impl for `ty`.
     fn add_service_impl(&mut self, ty: &TypeKey) {
         for (file, index) in self.program.trait_impls_for(ty) {
             let Some(facts) = self.program.facts(file) else {
@@ -1107,10 +1107,18 @@ impl Finder<'_, '_> {
             };
             let imp = &facts.impls[index];
             let Some(trait_) = &imp.trait_ else { continue };
-            if !matches!(trait_.path.last(), "Service" | "Handler") {
-                continue;
-            }
-            let Some(&call) = imp.fns.iter().find(|&&f| facts.fns[f].name == "call") else {
+            // tower's `Service::call`; the runtime's old `Handler` trait had `call` (0.3) or
+            // `run` (0.1/0.2).
+            let entry_points: &[&str] = match trait_.path.last() {
+                "Service" => &["call"],
+                "Handler" => &["call", "run"],
+                _ => continue,
+            };
+            let Some(&call) = imp
+                .fns
+                .iter()
+                .find(|&&f| entry_points.contains(&facts.fns[f].name.as_str()))
+            else {
                 continue;
             };
             let f = FnRef { file, index: call };
