@@ -16,7 +16,7 @@ use super::collect::{is_once_guard_method, is_once_guard_path};
 use super::facts::*;
 use super::handlers::{Found, Region};
 use super::load::Loaded;
-use super::resolve::{Program, Resolved};
+use super::resolve::{Program, Resolved, TypeKey};
 use super::scope::{Scope, Target};
 use super::{CallFact, Callee, Receiver};
 
@@ -136,8 +136,13 @@ impl Tracer<'_, '_> {
                 continue;
             }
             let mode = if call.guarded { Mode::Init } else { work.mode };
-            self.report(&scope, index, mode, work);
-            self.follow(&scope, index, mode, work);
+            // Inferred once: the fact shows it and the call graph follows it.
+            let receiver_type = match &call.target {
+                CallTarget::Method { receiver, .. } => scope.infer(self.program, receiver),
+                _ => None,
+            };
+            self.report(&scope, index, mode, work, receiver_type.as_ref());
+            self.follow(&scope, index, mode, work, receiver_type.as_ref());
         }
         for &index in self.program.static_refs_of(file, owner) {
             let reference = &facts.static_refs[index];
@@ -170,11 +175,27 @@ impl Tracer<'_, '_> {
 
     /// Where the call leads: its callee, functions passed by name (init code when passed to a
     /// once-initialiser), a closure behind a variable.
-    fn follow(&mut self, scope: &Scope, index: usize, mode: Mode, work: &Work) {
+    fn follow(
+        &mut self,
+        scope: &Scope,
+        index: usize,
+        mode: Mode,
+        work: &Work,
+        receiver_type: Option<&TypeKey>,
+    ) {
         let call = &scope.facts(self.program).calls[index];
         let in_loop = work.in_loop || call.in_loop;
         let guard = is_guard_call(call);
-        let targets = scope.call_targets(self.program, index);
+        let targets = match (&call.target, receiver_type) {
+            (CallTarget::Method { name, .. }, Some(ty)) => self
+                .program
+                .methods(ty, name)
+                .into_iter()
+                .map(Target::Fn)
+                .collect(),
+            (CallTarget::Method { .. }, None) => Vec::new(),
+            _ => scope.call_targets(self.program, index),
+        };
         let arguments = scope.argument_targets(self.program, index);
         let edges = targets
             .into_iter()
@@ -208,13 +229,20 @@ impl Tracer<'_, '_> {
         }
     }
 
-    fn report(&mut self, scope: &Scope, index: usize, mode: Mode, work: &Work) {
+    fn report(
+        &mut self,
+        scope: &Scope,
+        index: usize,
+        mode: Mode,
+        work: &Work,
+        receiver_type: Option<&TypeKey>,
+    ) {
         if !self.reported.insert((scope.file, index, mode)) {
             return;
         }
         let facts = scope.facts(self.program);
         let call = &facts.calls[index];
-        let Some(callee) = self.callee(scope, index) else {
+        let Some(callee) = self.callee(scope, index, receiver_type) else {
             return;
         };
         let fact = CallFact {
@@ -243,16 +271,19 @@ impl Tracer<'_, '_> {
         }
     }
 
-    fn callee(&self, scope: &Scope, index: usize) -> Option<Callee> {
+    fn callee(
+        &self,
+        scope: &Scope,
+        index: usize,
+        receiver_type: Option<&TypeKey>,
+    ) -> Option<Callee> {
         let call = &scope.facts(self.program).calls[index];
         Some(match &call.target {
             CallTarget::Path(path) => Callee::Path(scope.path_name(self.program, path)),
             CallTarget::Macro(path) => Callee::Macro(scope.path_name(self.program, path)),
             CallTarget::Method { name, receiver } => Callee::Method {
                 name: name.clone(),
-                receiver_type: scope
-                    .infer(self.program, receiver)
-                    .map(|t| self.program.type_name(&t)),
+                receiver_type: receiver_type.map(|t| self.program.type_name(t)),
                 chain_root: self.chain_root(scope, index),
                 receiver: receiver_kind(receiver),
             },

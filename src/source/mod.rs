@@ -412,14 +412,15 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32) -> SourceModel {
             own_line: c.own_line,
         })
         .collect();
-    let files = loaded
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), f.text.clone()))
-        .collect();
+    drop(program);
+    let load::Loaded {
+        files, packages, ..
+    } = loaded;
+    // The facts of every file are freed here; that is real work, so it is shared out.
+    let files = files.into_par_iter().map(|f| (f.path, f.text)).collect();
     SourceModel {
         files,
-        packages: loaded.packages.clone(),
+        packages,
         binaries: out,
         problems,
         suppressions,
