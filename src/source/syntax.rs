@@ -36,12 +36,7 @@ pub struct SpanMap<'t> {
 impl<'t> SpanMap<'t> {
     pub fn new(base: usize, text: &'t str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SpanMap {
             base,
             text,
