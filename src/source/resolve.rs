@@ -602,7 +602,7 @@ impl<'a> Program<'a> {
         out
     }
 
-    /// Impls of a trait (by a path suffix such as `Service`) for a type.
+    /// The trait impls (`impl Trait for T`) of a type, as `(file, impl index)`.
     pub fn trait_impls_for(&self, ty: &TypeKey) -> Vec<(usize, usize)> {
         self.impls_by_type
             .get(ty)
