@@ -916,6 +916,11 @@ fn older_and_rarer_registration_forms() {
                 Some("lambda_http::runtime_concurrent(..).run"),
                 vec!["on_req"]
             ),
+            (
+                "closure-builds",
+                Some("lambda_runtime::run"),
+                vec!["main::{closure}"]
+            ),
             // A Lambda extension is not a function handler.
             ("extension", None, vec![]),
         ]
@@ -960,6 +965,20 @@ fn older_and_rarer_registration_forms() {
     assert_eq!(
         find(&method.init_calls, "crate::Handler::new").via,
         ["main"]
+    );
+
+    // A closure handler that builds its client: per invocation, although it sits in `main`.
+    let closure = binary(&model, "closure-builds");
+    let new = find(&closure.invoke_calls, "reqwest::Client::new");
+    assert_eq!(
+        (new.via.as_slice(), new.handler),
+        (&["main::{closure}".to_string()][..], Some(0))
+    );
+    assert_eq!(text(&model, new.file, new.span), "reqwest::Client::new()");
+    assert!(!has(&closure.init_calls, "reqwest::Client::new"));
+    assert_eq!(
+        labels(&closure.init_calls),
+        ["lambda_runtime::run", "lambda_runtime::service_fn"]
     );
 
     let external = binary(&model, "external-runtime");
