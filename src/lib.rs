@@ -17,6 +17,7 @@ pub mod project;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod source;
 pub mod span;
 
 use std::path::PathBuf;

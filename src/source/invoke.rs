@@ -1,0 +1,411 @@
+//! The invoke path and the init code of one binary.
+//!
+//! Breadth-first from every handler root over calls into our own code (functions, methods of
+//! known receiver types, trait impls of the workspace, closures called through variables,
+//! functions passed by name), through modules, the lib target and path dependencies, at most
+//! [`MAX_DEPTH`] calls deep and each region once per mode. Calls under a once-initialiser
+//! (`get_or_init(..)`, `LazyLock::new(..)`, global initialisers) are init code even when a
+//! handler reaches them, and so is everything they call. Init code also starts at `main`
+//! before the registration; handler closures and handler functions are not init code.
+//!
+//! Each call site is reported once per mode, by the first (shortest) chain that reaches it.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::collect::{is_once_guard_method, is_once_guard_path};
+use super::facts::*;
+use super::handlers::{Found, Region};
+use super::load::Loaded;
+use super::resolve::{Program, Resolved, TypeKey};
+use super::scope::{Scope, Target};
+use super::{CallFact, Callee, Receiver};
+
+/// Calls followed from a handler (or from `main`).
+pub const MAX_DEPTH: usize = 8;
+/// Steps along one method chain.
+const MAX_CHAIN: usize = 256;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Mode {
+    Invoke,
+    Init,
+}
+
+struct Work {
+    region: Region,
+    mode: Mode,
+    via: Vec<String>,
+    depth: usize,
+    in_loop: bool,
+    handler: Option<usize>,
+}
+
+pub struct Traced {
+    pub invoke: Vec<CallFact>,
+    pub init: Vec<CallFact>,
+}
+
+pub fn trace(program: &Program, loaded: &Loaded, found: &Found) -> Traced {
+    let mut tracer = Tracer {
+        program,
+        loaded,
+        found,
+        queue: VecDeque::new(),
+        visited: HashSet::new(),
+        reported: HashSet::new(),
+        traced: Traced {
+            invoke: Vec::new(),
+            init: Vec::new(),
+        },
+    };
+    for &(handler, region) in &found.roots {
+        let name = found.handlers[handler].name.clone();
+        tracer.push(region, Mode::Invoke, vec![name], 0, false, Some(handler));
+    }
+    for (region, via) in &found.init_seeds {
+        tracer.push(*region, Mode::Init, via.clone(), 0, false, None);
+    }
+    while let Some(work) = tracer.queue.pop_front() {
+        tracer.visit(&work);
+    }
+    tracer.traced
+}
+
+struct Tracer<'p, 'a> {
+    program: &'p Program<'a>,
+    loaded: &'a Loaded,
+    found: &'p Found,
+    queue: VecDeque<Work>,
+    visited: HashSet<(Region, Mode)>,
+    reported: HashSet<(usize, usize, Mode)>,
+    traced: Traced,
+}
+
+impl Tracer<'_, '_> {
+    fn push(
+        &mut self,
+        region: Region,
+        mode: Mode,
+        via: Vec<String>,
+        depth: usize,
+        in_loop: bool,
+        handler: Option<usize>,
+    ) {
+        if depth <= MAX_DEPTH && self.visited.insert((region, mode)) {
+            self.queue.push_back(Work {
+                region,
+                mode,
+                via,
+                depth,
+                in_loop,
+                handler,
+            });
+        }
+    }
+
+    /// The file, owner and span limits of a region.
+    fn region_parts(&self, region: Region) -> Option<(usize, Owner, u32, u32)> {
+        Some(match region {
+            Region::Fn(f) => (f.file, Owner::Fn(f.index), 0, u32::MAX),
+            Region::FnUntil { f, end } => (f.file, Owner::Fn(f.index), 0, end),
+            Region::Closure { file, closure } => {
+                let c = self.program.facts(file)?.closures.get(closure)?;
+                (file, c.owner, c.span.start, c.span.end)
+            }
+            Region::Static { file, index } => (file, Owner::Static(index), 0, u32::MAX),
+        })
+    }
+
+    fn visit(&mut self, work: &Work) {
+        let Some((file, owner, start, end)) = self.region_parts(work.region) else {
+            return;
+        };
+        let Some(scope) = Scope::for_owner(self.program, file, owner) else {
+            return;
+        };
+        let facts = scope.facts(self.program);
+        let until = matches!(work.region, Region::FnUntil { .. });
+        for &index in self.program.calls_of(file, owner) {
+            let call = &facts.calls[index];
+            let inside = if until {
+                call.span.start < end
+            } else {
+                call.span.start >= start && call.span.end <= end
+            };
+            if !inside || (work.mode == Mode::Init && self.is_handler_code(file, call)) {
+                continue;
+            }
+            let mode = if call.guarded { Mode::Init } else { work.mode };
+            // Inferred once: the fact shows it and the call graph follows it.
+            let receiver_type = match &call.target {
+                CallTarget::Method { receiver, .. } => scope.infer(self.program, receiver),
+                _ => None,
+            };
+            self.report(&scope, index, mode, work, receiver_type.as_ref());
+            self.follow(&scope, index, mode, work, receiver_type.as_ref());
+        }
+        for &index in self.program.static_refs_of(file, owner) {
+            let reference = &facts.static_refs[index];
+            let inside = if until {
+                reference.span.start < end
+            } else {
+                reference.span.start >= start && reference.span.end <= end
+            };
+            if let (true, Resolved::Static { file, index }) =
+                (inside, scope.resolve(self.program, &reference.path))
+            {
+                self.push(
+                    Region::Static { file, index },
+                    Mode::Init,
+                    work.via.clone(),
+                    work.depth + 1,
+                    false,
+                    work.handler,
+                );
+            }
+        }
+    }
+
+    /// Calls inside a handler closure are never init code, even inside `main`.
+    fn is_handler_code(&self, file: usize, call: &CallSite) -> bool {
+        self.found.excluded.iter().any(|&(f, span)| {
+            f == file && span.start <= call.span.start && call.span.end <= span.end
+        })
+    }
+
+    /// Where the call leads: its callee, functions passed by name (init code when passed to a
+    /// once-initialiser), a closure behind a variable.
+    fn follow(
+        &mut self,
+        scope: &Scope,
+        index: usize,
+        mode: Mode,
+        work: &Work,
+        receiver_type: Option<&TypeKey>,
+    ) {
+        let call = &scope.facts(self.program).calls[index];
+        let in_loop = work.in_loop || call.in_loop;
+        let guard = is_guard_call(call);
+        let targets = match (&call.target, receiver_type) {
+            (CallTarget::Method { name, .. }, Some(ty)) => self
+                .program
+                .methods(ty, name)
+                .into_iter()
+                .map(Target::Fn)
+                .collect(),
+            (CallTarget::Method { .. }, None) => Vec::new(),
+            _ => scope.call_targets(self.program, index),
+        };
+        let arguments = scope.argument_targets(self.program, index);
+        let edges = targets
+            .into_iter()
+            .map(|t| (t, mode))
+            .chain(arguments.into_iter().map(|t| {
+                let arg_mode = if guard { Mode::Init } else { mode };
+                (t, arg_mode)
+            }));
+        for (target, next_mode) in edges.collect::<Vec<_>>() {
+            let (region, name) = match target {
+                Target::Fn(f) => {
+                    if next_mode == Mode::Init && self.found.handler_fns.contains(&f) {
+                        continue;
+                    }
+                    (Region::Fn(f), self.program.fn_short_name(f))
+                }
+                Target::Closure { file, closure } => {
+                    (Region::Closure { file, closure }, "{closure}".to_string())
+                }
+            };
+            let mut via = work.via.clone();
+            via.push(name);
+            self.push(
+                region,
+                next_mode,
+                via,
+                work.depth + 1,
+                in_loop,
+                work.handler,
+            );
+        }
+    }
+
+    fn report(
+        &mut self,
+        scope: &Scope,
+        index: usize,
+        mode: Mode,
+        work: &Work,
+        receiver_type: Option<&TypeKey>,
+    ) {
+        if !self.reported.insert((scope.file, index, mode)) {
+            return;
+        }
+        let facts = scope.facts(self.program);
+        let call = &facts.calls[index];
+        let Some(callee) = self.callee(scope, index, receiver_type) else {
+            return;
+        };
+        let fact = CallFact {
+            file: self.loaded.file_id(scope.file),
+            span: call.span,
+            method_span: call.method_span,
+            callee,
+            literal_args: call.args.iter().filter_map(int).collect(),
+            string_args: call
+                .args
+                .iter()
+                .filter_map(|a| match a {
+                    ValueExpr::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            chain_args: chain_args(facts, index),
+            handler: work.handler,
+            via: work.via.clone(),
+            in_loop: work.in_loop || call.in_loop,
+            guarded: call.guarded,
+        };
+        match mode {
+            Mode::Invoke => self.traced.invoke.push(fact),
+            Mode::Init => self.traced.init.push(fact),
+        }
+    }
+
+    fn callee(
+        &self,
+        scope: &Scope,
+        index: usize,
+        receiver_type: Option<&TypeKey>,
+    ) -> Option<Callee> {
+        let call = &scope.facts(self.program).calls[index];
+        Some(match &call.target {
+            CallTarget::Path(path) => Callee::Path(scope.path_name(self.program, path)),
+            CallTarget::Macro(path) => Callee::Macro(scope.path_name(self.program, path)),
+            CallTarget::Method { name, receiver } => Callee::Method {
+                name: name.clone(),
+                receiver_type: receiver_type.map(|t| self.program.type_name(t)),
+                chain_root: self.chain_root(scope, index),
+                receiver: receiver_kind(receiver),
+            },
+            CallTarget::Other => return None,
+        })
+    }
+
+    /// The first call of the chain `index` is part of, canonical: an external root call
+    /// (`sqlx::postgres::PgPoolOptions::new`), or the first method applied to a value of a
+    /// known type (`aws_sdk_sesv2::Client::send_email` for `client.send_email()..send()`,
+    /// also when the client comes from one of our functions: `ddb().await.scan()..`).
+    fn chain_root(&self, scope: &Scope, index: usize) -> Option<String> {
+        let facts = scope.facts(self.program);
+        let mut current = index;
+        for _ in 0..MAX_CHAIN {
+            match &facts.calls[current].target {
+                CallTarget::Method { receiver, name } => {
+                    if let ValueExpr::Call(next) = **receiver
+                        && self.continues_chain(scope, next)
+                    {
+                        current = next;
+                        continue;
+                    }
+                    if let Some(ty) = scope.infer(self.program, receiver) {
+                        return Some(format!("{}::{name}", self.program.type_name(&ty)));
+                    }
+                    return match &**receiver {
+                        ValueExpr::Call(next) => {
+                            self.chain_root(scope, *next).filter(|_| *next != index)
+                        }
+                        _ => None,
+                    };
+                }
+                CallTarget::Path(path) => return Some(scope.path_name(self.program, path)),
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// A receiver call that is part of the chain: a method call, or a call into a crate we do
+    /// not have (a builder such as `PgPoolOptions::new()`), as opposed to our own accessor.
+    fn continues_chain(&self, scope: &Scope, call: usize) -> bool {
+        match &scope.facts(self.program).calls[call].target {
+            CallTarget::Method { .. } => true,
+            CallTarget::Path(path) => !matches!(
+                scope.resolve(self.program, path),
+                Resolved::Fn(_) | Resolved::Assoc { .. }
+            ),
+            _ => false,
+        }
+    }
+}
+
+fn is_guard_call(call: &CallSite) -> bool {
+    match &call.target {
+        CallTarget::Method { name, .. } => is_once_guard_method(name),
+        CallTarget::Path(path) => is_once_guard_path(path),
+        _ => false,
+    }
+}
+
+fn int(value: &ValueExpr) -> Option<i64> {
+    match value {
+        ValueExpr::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+/// The other method calls of `index`'s chain with their integer arguments, root first.
+fn chain_args(facts: &FileFacts, index: usize) -> Vec<(String, Vec<i64>)> {
+    let mut below = Vec::new();
+    let mut current = index;
+    for _ in 0..MAX_CHAIN {
+        let CallTarget::Method { receiver, .. } = &facts.calls[current].target else {
+            break;
+        };
+        let ValueExpr::Call(next) = **receiver else {
+            break;
+        };
+        below.push(next);
+        current = next;
+    }
+    below.reverse();
+    let mut above = Vec::new();
+    let mut current = index;
+    for _ in 0..MAX_CHAIN {
+        let Some(outer) = facts.calls[current].outer else {
+            break;
+        };
+        above.push(outer);
+        current = outer;
+    }
+    below
+        .into_iter()
+        .chain(above)
+        .filter_map(|i| match &facts.calls[i].target {
+            CallTarget::Method { name, .. } => Some((
+                name.clone(),
+                facts.calls[i].args.iter().filter_map(int).collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn receiver_kind(receiver: &ValueExpr) -> Receiver {
+    match receiver {
+        ValueExpr::Path(p, _) if p.single() == Some("self") => Receiver::SelfValue,
+        ValueExpr::Path(p, _) => Receiver::Path(p.joined()),
+        ValueExpr::Field(..) => field_text(receiver, 0).map_or(Receiver::Other, Receiver::Field),
+        ValueExpr::Call(_) => Receiver::Call,
+        _ => Receiver::Other,
+    }
+}
+
+fn field_text(value: &ValueExpr, depth: usize) -> Option<String> {
+    match value {
+        ValueExpr::Path(p, _) => Some(p.joined()),
+        ValueExpr::Field(base, name) if depth < 16 => {
+            Some(format!("{}.{name}", field_text(base, depth + 1)?))
+        }
+        _ => None,
+    }
+}

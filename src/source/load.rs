@@ -1,0 +1,643 @@
+//! Loading: manifests → packages and crates, then every `.rs` file reachable from a crate root
+//! through `mod` declarations, parsed in parallel waves (roots first, then the modules they
+//! declare, ...). Each file is read and parsed exactly once, however many crates include it.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::cargo::{self, Manifest, Package, PackageRole, WorkspaceSection, normalize};
+use super::collect::{self, CollectError};
+use super::comments;
+use super::facts::{AllowComment, FileFacts, ModuleSource};
+use crate::span::Span;
+
+/// Files larger than this are not parsed.
+pub const MAX_SOURCE_BYTES: usize = 8 << 20;
+/// Ancestor folders searched for a workspace root.
+const MAX_WORKSPACE_SEARCH: usize = 8;
+
+/// A problem found while loading, against a file index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadProblem {
+    pub file: usize,
+    pub span: Span,
+    pub message: String,
+    pub parse: bool,
+}
+
+pub struct LoadedFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    /// `None` for manifests and for Rust files that could not be parsed.
+    pub facts: Option<FileFacts>,
+}
+
+/// Where code refers to a crate by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DepTarget {
+    /// A crate of this analysis (a lib target).
+    Crate(usize),
+    /// A crate we do not have the source of, by its canonical crate name.
+    External(String),
+}
+
+/// A compilation unit: a lib target or a bin target.
+pub struct CrateUnit {
+    /// The crate name: the lib's crate name, or the bin's name.
+    pub name: String,
+    pub package: usize,
+    /// Index into the package's `bins` for bin targets.
+    pub bin: Option<usize>,
+    /// The root file, when it exists.
+    pub root: Option<usize>,
+    /// Names code can use for other crates, after renames.
+    pub deps: Vec<(String, DepTarget)>,
+}
+
+impl CrateUnit {
+    pub fn is_lib(&self) -> bool {
+        self.bin.is_none()
+    }
+}
+
+#[derive(Default)]
+pub struct Loaded {
+    /// The `FileId` of `files[0]`.
+    pub first_file_id: u32,
+    pub files: Vec<LoadedFile>,
+    pub packages: Vec<Package>,
+    pub crates: Vec<CrateUnit>,
+    pub problems: Vec<LoadProblem>,
+    pub comments: Vec<(usize, AllowComment)>,
+    /// `(file, module, child)` of a `mod x;` → the file it loads.
+    pub child_files: HashMap<(usize, usize, usize), usize>,
+    by_path: HashMap<PathBuf, usize>,
+}
+
+impl Loaded {
+    fn add_file(&mut self, path: PathBuf, text: Arc<str>) -> usize {
+        let index = self.files.len();
+        self.by_path.insert(path.clone(), index);
+        self.files.push(LoadedFile {
+            path,
+            text,
+            facts: None,
+        });
+        index
+    }
+
+    pub fn file_id(&self, index: usize) -> crate::files::FileId {
+        crate::files::FileId(
+            self.first_file_id
+                .saturating_add(u32::try_from(index).unwrap_or(u32::MAX)),
+        )
+    }
+
+    fn problem(&mut self, file: usize, span: Span, message: String, parse: bool) {
+        self.problems.push(LoadProblem {
+            file,
+            span,
+            message,
+            parse,
+        });
+    }
+}
+
+pub fn load(manifests: &[PathBuf], first_file_id: u32) -> Loaded {
+    let mut loaded = Loaded {
+        first_file_id,
+        ..Loaded::default()
+    };
+    let mut packages = PackageLoader::default();
+    packages.run(manifests, &mut loaded);
+    build_crates(&mut loaded);
+    load_sources(&mut loaded);
+    loaded
+}
+
+// ----- manifests ----------------------------------------------------------------------------
+
+#[derive(Default)]
+struct PackageLoader {
+    /// Parsed manifests by normalized path (`None`: unreadable or broken).
+    manifests: HashMap<PathBuf, Option<(usize, Manifest)>>,
+    /// Package index by normalized manifest path.
+    packages: HashMap<PathBuf, usize>,
+    /// Workspaces whose members were queued already.
+    expanded: HashSet<PathBuf>,
+    /// Ancestor manifests looked at for a `[workspace]`.
+    peeked: HashMap<PathBuf, Option<WorkspaceSection>>,
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+fn manifest_path(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("Cargo.toml")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+impl PackageLoader {
+    fn run(&mut self, manifests: &[PathBuf], loaded: &mut Loaded) {
+        let mut queue: VecDeque<(PathBuf, PackageRole)> = manifests
+            .iter()
+            .map(|m| (absolute(&manifest_path(m)), PackageRole::Root))
+            .collect();
+        while let Some((path, role)) = queue.pop_front() {
+            if let Some(&index) = self.packages.get(&path) {
+                if role == PackageRole::Root {
+                    loaded.packages[index].role = PackageRole::Root;
+                }
+                continue;
+            }
+            let Some((file, manifest)) = self.load_manifest(&path, loaded) else {
+                continue;
+            };
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            if let (Some(workspace), PackageRole::Root) = (&manifest.workspace, role)
+                && self.expanded.insert(path.clone())
+            {
+                for member in cargo::workspace_members(workspace, &dir) {
+                    queue.push_back((member.join("Cargo.toml"), PackageRole::Root));
+                }
+            }
+            if manifest.package.is_some() {
+                let index = self.add_package(&path, file, &manifest, role, loaded);
+                for dep in &loaded.packages[index].dependencies {
+                    if let Some(dep_dir) = &dep.path {
+                        queue.push_back((
+                            absolute(&dep_dir.join("Cargo.toml")),
+                            PackageRole::PathDependency,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `[workspace]` of an ancestor manifest, read without adding the file to the
+    /// analysis (an unrelated or broken manifest above the project is none of our business).
+    fn peek_workspace(&mut self, path: &Path) -> Option<WorkspaceSection> {
+        if let Some(Some((_, manifest))) = self.manifests.get(path) {
+            return manifest.workspace.clone();
+        }
+        self.peeked
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(path).ok()?;
+                cargo::parse_manifest(&text).ok()?.workspace
+            })
+            .clone()
+    }
+
+    /// Reads and parses a manifest once; a broken one becomes a parse problem.
+    fn load_manifest(&mut self, path: &Path, loaded: &mut Loaded) -> Option<(usize, Manifest)> {
+        if let Some(cached) = self.manifests.get(path) {
+            return cached.clone();
+        }
+        let result = match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let file = loaded.add_file(path.to_path_buf(), Arc::from(text.as_str()));
+                match cargo::parse_manifest(&text) {
+                    Ok(manifest) => Some((file, manifest)),
+                    Err(e) => {
+                        loaded.problem(
+                            file,
+                            e.span,
+                            format!("cannot parse Cargo.toml: {}", e.message),
+                            true,
+                        );
+                        None
+                    }
+                }
+            }
+            Err(e) => {
+                let file = loaded.add_file(path.to_path_buf(), Arc::from(""));
+                loaded.problem(
+                    file,
+                    Span::default(),
+                    format!("cannot read {}: {e}", path.display()),
+                    true,
+                );
+                None
+            }
+        };
+        self.manifests.insert(path.to_path_buf(), result.clone());
+        result
+    }
+
+    fn add_package(
+        &mut self,
+        path: &Path,
+        file: usize,
+        manifest: &Manifest,
+        role: PackageRole,
+        loaded: &mut Loaded,
+    ) -> usize {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = manifest
+            .package
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        let root = self.workspace_root(path, manifest, loaded);
+        let workspace = root.as_ref().and_then(|(root_path, _, ws)| {
+            ws.as_ref()
+                .map(|w| (w, root_path.parent().unwrap_or(Path::new(""))))
+        });
+        let dependencies: Vec<cargo::Dependency> = manifest
+            .dependencies
+            .iter()
+            .map(|d| cargo::resolve_dependency(d, &dir, workspace))
+            .collect();
+        let own_profile = manifest
+            .release_profile
+            .clone()
+            .map(|section| cargo::ReleaseProfile {
+                manifest: loaded.file_id(file),
+                section,
+            });
+        let (release_profile, ignored_profile) = match &root {
+            Some((root_path, root_file, _)) if root_path != path => {
+                let root_profile = self
+                    .manifests
+                    .get(root_path)
+                    .and_then(|m| m.as_ref())
+                    .and_then(|(_, m)| m.release_profile.clone())
+                    .map(|section| cargo::ReleaseProfile {
+                        manifest: loaded.file_id(*root_file),
+                        section,
+                    });
+                (root_profile, own_profile)
+            }
+            _ => (own_profile, None),
+        };
+        let lib =
+            cargo::lib_target(manifest, &dir, &name).map(|(crate_name, path)| cargo::LibTarget {
+                crate_name,
+                path: normalize(&path),
+                file: None,
+            });
+        let bins = cargo::bin_targets(manifest, &dir, &name)
+            .into_iter()
+            .map(|b| cargo::BinTarget {
+                name: b.name,
+                path: normalize(&b.path),
+                file: None,
+                declared: b.declared,
+                required_features: b.required_features,
+            })
+            .collect();
+        let package = Package {
+            is_lambda: cargo::depends_on_lambda(&dependencies),
+            name,
+            manifest: loaded.file_id(file),
+            manifest_path: path.to_path_buf(),
+            dir,
+            role,
+            lib,
+            bins,
+            dependencies,
+            workspace_root: root.map(|(p, _, _)| p),
+            release_profile,
+            ignored_profile,
+            lambda_metadata: manifest.lambda_metadata.clone(),
+        };
+        loaded.packages.push(package);
+        let index = loaded.packages.len() - 1;
+        self.packages.insert(path.to_path_buf(), index);
+        index
+    }
+
+    /// The workspace a package belongs to: itself when it has `[workspace]`, the folder named
+    /// by `package.workspace`, or the nearest ancestor workspace that lists it as a member.
+    fn workspace_root(
+        &mut self,
+        path: &Path,
+        manifest: &Manifest,
+        loaded: &mut Loaded,
+    ) -> Option<(PathBuf, usize, Option<WorkspaceSection>)> {
+        if manifest.workspace.is_some() {
+            let file = self
+                .manifests
+                .get(path)
+                .and_then(|m| m.as_ref())
+                .map(|(f, _)| *f)?;
+            return Some((path.to_path_buf(), file, manifest.workspace.clone()));
+        }
+        let dir = path.parent()?;
+        if let Some(explicit) = manifest.package.as_ref().and_then(|p| p.workspace.as_ref()) {
+            let root = absolute(&dir.join(explicit).join("Cargo.toml"));
+            let (file, root_manifest) = self.load_manifest(&root, loaded)?;
+            return Some((root, file, root_manifest.workspace));
+        }
+        for ancestor in dir.ancestors().skip(1).take(MAX_WORKSPACE_SEARCH) {
+            let candidate = ancestor.join("Cargo.toml");
+            let Some(workspace) = self.peek_workspace(&candidate) else {
+                continue;
+            };
+            if cargo::workspace_members(&workspace, ancestor)
+                .iter()
+                .any(|m| m == dir)
+            {
+                // Only now is the root part of the analysis (its profile applies).
+                let (file, _) = self.load_manifest(&candidate, loaded)?;
+                return Some((candidate, file, Some(workspace)));
+            }
+        }
+        None
+    }
+}
+
+// ----- crates ---------------------------------------------------------------------------------
+
+fn build_crates(loaded: &mut Loaded) {
+    let lib_of: HashMap<PathBuf, usize> = loaded
+        .packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (normalize(&p.dir), i))
+        .collect();
+    let mut crates = Vec::new();
+    let mut lib_crate: HashMap<usize, usize> = HashMap::new();
+    for (index, package) in loaded.packages.iter().enumerate() {
+        if let Some(lib) = &package.lib {
+            lib_crate.insert(index, crates.len());
+            crates.push(CrateUnit {
+                name: lib.crate_name.clone(),
+                package: index,
+                bin: None,
+                root: None,
+                deps: Vec::new(),
+            });
+        }
+        if package.role == PackageRole::Root {
+            for (b, bin) in package.bins.iter().enumerate() {
+                crates.push(CrateUnit {
+                    name: bin.name.clone(),
+                    package: index,
+                    bin: Some(b),
+                    root: None,
+                    deps: Vec::new(),
+                });
+            }
+        }
+    }
+    for unit in &mut crates {
+        let package = &loaded.packages[unit.package];
+        for dep in &package.dependencies {
+            if dep.kind != cargo::DepKind::Normal {
+                continue;
+            }
+            let local = dep
+                .path
+                .as_ref()
+                .and_then(|p| lib_of.get(&normalize(p)))
+                .and_then(|p| lib_crate.get(p));
+            let target = match local {
+                Some(&c) => DepTarget::Crate(c),
+                None => DepTarget::External(dep.crate_name()),
+            };
+            unit.deps.push((dep.name.clone(), target));
+        }
+        if unit.bin.is_some()
+            && let (Some(lib), Some(&c)) = (&package.lib, lib_crate.get(&unit.package))
+        {
+            unit.deps
+                .push((lib.crate_name.clone(), DepTarget::Crate(c)));
+        }
+    }
+    loaded.crates = crates;
+}
+
+// ----- sources --------------------------------------------------------------------------------
+
+/// The outcome of reading and parsing one file.
+struct Parsed {
+    text: Arc<str>,
+    facts: Result<FileFacts, CollectError>,
+    comments: Vec<AllowComment>,
+}
+
+fn parse_one(path: &Path) -> Parsed {
+    let text = match std::fs::read(path) {
+        Ok(bytes) if bytes.len() > MAX_SOURCE_BYTES => {
+            let message = format!(
+                "file is larger than {} MiB; not analysed",
+                MAX_SOURCE_BYTES >> 20
+            );
+            return failed(Arc::from(""), message, false);
+        }
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Arc::<str>::from(text),
+            Err(_) => return failed(Arc::from(""), "file is not valid UTF-8".to_string(), true),
+        },
+        Err(e) => {
+            return failed(
+                Arc::from(""),
+                format!("cannot read {}: {e}", path.display()),
+                true,
+            );
+        }
+    };
+    let facts = collect::collect_file(&text);
+    let comments = comments::allow_comments(&text);
+    Parsed {
+        text,
+        facts,
+        comments,
+    }
+}
+
+fn failed(text: Arc<str>, message: String, syntax: bool) -> Parsed {
+    Parsed {
+        text,
+        facts: Err(CollectError {
+            span: Span::default(),
+            message,
+            syntax,
+        }),
+        comments: Vec::new(),
+    }
+}
+
+/// Parses every crate root, then the files their `mod` declarations name, wave by wave.
+fn load_sources(loaded: &mut Loaded) {
+    let mut wave: Vec<(PathBuf, bool)> = Vec::new();
+    let mut queued: HashSet<PathBuf> = HashSet::new();
+    for unit in &loaded.crates {
+        let package = &loaded.packages[unit.package];
+        let path = match unit.bin {
+            Some(b) => &package.bins[b].path,
+            None => {
+                &package
+                    .lib
+                    .as_ref()
+                    .expect("lib crates have a lib target")
+                    .path
+            }
+        };
+        if path.is_file() && queued.insert(path.clone()) {
+            wave.push((path.clone(), true));
+        }
+    }
+    let mut links: Vec<((usize, usize, usize), PathBuf)> = Vec::new();
+    while !wave.is_empty() {
+        let parsed: Vec<Parsed> = wave.par_iter().map(|(path, _)| parse_one(path)).collect();
+        let mut next = Vec::new();
+        for ((path, mod_rs), result) in wave.into_iter().zip(parsed) {
+            let index = loaded.add_file(path.clone(), result.text);
+            loaded
+                .comments
+                .extend(result.comments.into_iter().map(|c| (index, c)));
+            match result.facts {
+                Ok(facts) => {
+                    for (span, note) in &facts.notes {
+                        loaded.problem(index, *span, note.clone(), false);
+                    }
+                    for (key, child_path, child_mod_rs) in
+                        module_files(index, &path, mod_rs, &facts, loaded)
+                    {
+                        if queued.insert(child_path.clone()) {
+                            next.push((child_path.clone(), child_mod_rs));
+                        }
+                        links.push((key, child_path));
+                    }
+                    loaded.files[index].facts = Some(facts);
+                }
+                Err(e) => loaded.problem(index, e.span, e.message, e.syntax),
+            }
+        }
+        wave = next;
+    }
+    for (key, path) in links {
+        if let Some(&file) = loaded.by_path.get(&path) {
+            loaded.child_files.insert(key, file);
+        }
+    }
+    attach_target_files(loaded);
+}
+
+/// The files named by a parsed file's `mod x;` declarations that exist on disk; a missing
+/// one is an informational problem at the declaration.
+fn module_files(
+    file: usize,
+    path: &Path,
+    mod_rs: bool,
+    facts: &FileFacts,
+    loaded: &mut Loaded,
+) -> Vec<((usize, usize, usize), PathBuf, bool)> {
+    let parent_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let own_dir = if mod_rs {
+        parent_dir.clone()
+    } else {
+        parent_dir.join(
+            path.file_stem()
+                .map(|s| s.to_os_string())
+                .unwrap_or_default(),
+        )
+    };
+    let mut out = Vec::new();
+    for (m, module) in facts.modules.iter().enumerate() {
+        let inline_path = inline_module_path(facts, m);
+        for (c, child) in module.children.iter().enumerate() {
+            let ModuleSource::File { path: attr } = &child.source else {
+                continue;
+            };
+            let mut base = own_dir.clone();
+            inline_path.iter().for_each(|segment| base.push(segment));
+            let (candidates, child_mod_rs) = match attr {
+                // `#[path]` at file level is relative to the file's folder; inside inline
+                // modules, to the folder those modules stand for.
+                Some(p) if inline_path.is_empty() => (vec![parent_dir.join(p)], true),
+                Some(p) => (vec![base.join(p)], true),
+                None => (
+                    vec![
+                        base.join(format!("{}.rs", child.name)),
+                        base.join(&child.name).join("mod.rs"),
+                    ],
+                    false,
+                ),
+            };
+            match candidates.iter().find(|p| p.is_file()) {
+                Some(found) => {
+                    let is_mod_rs =
+                        child_mod_rs || found.file_name().is_some_and(|n| n == "mod.rs");
+                    out.push(((file, m, c), normalize(found), is_mod_rs));
+                }
+                None => {
+                    let looked: Vec<String> =
+                        candidates.iter().map(|p| p.display().to_string()).collect();
+                    let message = format!(
+                        "no file for module `{}` (looked for {})",
+                        child.name,
+                        looked.join(" and ")
+                    );
+                    loaded.problem(file, child.span, message, false);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Names of the inline modules from the file root down to module `m`.
+fn inline_module_path(facts: &FileFacts, m: usize) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut current = m;
+    while let Some(parent) = facts.modules.get(current).and_then(|module| module.parent) {
+        names.push(facts.modules[current].name.clone());
+        current = parent;
+        if names.len() > facts.modules.len() {
+            break;
+        }
+    }
+    names.reverse();
+    names
+}
+
+/// Fills in target root files and reports targets whose root file is missing.
+fn attach_target_files(loaded: &mut Loaded) {
+    let mut missing = Vec::new();
+    let first = loaded.first_file_id;
+    let to_id =
+        |i: usize| crate::files::FileId(first.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)));
+    for unit in &mut loaded.crates {
+        let package = &mut loaded.packages[unit.package];
+        let (path, slot) = match unit.bin {
+            Some(b) => (package.bins[b].path.clone(), &mut package.bins[b].file),
+            None => {
+                let lib = package.lib.as_mut().expect("lib crates have a lib target");
+                (lib.path.clone(), &mut lib.file)
+            }
+        };
+        unit.root = loaded.by_path.get(&path).copied();
+        *slot = unit.root.map(to_id);
+        if unit.root.is_none() {
+            let span = unit
+                .bin
+                .and_then(|b| package.bins[b].declared)
+                .unwrap_or_default();
+            let manifest = package.manifest.0.saturating_sub(first) as usize;
+            let what = match unit.bin {
+                Some(_) => format!("bin target `{}`", unit.name),
+                None => format!("lib target `{}`", unit.name),
+            };
+            missing.push((
+                manifest,
+                span,
+                format!("{what} points at {}, which does not exist", path.display()),
+            ));
+        }
+    }
+    for (file, span, message) in missing {
+        loaded.problem(file, span, message, false);
+    }
+}

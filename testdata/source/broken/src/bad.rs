@@ -1,0 +1,4 @@
+pub fn helper() -> u32 {
+    let x = ;
+    x
+}

@@ -1,0 +1,5 @@
+pub mod c;
+
+pub async fn spawned() {
+    reqwest::get("https://spawned.example.com").await.ok();
+}

@@ -1,0 +1,3 @@
+pub async fn deep() {
+    reqwest::get("https://deep.example.com").await.ok();
+}

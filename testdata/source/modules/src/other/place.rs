@@ -1,0 +1,3 @@
+pub async fn placed() {
+    reqwest::get("https://placed.example.com").await.ok();
+}
