@@ -12,13 +12,8 @@ use crate::files::FileId;
 use crate::span::Span;
 
 /// Crates whose presence makes a package a Lambda function crate.
-const LAMBDA_CRATES: &[&str] = &[
-    "lambda_runtime",
-    "lambda_http",
-    "netlify_lambda",
-    "netlify_lambda_http",
-    "lambda_web",
-];
+const LAMBDA_CRATES: &[&str] =
+    &["lambda_runtime", "lambda_http", "netlify_lambda", "netlify_lambda_http", "lambda_web"];
 
 /// A manifest that could not be parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,18 +142,11 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, ManifestError> {
     let root = document.get_ref();
     let mut manifest = Manifest {
         package: table(root, "package").map(|(p, span)| package_section(p, span)),
-        lib: table(root, "lib").map(|(l, _)| LibSection {
-            name: string(l, "name"),
-            path: string(l, "path"),
-        }),
-        bins: array_of_tables(root, "bin")
-            .map(|(b, span)| bin_section(b, span))
-            .collect(),
+        lib: table(root, "lib").map(|(l, _)| LibSection { name: string(l, "name"), path: string(l, "path") }),
+        bins: array_of_tables(root, "bin").map(|(b, span)| bin_section(b, span)).collect(),
         dependencies: Vec::new(),
         workspace: table(root, "workspace").map(|(w, span)| workspace_section(w, span)),
-        release_profile: table(root, "profile")
-            .and_then(|(p, _)| table(p, "release"))
-            .map(|(r, s)| profile(r, s)),
+        release_profile: table(root, "profile").and_then(|(p, _)| table(p, "release")).map(|(r, s)| profile(r, s)),
         lambda_metadata: table(root, "package")
             .and_then(|(p, _)| table(p, "metadata"))
             .and_then(|(m, _)| table(m, "lambda"))
@@ -168,11 +156,7 @@ pub fn parse_manifest(text: &str) -> Result<Manifest, ManifestError> {
     if let Some((targets, _)) = table(root, "target") {
         for (key, value) in targets.iter() {
             if let Some(t) = value.get_ref().as_table() {
-                collect_dependencies(
-                    t,
-                    Some(key.get_ref().to_string()),
-                    &mut manifest.dependencies,
-                );
+                collect_dependencies(t, Some(key.get_ref().to_string()), &mut manifest.dependencies);
             }
         }
     }
@@ -187,16 +171,11 @@ fn entry<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a Spanned<DeValue<'i
 
 fn table<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<(&'a DeTable<'i>, Span)> {
     let value = entry(t, key)?;
-    value
-        .get_ref()
-        .as_table()
-        .map(|inner| (inner, Span::from_range(value.span())))
+    value.get_ref().as_table().map(|inner| (inner, Span::from_range(value.span())))
 }
 
 fn string(t: &DeTable<'_>, key: &str) -> Option<String> {
-    entry(t, key)
-        .and_then(|v| v.get_ref().as_str())
-        .map(str::to_string)
+    entry(t, key).and_then(|v| v.get_ref().as_str()).map(str::to_string)
 }
 
 fn boolean(t: &DeTable<'_>, key: &str) -> Option<bool> {
@@ -206,36 +185,17 @@ fn boolean(t: &DeTable<'_>, key: &str) -> Option<bool> {
 fn strings(t: &DeTable<'_>, key: &str) -> Vec<String> {
     entry(t, key)
         .and_then(|v| v.get_ref().as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.get_ref().as_str())
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|v| v.get_ref().as_str()).map(str::to_string).collect())
         .unwrap_or_default()
 }
 
-fn array_of_tables<'a, 'i>(
-    t: &'a DeTable<'i>,
-    key: &str,
-) -> impl Iterator<Item = (&'a DeTable<'i>, Span)> {
-    entry(t, key)
-        .and_then(|v| v.get_ref().as_array())
-        .into_iter()
-        .flat_map(|a| a.iter())
-        .filter_map(|v| {
-            let table = v.get_ref().as_table()?;
-            // The item's own span is its `[[header]]`; extend it over the table's entries.
-            let end = table
-                .iter()
-                .map(|(_, value)| value.span().end)
-                .max()
-                .unwrap_or(v.span().end);
-            Some((
-                table,
-                Span::from_range(v.span().start..end.max(v.span().end)),
-            ))
-        })
+fn array_of_tables<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> impl Iterator<Item = (&'a DeTable<'i>, Span)> {
+    entry(t, key).and_then(|v| v.get_ref().as_array()).into_iter().flat_map(|a| a.iter()).filter_map(|v| {
+        let table = v.get_ref().as_table()?;
+        // The item's own span is its `[[header]]`; extend it over the table's entries.
+        let end = table.iter().map(|(_, value)| value.span().end).max().unwrap_or(v.span().end);
+        Some((table, Span::from_range(v.span().start..end.max(v.span().end))))
+    })
 }
 
 fn package_section(p: &DeTable<'_>, span: Span) -> PackageSection {
@@ -263,12 +223,7 @@ fn workspace_section(w: &DeTable<'_>, span: Span) -> WorkspaceSection {
             dependencies.push(dependency(key, value, DepKind::Normal, None));
         }
     }
-    WorkspaceSection {
-        members: strings(w, "members"),
-        exclude: strings(w, "exclude"),
-        dependencies,
-        span,
-    }
+    WorkspaceSection { members: strings(w, "members"), exclude: strings(w, "exclude"), dependencies, span }
 }
 
 fn collect_dependencies(t: &DeTable<'_>, target: Option<String>, out: &mut Vec<DependencySpec>) {
@@ -301,9 +256,7 @@ fn dependency(
         package: get("package"),
         path: get("path"),
         git: get("git"),
-        workspace: detail
-            .and_then(|d| boolean(d, "workspace"))
-            .unwrap_or(false),
+        workspace: detail.and_then(|d| boolean(d, "workspace")).unwrap_or(false),
         optional: detail.and_then(|d| boolean(d, "optional")).unwrap_or(false),
         kind,
         target,
@@ -317,15 +270,12 @@ fn profile(r: &DeTable<'_>, span: Span) -> ProfileSection {
             let value = match v.get_ref() {
                 DeValue::Boolean(b) => SettingValue::Bool(*b),
                 DeValue::String(s) => SettingValue::Str(s.to_string()),
-                DeValue::Integer(i) => SettingValue::Int(
-                    i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()?,
-                ),
+                DeValue::Integer(i) => {
+                    SettingValue::Int(i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()?)
+                }
                 _ => return None,
             };
-            Some(Setting {
-                value,
-                span: Span::from_range(v.span()),
-            })
+            Some(Setting { value, span: Span::from_range(v.span()) })
         })
     };
     ProfileSection {
@@ -347,11 +297,7 @@ fn lambda_metadata(l: &DeTable<'_>, span: Span) -> LambdaMetadata {
 
 fn flatten(t: &DeTable<'_>, prefix: String, out: &mut Vec<(String, String)>, depth: usize) {
     for (key, value) in t.iter() {
-        let name = if prefix.is_empty() {
-            key.get_ref().to_string()
-        } else {
-            format!("{prefix}.{}", key.get_ref())
-        };
+        let name = if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
         match value.get_ref() {
             DeValue::Table(inner) if depth < 8 => flatten(inner, name, out, depth + 1),
             DeValue::String(s) => out.push((name, s.to_string())),
@@ -359,10 +305,7 @@ fn flatten(t: &DeTable<'_>, prefix: String, out: &mut Vec<(String, String)>, dep
             DeValue::Float(f) => out.push((name, f.as_str().to_string())),
             DeValue::Boolean(b) => out.push((name, b.to_string())),
             DeValue::Array(a) => {
-                let items: Vec<String> = a
-                    .iter()
-                    .filter_map(|v| v.get_ref().as_str().map(str::to_string))
-                    .collect();
+                let items: Vec<String> = a.iter().filter_map(|v| v.get_ref().as_str().map(str::to_string)).collect();
                 out.push((name, items.join(",")));
             }
             _ => {}
@@ -481,14 +424,7 @@ pub fn resolve_dependency(
 ) -> Dependency {
     let inherited = spec
         .workspace
-        .then(|| {
-            workspace.and_then(|(w, root)| {
-                w.dependencies
-                    .iter()
-                    .find(|d| d.key == spec.key)
-                    .map(|d| (d, root))
-            })
-        })
+        .then(|| workspace.and_then(|(w, root)| w.dependencies.iter().find(|d| d.key == spec.key).map(|d| (d, root))))
         .flatten();
     let (package, path, git) = match inherited {
         Some((base, root)) => (
@@ -496,11 +432,7 @@ pub fn resolve_dependency(
             base.path.as_ref().map(|p| root.join(p)),
             base.git.clone(),
         ),
-        None => (
-            spec.package.clone(),
-            spec.path.as_ref().map(|p| dir.join(p)),
-            spec.git.clone(),
-        ),
+        None => (spec.package.clone(), spec.path.as_ref().map(|p| dir.join(p)), spec.git.clone()),
     };
     Dependency {
         name: crate_ident(&spec.key),
@@ -520,19 +452,12 @@ pub fn depends_on_lambda(dependencies: &[Dependency]) -> bool {
         let name = d.crate_name();
         d.kind == DepKind::Normal
             && (LAMBDA_CRATES.contains(&name.as_str())
-                || (name == "lambda"
-                    && d.git
-                        .as_deref()
-                        .is_some_and(|g| g.contains("lambda-rust-runtime"))))
+                || (name == "lambda" && d.git.as_deref().is_some_and(|g| g.contains("lambda-rust-runtime"))))
     })
 }
 
 /// The lib target: `[lib] path` or `src/lib.rs` when it exists.
-pub fn lib_target(
-    manifest: &Manifest,
-    dir: &Path,
-    package_name: &str,
-) -> Option<(String, PathBuf)> {
+pub fn lib_target(manifest: &Manifest, dir: &Path, package_name: &str) -> Option<(String, PathBuf)> {
     let declared = manifest.lib.as_ref();
     let path = match declared.and_then(|l| l.path.as_ref()) {
         Some(p) => dir.join(p),
@@ -544,9 +469,7 @@ pub fn lib_target(
             default
         }
     };
-    let name = declared
-        .and_then(|l| l.name.clone())
-        .unwrap_or_else(|| package_name.to_string());
+    let name = declared.and_then(|l| l.name.clone()).unwrap_or_else(|| package_name.to_string());
     Some((crate_ident(&name), path))
 }
 
@@ -572,24 +495,14 @@ pub fn bin_targets(manifest: &Manifest, dir: &Path, package_name: &str) -> Vec<B
             Some(p) => dir.join(p),
             None => infer_bin_path(dir, &name, package_name),
         };
-        bins.push(BinDecl {
-            name,
-            path,
-            declared: Some(bin.span),
-            required_features: bin.required_features.clone(),
-        });
+        bins.push(BinDecl { name, path, declared: Some(bin.span), required_features: bin.required_features.clone() });
     }
     let autobins = manifest.package.as_ref().is_none_or(|p| p.autobins);
     if autobins {
         for (name, path) in discovered_bins(dir, package_name) {
             let taken = bins.iter().any(|b| b.name == name || b.path == path);
             if !taken {
-                bins.push(BinDecl {
-                    name,
-                    path,
-                    declared: None,
-                    required_features: Vec::new(),
-                });
+                bins.push(BinDecl { name, path, declared: None, required_features: Vec::new() });
             }
         }
     }
@@ -625,8 +538,7 @@ fn discovered_bins(dir: &Path, package_name: &str) -> Vec<(String, PathBuf)> {
             let path = e.path();
             let name = path.file_name()?.to_str()?.to_string();
             if path.is_file() {
-                name.strip_suffix(".rs")
-                    .map(|stem| (stem.to_string(), path.clone()))
+                name.strip_suffix(".rs").map(|stem| (stem.to_string(), path.clone()))
             } else {
                 let main = path.join("main.rs");
                 main.is_file().then_some((name, main))
@@ -641,24 +553,13 @@ fn discovered_bins(dir: &Path, package_name: &str) -> Vec<(String, PathBuf)> {
 /// Workspace members: `members` entries (with `*`, `?`, `[..]` globs per path component),
 /// minus `exclude`, keeping directories that hold a `Cargo.toml`.
 pub fn workspace_members(workspace: &WorkspaceSection, root: &Path) -> Vec<PathBuf> {
-    let excluded: Vec<PathBuf> = workspace
-        .exclude
-        .iter()
-        .flat_map(|e| expand_glob(root, e))
-        .collect();
-    let excluded_literal: Vec<PathBuf> = workspace
-        .exclude
-        .iter()
-        .map(|e| normalize(&root.join(e)))
-        .collect();
+    let excluded: Vec<PathBuf> = workspace.exclude.iter().flat_map(|e| expand_glob(root, e)).collect();
+    let excluded_literal: Vec<PathBuf> = workspace.exclude.iter().map(|e| normalize(&root.join(e))).collect();
     let mut members = Vec::new();
     for pattern in &workspace.members {
         for dir in expand_glob(root, pattern) {
             let dir = normalize(&dir);
-            let is_excluded = excluded
-                .iter()
-                .chain(&excluded_literal)
-                .any(|e| normalize(e) == dir);
+            let is_excluded = excluded.iter().chain(&excluded_literal).any(|e| normalize(e) == dir);
             if !is_excluded && dir.join("Cargo.toml").is_file() && !members.contains(&dir) {
                 members.push(dir);
             }
@@ -669,10 +570,7 @@ pub fn workspace_members(workspace: &WorkspaceSection, root: &Path) -> Vec<PathB
 
 fn expand_glob(root: &Path, pattern: &str) -> Vec<PathBuf> {
     let mut current = vec![root.to_path_buf()];
-    for part in pattern
-        .split(['/', '\\'])
-        .filter(|p| !p.is_empty() && *p != ".")
-    {
+    for part in pattern.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".") {
         let is_glob = part.contains(['*', '?', '[']);
         let mut next = Vec::new();
         for dir in &current {
@@ -757,15 +655,9 @@ memory = 512
         assert_eq!((p.name.as_str(), p.autobins), ("orders-api", false));
         assert_eq!(m.bins[0].name.as_deref(), Some("create"));
         let dir = Path::new("/x/orders");
-        let deps: Vec<Dependency> = m
-            .dependencies
-            .iter()
-            .map(|d| resolve_dependency(d, dir, None))
-            .collect();
-        let names: Vec<(&str, &str, DepKind)> = deps
-            .iter()
-            .map(|d| (d.name.as_str(), d.package.as_str(), d.kind))
-            .collect();
+        let deps: Vec<Dependency> = m.dependencies.iter().map(|d| resolve_dependency(d, dir, None)).collect();
+        let names: Vec<(&str, &str, DepKind)> =
+            deps.iter().map(|d| (d.name.as_str(), d.package.as_str(), d.kind)).collect();
         assert_eq!(
             names,
             [
@@ -776,32 +668,17 @@ memory = 512
                 ("lambda_http", "lambda_http", DepKind::Dev),
             ]
         );
-        assert_eq!(
-            deps[2].path.as_deref(),
-            Some(Path::new("/x/orders/../shared"))
-        );
+        assert_eq!(deps[2].path.as_deref(), Some(Path::new("/x/orders/../shared")));
         assert_eq!(deps[3].target.as_deref(), Some("cfg(unix)"));
         assert!(depends_on_lambda(&deps));
-        assert!(
-            !depends_on_lambda(&deps[4..]),
-            "dev-dependencies do not make a Lambda crate"
-        );
+        assert!(!depends_on_lambda(&deps[4..]), "dev-dependencies do not make a Lambda crate");
         let profile = m.release_profile.unwrap();
-        assert_eq!(
-            &text[profile.span.start as usize..profile.span.end as usize],
-            "[profile.release]"
-        );
+        assert_eq!(&text[profile.span.start as usize..profile.span.end as usize], "[profile.release]");
         assert_eq!(profile.strip.unwrap().value, SettingValue::Bool(true));
         assert_eq!(profile.codegen_units.unwrap().value, SettingValue::Int(1));
-        assert_eq!(
-            profile.opt_level.unwrap().value,
-            SettingValue::Str("z".into())
-        );
+        assert_eq!(profile.opt_level.unwrap().value, SettingValue::Str("z".into()));
         assert!(profile.debug.is_none());
-        assert_eq!(
-            m.lambda_metadata.unwrap().entries,
-            [("deploy.memory".to_string(), "512".to_string())]
-        );
+        assert_eq!(m.lambda_metadata.unwrap().entries, [("deploy.memory".to_string(), "512".to_string())]);
     }
 
     #[test]
@@ -810,7 +687,10 @@ memory = 512
             "[workspace]\nmembers = [\"a\"]\n[workspace.dependencies]\nlr = { package = \"lambda_runtime\", version = \"1\" }\nshared = { path = \"libs/shared\" }\n",
         )
         .unwrap();
-        let member = parse_manifest("[package]\nname = \"a\"\n[dependencies]\nlr.workspace = true\nshared = { workspace = true }\n").unwrap();
+        let member = parse_manifest(
+            "[package]\nname = \"a\"\n[dependencies]\nlr.workspace = true\nshared = { workspace = true }\n",
+        )
+        .unwrap();
         let ws = root.workspace.as_ref().unwrap();
         let deps: Vec<Dependency> = member
             .dependencies

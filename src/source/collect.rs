@@ -17,9 +17,8 @@ use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{
-    Attribute, Block, Expr, ExprCall, ExprClosure, ExprMacro, ExprMethodCall, FnArg, GenericParam,
-    ImplItem, Item, ItemMod, Macro, Signature, Stmt, StmtMacro, Token, TraitItem, Type, UseTree,
-    WherePredicate,
+    Attribute, Block, Expr, ExprCall, ExprClosure, ExprMacro, ExprMethodCall, FnArg, GenericParam, ImplItem, Item,
+    ItemMod, Macro, Signature, Stmt, StmtMacro, Token, TraitItem, Type, UseTree, WherePredicate,
 };
 
 use super::facts::*;
@@ -60,11 +59,7 @@ pub fn collect_file(text: &str) -> Result<FileFacts, CollectError> {
         Err(error) => {
             let range = error.span().byte_range();
             let span = Span::from_range(base + range.start..base + range.end);
-            Err(CollectError {
-                span,
-                message: error.to_string(),
-                syntax: true,
-            })
+            Err(CollectError { span, message: error.to_string(), syntax: true })
         }
     };
     // Spans are plain data now; free this thread's source map (it grows with every parse).
@@ -165,9 +160,7 @@ pub fn nesting_problem(text: &str) -> Option<CollectError> {
 /// Score above which a file is not parsed (see [`nesting_problem`]).
 pub const MAX_NESTING_SCORE: usize = 1024;
 
-const RECURSIVE_KEYWORDS: &[&str] = &[
-    "return", "break", "yield", "move", "async", "impl", "dyn", "fn", "box",
-];
+const RECURSIVE_KEYWORDS: &[&str] = &["return", "break", "yield", "move", "async", "impl", "dyn", "fn", "box"];
 
 #[derive(Default)]
 struct NestingScanner {
@@ -216,26 +209,19 @@ impl NestingScanner {
 
     fn problem(&self, at: usize) -> Option<CollectError> {
         let message = match self.exceeded? {
-            "brackets" => format!(
-                "brackets are nested more than {MAX_BRACKET_DEPTH} levels deep; the file is not analysed"
-            ),
+            "brackets" => {
+                format!("brackets are nested more than {MAX_BRACKET_DEPTH} levels deep; the file is not analysed")
+            }
             _ => format!(
                 "expressions or types are nested too deeply (more than {MAX_NESTING_SCORE} levels); the file is not analysed"
             ),
         };
-        Some(CollectError {
-            span: Span::from_range(at..at + 1),
-            message,
-            syntax: false,
-        })
+        Some(CollectError { span: Span::from_range(at..at + 1), message, syntax: false })
     }
 }
 
 fn skip_line(bytes: &[u8], i: usize) -> usize {
-    bytes[i..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| i + p + 1)
+    bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p + 1)
 }
 
 fn skip_block_comment(bytes: &[u8], i: usize) -> usize {
@@ -283,14 +269,7 @@ fn skip_raw_string(bytes: &[u8], mut j: usize) -> usize {
     }
     j += 1; // the opening quote
     while j < bytes.len() {
-        if bytes[j] == b'"'
-            && bytes[j + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|&&b| b == b'#')
-                .count()
-                == hashes
-        {
+        if bytes[j] == b'"' && bytes[j + 1..].iter().take(hashes).filter(|&&b| b == b'#').count() == hashes {
             return j + 1 + hashes;
         }
         j += 1;
@@ -309,11 +288,7 @@ fn skip_char_literal(bytes: &[u8], i: usize) -> usize {
     while j < bytes.len() && (bytes[j] & 0xC0) == 0x80 {
         j += 1;
     }
-    if bytes.get(j) == Some(&b'\'') {
-        j + 1
-    } else {
-        i + 1
-    }
+    if bytes.get(j) == Some(&b'\'') { j + 1 } else { i + 1 }
 }
 
 /// Method names whose closure arguments run once per environment.
@@ -334,10 +309,7 @@ pub fn is_once_guard_path(path: &PathFact) -> bool {
     let n = path.segments.len();
     n >= 2
         && path.segments[n - 1] == "new"
-        && matches!(
-            path.segments[n - 2].as_str(),
-            "Lazy" | "LazyLock" | "LazyCell" | "LazyBox"
-        )
+        && matches!(path.segments[n - 2].as_str(), "Lazy" | "LazyLock" | "LazyCell" | "LazyBox")
 }
 
 /// Iterator methods that call their closure once per element.
@@ -354,19 +326,8 @@ const LOOP_METHODS: &[&str] = &[
     "scan",
 ];
 /// Adapters that loop only when the receiver is an iterator or stream.
-const ITER_ADAPTERS: &[&str] = &[
-    "map",
-    "filter",
-    "then",
-    "and_then",
-    "any",
-    "all",
-    "find",
-    "find_map",
-    "inspect",
-    "take_while",
-    "skip_while",
-];
+const ITER_ADAPTERS: &[&str] =
+    &["map", "filter", "then", "and_then", "any", "all", "find", "find_map", "inspect", "take_while", "skip_while"];
 /// Methods that start an iteration.
 const ITER_SOURCES: &[&str] = &[
     "iter",
@@ -404,14 +365,7 @@ struct Body {
 
 impl Body {
     fn new(owner: Owner) -> Self {
-        Body {
-            owner,
-            closures: Vec::new(),
-            frames: Vec::new(),
-            loop_depth: 0,
-            guard_depth: 0,
-            returns: Vec::new(),
-        }
+        Body { owner, closures: Vec::new(), frames: Vec::new(), loop_depth: 0, guard_depth: 0, returns: Vec::new() }
     }
 }
 
@@ -454,10 +408,7 @@ fn node<T>(node: &T) -> usize {
 
 impl<'t> Collector<'t> {
     fn new(map: SpanMap<'t>) -> Self {
-        let facts = FileFacts {
-            modules: vec![ModuleFacts::default()],
-            ..FileFacts::default()
-        };
+        let facts = FileFacts { modules: vec![ModuleFacts::default()], ..FileFacts::default() };
         Collector {
             map,
             facts,
@@ -522,10 +473,7 @@ impl<'t> Collector<'t> {
                 Expr::MethodCall(m) => return self.call_value(node(m)),
                 Expr::Macro(m) => return self.call_value(node(m)),
                 Expr::Closure(c) => {
-                    return self
-                        .closures_by_node
-                        .get(&node(c))
-                        .map_or(ValueExpr::Other, |&i| ValueExpr::Closure(i));
+                    return self.closures_by_node.get(&node(c)).map_or(ValueExpr::Other, |&i| ValueExpr::Closure(i));
                 }
                 Expr::Path(p) => return ValueExpr::Path(path_fact(&p.path), self.map.expr_span(e)),
                 Expr::Struct(s) => {
@@ -539,19 +487,14 @@ impl<'t> Collector<'t> {
                     return ValueExpr::Field(Box::new(self.value_at(&f.base, depth + 1)), member);
                 }
                 Expr::Lit(l) => return literal_value(&l.lit, false),
-                Expr::Unary(syn::ExprUnary {
-                    op: syn::UnOp::Neg(_),
-                    expr,
-                    ..
-                }) => match &**expr {
+                Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr, .. }) => match &**expr {
                     Expr::Lit(l) => return literal_value(&l.lit, true),
                     _ => return ValueExpr::Other,
                 },
                 Expr::Async(a) => {
-                    let span = self.map.between(
-                        self.map.start(a.async_token.span),
-                        self.map.end(a.block.brace_token.span.close()),
-                    );
+                    let span = self
+                        .map
+                        .between(self.map.start(a.async_token.span), self.map.end(a.block.brace_token.span.close()));
                     return ValueExpr::Async(span);
                 }
                 _ => return ValueExpr::Other,
@@ -561,9 +504,7 @@ impl<'t> Collector<'t> {
     }
 
     fn call_value(&self, key: usize) -> ValueExpr {
-        self.calls_by_node
-            .get(&key)
-            .map_or(ValueExpr::Other, |&i| ValueExpr::Call(i))
+        self.calls_by_node.get(&key).map_or(ValueExpr::Other, |&i| ValueExpr::Call(i))
     }
 
     /// Start of an expression, using recorded call spans to avoid re-walking long chains.
@@ -589,10 +530,7 @@ impl<'t> Collector<'t> {
     /// Reserves the slot of a call before its children are visited, so that calls are in
     /// source order with outer calls first.
     fn reserve_call(&mut self, owner: Owner) -> usize {
-        let body = self
-            .body
-            .as_ref()
-            .expect("calls are only recorded inside a body");
+        let body = self.body.as_ref().expect("calls are only recorded inside a body");
         let site = CallSite {
             owner,
             span: Span::default(),
@@ -608,12 +546,7 @@ impl<'t> Collector<'t> {
         self.facts.calls.len() - 1
     }
 
-    fn visit_args<'a>(
-        &mut self,
-        args: impl Iterator<Item = &'a Expr>,
-        guard: bool,
-        iter: bool,
-    ) -> Vec<ValueExpr> {
+    fn visit_args<'a>(&mut self, args: impl Iterator<Item = &'a Expr>, guard: bool, iter: bool) -> Vec<ValueExpr> {
         let args: Vec<&Expr> = args.collect();
         if guard && let Some(body) = self.body.as_mut() {
             body.guard_depth += 1;
@@ -674,10 +607,7 @@ impl<'t> Collector<'t> {
         let site = &mut self.facts.calls[index];
         site.span = self.map.between(start, end);
         site.method_span = self.map.between(name_start, end);
-        site.target = CallTarget::Method {
-            name,
-            receiver: Box::new(receiver),
-        };
+        site.target = CallTarget::Method { name, receiver: Box::new(receiver) };
         site.args = args;
     }
 
@@ -719,11 +649,7 @@ impl<'t> Collector<'t> {
             self.calls_by_node.insert(key, index);
         }
         let path = path_fact(&mac.path);
-        let args = if PARSED_MACROS.contains(&path.last()) {
-            self.parse_macro_args(mac)
-        } else {
-            Vec::new()
-        };
+        let args = if PARSED_MACROS.contains(&path.last()) { self.parse_macro_args(mac) } else { Vec::new() };
         let start = match mac.path.segments.first() {
             Some(seg) => self.map.start(seg.ident.span()),
             None => self.map.start(mac.bang_token.span),
@@ -766,15 +692,9 @@ impl<'t> Collector<'t> {
                 syn::Pat::Type(t) => Some(type_fact(&t.ty)),
                 _ => None,
             };
-            params.push(ParamFact {
-                name: syntax::pat_ident(input),
-                ty,
-                span: self.map.span(input_span(input)),
-            });
+            params.push(ParamFact { name: syntax::pat_ident(input), ty, span: self.map.span(input_span(input)) });
         }
-        let span = self
-            .map
-            .between(self.map.closure_start(c), self.map.expr_end(&c.body));
+        let span = self.map.between(self.map.closure_start(c), self.map.expr_end(&c.body));
         self.facts.closures.push(ClosureFact {
             owner,
             span,
@@ -825,16 +745,9 @@ impl<'t> Collector<'t> {
         if syntax::is_screaming_case(&last.ident.to_string()) {
             let guarded = body.guard_depth > 0;
             let owner = body.owner;
-            let span = self.map.between(
-                self.map.start(p.path.segments[0].ident.span()),
-                self.map.end(last.ident.span()),
-            );
-            self.facts.static_refs.push(StaticRef {
-                owner,
-                path: path_fact(&p.path),
-                span,
-                guarded,
-            });
+            let span =
+                self.map.between(self.map.start(p.path.segments[0].ident.span()), self.map.end(last.ident.span()));
+            self.facts.static_refs.push(StaticRef { owner, path: path_fact(&p.path), span, guarded });
         }
     }
 
@@ -886,19 +799,13 @@ impl<'t> Collector<'t> {
             span: self.map.between(start, end),
             name_span: self.map.span(sig.ident.span()),
             is_async: sig.asyncness.is_some(),
-            attrs: attrs
-                .iter()
-                .map(|a| syntax::attr_fact(a, &self.map))
-                .collect(),
+            attrs: attrs.iter().map(|a| syntax::attr_fact(a, &self.map)).collect(),
             has_self,
             params,
             output: syntax::return_type(&sig.output),
             generics: generic_bounds(sig),
             returns: Vec::new(),
-            body: Some(
-                self.map
-                    .between(self.map.start(block.brace_token.span.open()), end),
-            ),
+            body: Some(self.map.between(self.map.start(block.brace_token.span.open()), end)),
         });
         if place.impl_block.is_none() && place.in_trait.is_none() {
             self.add_item(name, ItemRef::Fn(index));
@@ -909,24 +816,13 @@ impl<'t> Collector<'t> {
             }
             if let Some(tail) = block_tail(block) {
                 let value = this.value(tail);
-                this.body
-                    .as_mut()
-                    .expect("inside with_body")
-                    .returns
-                    .push(value);
+                this.body.as_mut().expect("inside with_body").returns.push(value);
             }
         });
         self.facts.fns[index].returns = body.returns;
     }
 
-    fn record_static(
-        &mut self,
-        name: String,
-        ty: &Type,
-        expr: &Expr,
-        form: StaticForm,
-        span: Span,
-    ) {
+    fn record_static(&mut self, name: String, ty: &Type, expr: &Expr, form: StaticForm, span: Span) {
         let index = self.facts.statics.len();
         self.facts.statics.push(StaticFact {
             name: name.clone(),
@@ -959,14 +855,7 @@ impl<'t> Collector<'t> {
         index
     }
 
-    fn record_use(
-        &mut self,
-        tree: &UseTree,
-        prefix: &mut Vec<String>,
-        absolute: bool,
-        public: bool,
-        span: Span,
-    ) {
+    fn record_use(&mut self, tree: &UseTree, prefix: &mut Vec<String>, absolute: bool, public: bool, span: Span) {
         match tree {
             UseTree::Path(p) => {
                 prefix.push(ident(&p.ident));
@@ -982,14 +871,7 @@ impl<'t> Collector<'t> {
                     path.push(name.clone());
                     (name, path)
                 };
-                self.push_use(UseFact {
-                    alias,
-                    path,
-                    glob: false,
-                    absolute,
-                    public,
-                    span,
-                });
+                self.push_use(UseFact { alias, path, glob: false, absolute, public, span });
             }
             UseTree::Rename(r) => {
                 let alias = ident(&r.rename);
@@ -1001,14 +883,7 @@ impl<'t> Collector<'t> {
                 if name != "self" {
                     path.push(name);
                 }
-                self.push_use(UseFact {
-                    alias,
-                    path,
-                    glob: false,
-                    absolute,
-                    public,
-                    span,
-                });
+                self.push_use(UseFact { alias, path, glob: false, absolute, public, span });
             }
             UseTree::Glob(_) => {
                 self.push_use(UseFact {
@@ -1036,10 +911,7 @@ impl<'t> Collector<'t> {
 
     fn record_module(&mut self, m: &ItemMod) {
         let name = ident(&m.ident);
-        let span = self.map.between(
-            self.map.start(m.mod_token.span),
-            self.map.end(m.ident.span()),
-        );
+        let span = self.map.between(self.map.start(m.mod_token.span), self.map.end(m.ident.span()));
         let parent = self.module;
         let source = match &m.content {
             Some(_) => {
@@ -1060,11 +932,7 @@ impl<'t> Collector<'t> {
             }
         };
         let children = &mut self.facts.modules[parent].children;
-        children.push(ChildModule {
-            name: name.clone(),
-            span,
-            source: source.clone(),
-        });
+        children.push(ChildModule { name: name.clone(), span, source: source.clone() });
         let child = children.len() - 1;
         self.add_item(name, ItemRef::Module(child));
         if let (ModuleSource::Inline(index), Some((_, items))) = (source, &m.content) {
@@ -1082,13 +950,7 @@ impl<'t> Collector<'t> {
     /// `lazy_static! { .. }` and `thread_local! { .. }` declare globals; anything else in
     /// item or statement position is an (opaque) macro call.
     fn record_item_macro(&mut self, mac: &Macro, key: Option<usize>) {
-        let form = match mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .as_deref()
-        {
+        let form = match mac.path.segments.last().map(|s| s.ident.to_string()).as_deref() {
             Some("lazy_static") => Some(StaticForm::LazyStatic),
             Some("thread_local") => Some(StaticForm::ThreadLocal),
             _ => None,
@@ -1104,14 +966,10 @@ impl<'t> Collector<'t> {
             return;
         };
         for decl in &decls {
-            let span = self.map.between(
-                self.map.start(decl.name.span()),
-                self.map.expr_end(&decl.init),
-            );
+            let span = self.map.between(self.map.start(decl.name.span()), self.map.expr_end(&decl.init));
             self.record_static(ident(&decl.name), &decl.ty, &decl.init, form, span);
         }
-        self.keep_alive
-            .push(decls.into_iter().map(|d| d.init).collect());
+        self.keep_alive.push(decls.into_iter().map(|d| d.init).collect());
     }
 
     fn note_too_deep(&mut self, expr: &Expr) {
@@ -1120,9 +978,7 @@ impl<'t> Collector<'t> {
             let at = self.map.expr_start(expr);
             self.facts.notes.push((
                 Span::from_range(at..at + 1),
-                format!(
-                    "expressions nested more than {MAX_EXPR_DEPTH} levels deep are not analysed"
-                ),
+                format!("expressions nested more than {MAX_EXPR_DEPTH} levels deep are not analysed"),
             ));
         }
     }
@@ -1174,11 +1030,7 @@ fn generic_bounds(sig: &Signature) -> Vec<(String, Vec<TypeFact>)> {
             let WherePredicate::Type(p) = predicate else {
                 continue;
             };
-            let Some(name) = syntax::type_fact(&p.bounded_ty)
-                .path
-                .single()
-                .map(str::to_string)
-            else {
+            let Some(name) = syntax::type_fact(&p.bounded_ty).path.single().map(str::to_string) else {
                 continue;
             };
             let bounds = syntax::bound_facts(p.bounds.iter());
@@ -1260,14 +1112,8 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
         let index = self.facts.impls.len();
-        let span = self.map.between(
-            self.map.start(imp.impl_token.span),
-            self.map.end(imp.brace_token.span.close()),
-        );
-        let trait_ = imp
-            .trait_
-            .as_ref()
-            .map(|(path, _)| syntax::path_type_fact(path));
+        let span = self.map.between(self.map.start(imp.impl_token.span), self.map.end(imp.brace_token.span.close()));
+        let trait_ = imp.trait_.as_ref().map(|(path, _)| syntax::path_type_fact(path));
         self.facts.impls.push(ImplFact {
             module: self.module,
             self_ty: type_fact(&imp.self_ty),
@@ -1281,15 +1127,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 && !syntax::is_test_only(&f.attrs)
             {
                 let fn_index = self.facts.fns.len();
-                self.record_fn(
-                    &f.attrs,
-                    &f.sig,
-                    &f.block,
-                    FnPlace {
-                        impl_block: Some(index),
-                        in_trait: None,
-                    },
-                );
+                self.record_fn(&f.attrs, &f.sig, &f.block, FnPlace { impl_block: Some(index), in_trait: None });
                 self.facts.impls[index].fns.push(fn_index);
             }
         }
@@ -1297,10 +1135,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
-        let span = self.map.between(
-            self.map.start(t.trait_token.span),
-            self.map.end(t.brace_token.span.close()),
-        );
+        let span = self.map.between(self.map.start(t.trait_token.span), self.map.end(t.brace_token.span.close()));
         let index = self.record_type(ident(&t.ident), TypeKind::Trait, span);
         let saved = self.body.take();
         for item in &t.items {
@@ -1308,78 +1143,47 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 && let Some(block) = &f.default
                 && !syntax::is_test_only(&f.attrs)
             {
-                self.record_fn(
-                    &f.attrs,
-                    &f.sig,
-                    block,
-                    FnPlace {
-                        impl_block: None,
-                        in_trait: Some(index),
-                    },
-                );
+                self.record_fn(&f.attrs, &f.sig, block, FnPlace { impl_block: None, in_trait: Some(index) });
             }
         }
         self.body = saved;
     }
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
-        let span = self.map.between(
-            self.map.start(s.struct_token.span),
-            self.map.end(s.ident.span()),
-        );
+        let span = self.map.between(self.map.start(s.struct_token.span), self.map.end(s.ident.span()));
         let index = self.record_type(ident(&s.ident), TypeKind::Struct, span);
         let fields = s
             .fields
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                (
-                    f.ident.as_ref().map_or_else(|| i.to_string(), ident),
-                    type_fact(&f.ty),
-                )
-            })
+            .map(|(i, f)| (f.ident.as_ref().map_or_else(|| i.to_string(), ident), type_fact(&f.ty)))
             .collect();
         self.facts.types[index].fields = fields;
     }
 
     fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
-        let span = self.map.between(
-            self.map.start(e.enum_token.span),
-            self.map.end(e.ident.span()),
-        );
+        let span = self.map.between(self.map.start(e.enum_token.span), self.map.end(e.ident.span()));
         self.record_type(ident(&e.ident), TypeKind::Enum, span);
     }
 
     fn visit_item_union(&mut self, u: &'ast syn::ItemUnion) {
-        let span = self.map.between(
-            self.map.start(u.union_token.span),
-            self.map.end(u.ident.span()),
-        );
+        let span = self.map.between(self.map.start(u.union_token.span), self.map.end(u.ident.span()));
         self.record_type(ident(&u.ident), TypeKind::Union, span);
     }
 
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
-        let span = self.map.between(
-            self.map.start(t.type_token.span),
-            self.map.end(t.semi_token.span),
-        );
+        let span = self.map.between(self.map.start(t.type_token.span), self.map.end(t.semi_token.span));
         let index = self.record_type(ident(&t.ident), TypeKind::Alias, span);
         self.facts.types[index].alias_of = Some(type_fact(&t.ty));
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        let span = self.map.between(
-            self.map.start(s.static_token.span),
-            self.map.end(s.semi_token.span),
-        );
+        let span = self.map.between(self.map.start(s.static_token.span), self.map.end(s.semi_token.span));
         self.record_static(ident(&s.ident), &s.ty, &s.expr, StaticForm::Static, span);
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        let span = self.map.between(
-            self.map.start(c.const_token.span),
-            self.map.end(c.semi_token.span),
-        );
+        let span = self.map.between(self.map.start(c.const_token.span), self.map.end(c.semi_token.span));
         self.record_static(ident(&c.ident), &c.ty, &c.expr, StaticForm::Const, span);
     }
 
@@ -1388,56 +1192,23 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-        let span = self.map.between(
-            self.map.start(u.use_token.span),
-            self.map.end(u.semi_token.span),
-        );
+        let span = self.map.between(self.map.start(u.use_token.span), self.map.end(u.semi_token.span));
         let public = matches!(u.vis, syn::Visibility::Public(_));
-        self.record_use(
-            &u.tree,
-            &mut Vec::new(),
-            u.leading_colon.is_some(),
-            public,
-            span,
-        );
+        self.record_use(&u.tree, &mut Vec::new(), u.leading_colon.is_some(), public, span);
     }
 
     fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
-        let span = self.map.between(
-            self.map.start(e.extern_token.span),
-            self.map.end(e.semi_token.span),
-        );
+        let span = self.map.between(self.map.start(e.extern_token.span), self.map.end(e.semi_token.span));
         let name = ident(&e.ident);
-        let alias = e
-            .rename
-            .as_ref()
-            .map_or_else(|| name.clone(), |(_, r)| ident(r));
-        let (path, absolute) = if name == "self" {
-            (vec!["crate".to_string()], false)
-        } else {
-            (vec![name], true)
-        };
+        let alias = e.rename.as_ref().map_or_else(|| name.clone(), |(_, r)| ident(r));
+        let (path, absolute) = if name == "self" { (vec!["crate".to_string()], false) } else { (vec![name], true) };
         let public = matches!(e.vis, syn::Visibility::Public(_));
         if e.attrs.iter().any(|a| a.path().is_ident("macro_use")) {
             // `#[macro_use] extern crate lambda_runtime;` brings its macros (`lambda!`) into
             // every module: recorded as a glob import of the crate.
-            self.push_use(UseFact {
-                alias: String::new(),
-                path: path.clone(),
-                glob: true,
-                absolute,
-                public,
-                span,
-            });
+            self.push_use(UseFact { alias: String::new(), path: path.clone(), glob: true, absolute, public, span });
         }
-        self.push_use(UseFact {
-            alias,
-            path,
-            glob: false,
-            absolute,
-            public,
-            span,
-        });
+        self.push_use(UseFact { alias, path, glob: false, absolute, public, span });
     }
 
     fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
@@ -1467,13 +1238,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let init = local.init.as_ref().map(|i| self.value(&i.expr));
         let start = self.map.start(local.let_token.span);
         let span = self.map.between(start, self.map.end(local.semi_token.span));
-        self.facts.lets.push(LetFact {
-            owner,
-            name,
-            ty,
-            init,
-            span,
-        });
+        self.facts.lets.push(LetFact { owner, name, ty, init, span });
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
@@ -1551,14 +1316,9 @@ mod tests {
 
     #[test]
     fn call_spans_cover_the_whole_call() {
-        let text =
-            "fn f() { let p = PgPoolOptions::new().max_connections(10).connect(url).await; }";
+        let text = "fn f() { let p = PgPoolOptions::new().max_connections(10).connect(url).await; }";
         let f = facts(text);
-        let spans: Vec<&str> = f
-            .calls
-            .iter()
-            .map(|c| &text[c.span.start as usize..c.span.end as usize])
-            .collect();
+        let spans: Vec<&str> = f.calls.iter().map(|c| &text[c.span.start as usize..c.span.end as usize]).collect();
         assert_eq!(
             spans,
             [
@@ -1567,10 +1327,7 @@ mod tests {
                 "PgPoolOptions::new()"
             ]
         );
-        assert_eq!(
-            call_names(&f),
-            [".connect", ".max_connections", "PgPoolOptions::new"]
-        );
+        assert_eq!(call_names(&f), [".connect", ".max_connections", "PgPoolOptions::new"]);
         assert_eq!(f.calls[1].args, [ValueExpr::Int(10)]);
         assert_eq!(f.calls[2].outer, Some(1));
         assert_eq!(f.calls[1].outer, Some(0));
@@ -1584,10 +1341,7 @@ mod tests {
             fn handler() { Client::new(); }
         "#;
         let f = facts(text);
-        let guarded: Vec<(String, bool)> = call_names(&f)
-            .into_iter()
-            .zip(f.calls.iter().map(|c| c.guarded))
-            .collect();
+        let guarded: Vec<(String, bool)> = call_names(&f).into_iter().zip(f.calls.iter().map(|c| c.guarded)).collect();
         assert_eq!(
             guarded,
             [
@@ -1611,10 +1365,7 @@ mod tests {
             }
         "#;
         let f = facts(text);
-        let in_loop: Vec<(String, bool)> = call_names(&f)
-            .into_iter()
-            .zip(f.calls.iter().map(|c| c.in_loop))
-            .collect();
+        let in_loop: Vec<(String, bool)> = call_names(&f).into_iter().zip(f.calls.iter().map(|c| c.in_loop)).collect();
         let expect = [
             (".iter", false),
             ("a", true),
@@ -1649,11 +1400,8 @@ mod tests {
     fn use_trees_are_flattened() {
         let text = "use a::{b as c, d::{self, *}, e}; pub use ::f::g; extern crate h as i;";
         let f = facts(text);
-        let uses: Vec<(String, String, bool, bool)> = f.modules[0]
-            .uses
-            .iter()
-            .map(|u| (u.alias.clone(), u.path.join("::"), u.glob, u.absolute))
-            .collect();
+        let uses: Vec<(String, String, bool, bool)> =
+            f.modules[0].uses.iter().map(|u| (u.alias.clone(), u.path.join("::"), u.glob, u.absolute)).collect();
         let expect = [
             ("c", "a::b", false, false),
             ("d", "a::d", false, false),
@@ -1662,10 +1410,7 @@ mod tests {
             ("g", "f::g", false, true),
             ("i", "h", false, true),
         ];
-        assert_eq!(
-            uses,
-            expect.map(|(a, p, g, abs)| (a.to_string(), p.to_string(), g, abs))
-        );
+        assert_eq!(uses, expect.map(|(a, p, g, abs)| (a.to_string(), p.to_string(), g, abs)));
         assert!(f.modules[0].uses[4].public);
     }
 
@@ -1676,37 +1421,19 @@ mod tests {
             thread_local! { static BUF: RefCell<Vec<u8>> = RefCell::new(Vec::new()); }
         "#;
         let f = facts(text);
-        let forms: Vec<(&str, StaticForm)> = f
-            .statics
-            .iter()
-            .map(|s| (s.name.as_str(), s.form))
-            .collect();
-        assert_eq!(
-            forms,
-            [
-                ("CLIENT", StaticForm::LazyStatic),
-                ("BUF", StaticForm::ThreadLocal)
-            ]
-        );
-        assert!(
-            f.calls
-                .iter()
-                .all(|c| c.guarded && matches!(c.owner, Owner::Static(_)))
-        );
+        let forms: Vec<(&str, StaticForm)> = f.statics.iter().map(|s| (s.name.as_str(), s.form)).collect();
+        assert_eq!(forms, [("CLIENT", StaticForm::LazyStatic), ("BUF", StaticForm::ThreadLocal)]);
+        assert!(f.calls.iter().all(|c| c.guarded && matches!(c.owner, Owner::Static(_))));
         assert_eq!(call_names(&f), ["Client::new", "RefCell::new", "Vec::new"]);
     }
 
     #[test]
     fn closures_know_params_and_captures() {
-        let text =
-            "fn main() { let t = 1; run(service_fn(move |ev: LambdaEvent<Order>| save(&t, ev))); }";
+        let text = "fn main() { let t = 1; run(service_fn(move |ev: LambdaEvent<Order>| save(&t, ev))); }";
         let f = facts(text);
         let c = &f.closures[0];
         assert_eq!(c.params[0].name.as_deref(), Some("ev"));
-        assert_eq!(
-            c.params[0].ty.as_ref().map(|t| t.path.joined()),
-            Some("LambdaEvent".to_string())
-        );
+        assert_eq!(c.params[0].ty.as_ref().map(|t| t.path.joined()), Some("LambdaEvent".to_string()));
         assert_eq!(c.captures, ["t"]);
         assert!(c.is_move);
         assert!(matches!(c.body, ValueExpr::Call(_)));
@@ -1722,7 +1449,8 @@ mod tests {
 
     #[test]
     fn returns_are_tail_and_return_values() {
-        let text = "fn make(d: &Deps) -> impl Fn(Request) -> Fut { if x { return other(); } move |r| Box::pin(route(d, r)) }";
+        let text =
+            "fn make(d: &Deps) -> impl Fn(Request) -> Fut { if x { return other(); } move |r| Box::pin(route(d, r)) }";
         let f = facts(text);
         assert_eq!(f.fns[0].returns.len(), 2);
         assert!(matches!(f.fns[0].returns[1], ValueExpr::Closure(0)));
@@ -1743,10 +1471,7 @@ mod tests {
         let span = f.calls[0].span;
         assert_eq!(&text[span.start as usize..span.end as usize], "go(s)");
         let binding = f.lets[0].span;
-        assert_eq!(
-            &text[binding.start as usize..binding.end as usize],
-            "let s = \"héllo → ü\";"
-        );
+        assert_eq!(&text[binding.start as usize..binding.end as usize], "let s = \"héllo → ü\";");
     }
 
     #[test]
@@ -1763,11 +1488,7 @@ mod tests {
         let err = collect_file(&text).unwrap_err();
         assert!(!err.syntax);
         // Brackets in strings and comments do not count.
-        let quiet = format!(
-            "fn main() {{ let s = \"{}\"; // {}\n }}",
-            "(".repeat(300),
-            "[".repeat(300)
-        );
+        let quiet = format!("fn main() {{ let s = \"{}\"; // {}\n }}", "(".repeat(300), "[".repeat(300));
         assert!(collect_file(&quiet).is_ok());
     }
 

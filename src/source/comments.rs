@@ -39,18 +39,12 @@ fn allow_comment(line: &str, offset: usize, index: usize) -> Option<AllowComment
 }
 
 fn parse_comment(line: &str, start: usize, offset: usize, index: usize) -> Option<AllowComment> {
-    let body = line[start + 2..]
-        .trim_start_matches(['/', '!'])
-        .trim_start();
+    let body = line[start + 2..].trim_start_matches(['/', '!']).trim_start();
     let rest = body.strip_prefix(MARKER)?.trim_start();
     let args = rest.strip_prefix("allow")?.trim_start().strip_prefix('(')?;
     let close = args.find(')')?;
-    let rules: Vec<String> = args[..close]
-        .split(',')
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_string)
-        .collect();
+    let rules: Vec<String> =
+        args[..close].split(',').map(str::trim).filter(|r| !r.is_empty()).map(str::to_string).collect();
     if rules.is_empty() {
         return None;
     }
@@ -75,10 +69,7 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].line, 2);
         assert_eq!(found[0].rules, ["client-in-handler"]);
-        assert_eq!(
-            found[0].reason.as_deref(),
-            Some("built once per cold start")
-        );
+        assert_eq!(found[0].reason.as_deref(), Some("built once per cold start"));
         assert!(found[0].own_line);
         assert_eq!(
             &text[found[0].span.start as usize..found[0].span.end as usize],

@@ -229,10 +229,7 @@ pub enum CallTarget {
     /// `a::b::f(..)`.
     Path(PathFact),
     /// `receiver.name(..)`.
-    Method {
-        name: String,
-        receiver: Box<ValueExpr>,
-    },
+    Method { name: String, receiver: Box<ValueExpr> },
     /// `a::m!(..)`; arguments only when the body was parsed (see the collector).
     Macro(PathFact),
     /// `(expr)(..)`: a call of something that is not a path.

@@ -30,19 +30,9 @@ const MAX_REGISTRATION_DEPTH: usize = 3;
 const MAX_UNWRAP_DEPTH: usize = 16;
 
 /// Crates whose `run` functions start the Lambda runtime (after renames).
-const LAMBDA_CRATES: &[&str] = &[
-    "lambda_runtime",
-    "lambda_http",
-    "lambda",
-    "netlify_lambda",
-    "netlify_lambda_http",
-];
-const RUN_FUNCTIONS: &[&str] = &[
-    "run",
-    "run_concurrent",
-    "run_with_streaming_response",
-    "run_with_streaming_response_concurrent",
-];
+const LAMBDA_CRATES: &[&str] = &["lambda_runtime", "lambda_http", "lambda", "netlify_lambda", "netlify_lambda_http"];
+const RUN_FUNCTIONS: &[&str] =
+    &["run", "run_concurrent", "run_with_streaming_response", "run_with_streaming_response_concurrent"];
 /// Framework adapters that take an app and run it on Lambda.
 const ADAPTERS: &[&str] = &[
     "lambda_web::run_actix_on_lambda",
@@ -53,14 +43,7 @@ const ADAPTERS: &[&str] = &[
     "actix_lambda::run",
 ];
 /// Calls whose first argument is the service (or handler) itself.
-const WRAPPER_FUNCTIONS: &[&str] = &[
-    "service_fn",
-    "handler_fn",
-    "Box::new",
-    "Box::pin",
-    "Arc::new",
-    "Rc::new",
-];
+const WRAPPER_FUNCTIONS: &[&str] = &["service_fn", "handler_fn", "Box::new", "Box::pin", "Arc::new", "Rc::new"];
 /// Methods that pass their receiver's service through.
 const PASS_THROUGH_METHODS: &[&str] = &[
     "clone",
@@ -79,18 +62,9 @@ const PASS_THROUGH_METHODS: &[&str] = &[
     "to_owned",
 ];
 /// Methods only routers have.
-const ROUTER_METHODS: &[&str] = &[
-    "route",
-    "nest",
-    "merge",
-    "fallback",
-    "route_service",
-    "nest_service",
-];
+const ROUTER_METHODS: &[&str] = &["route", "nest", "merge", "fallback", "route_service", "nest_service"];
 /// axum method routers.
-const HTTP_METHODS: &[&str] = &[
-    "get", "post", "put", "delete", "patch", "head", "options", "trace", "connect", "any",
-];
+const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options", "trace", "connect", "any"];
 
 /// A piece of code whose calls run together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -150,12 +124,7 @@ struct Entry {
 }
 
 pub fn discover(program: &Program, loaded: &Loaded, krate: usize) -> Found {
-    let mut finder = Finder {
-        program,
-        loaded,
-        found: Found::default(),
-        callers: Vec::new(),
-    };
+    let mut finder = Finder { program, loaded, found: Found::default(), callers: Vec::new() };
     finder.run(krate);
     finder.found
 }
@@ -189,10 +158,7 @@ impl Finder<'_, '_> {
         let node = &self.program.modules[root.0];
         let module = self.program.facts(node.file)?.modules.get(node.local)?;
         module.items.iter().find_map(|(name, item)| match item {
-            ItemRef::Fn(index) if name == "main" => Some(FnRef {
-                file: node.file,
-                index: *index,
-            }),
+            ItemRef::Fn(index) if name == "main" => Some(FnRef { file: node.file, index: *index }),
             _ => None,
         })
     }
@@ -230,12 +196,7 @@ impl Finder<'_, '_> {
         let scope = Scope::for_fn(self.program, f)?;
         for &call in self.program.calls_of(f.file, Owner::Fn(f.index)) {
             if let Some(entry) = self.registration(&scope, call) {
-                return Some(Located {
-                    chain: chain.clone(),
-                    scope,
-                    call,
-                    entry,
-                });
+                return Some(Located { chain: chain.clone(), scope, call, entry });
             }
             if depth >= MAX_REGISTRATION_DEPTH {
                 continue;
@@ -265,21 +226,12 @@ impl Finder<'_, '_> {
         match &call.target {
             CallTarget::Path(path) => {
                 let api = scope.path_name(self.program, path);
-                is_registration_path(&api).then_some(Entry {
-                    api,
-                    argument_call: index,
-                    layers: Vec::new(),
-                })
+                is_registration_path(&api).then_some(Entry { api, argument_call: index, layers: Vec::new() })
             }
-            CallTarget::Method { name, receiver } if name == "run" => {
-                self.runtime_chain(scope, receiver)
-            }
+            CallTarget::Method { name, receiver } if name == "run" => self.runtime_chain(scope, receiver),
             CallTarget::Macro(path) if path.last() == "lambda" => {
                 let api = scope.path_name(self.program, path);
-                let lambda_crate = api
-                    .split("::")
-                    .next()
-                    .is_some_and(|c| LAMBDA_CRATES.contains(&c));
+                let lambda_crate = api.split("::").next().is_some_and(|c| LAMBDA_CRATES.contains(&c));
                 let plain = api == "lambda" && self.package_is_lambda(scope);
                 (lambda_crate || plain).then(|| Entry {
                     api: format!("{api}!"),
@@ -301,10 +253,7 @@ impl Finder<'_, '_> {
             if let ValueExpr::Path(path, span) = current
                 && let Some(name) = path.single()
             {
-                current = scope
-                    .let_before(self.program, name, span.start)?
-                    .init
-                    .as_ref()?;
+                current = scope.let_before(self.program, name, span.start)?.init.as_ref()?;
                 continue;
             }
             let ValueExpr::Call(i) = current else {
@@ -319,10 +268,7 @@ impl Finder<'_, '_> {
                 }
                 CallTarget::Path(path) => {
                     let root = scope.path_name(self.program, path);
-                    let lambda_crate = root
-                        .split("::")
-                        .next()
-                        .is_some_and(|c| LAMBDA_CRATES.contains(&c));
+                    let lambda_crate = root.split("::").next().is_some_and(|c| LAMBDA_CRATES.contains(&c));
                     let builder = root.ends_with("Runtime::new")
                         || root.ends_with("Runtime::from")
                         || root.ends_with("::runtime")
@@ -347,10 +293,7 @@ impl Finder<'_, '_> {
     fn register(&mut self, chain: &[(FnRef, usize)], scope: &Scope, call: usize, entry: Entry) {
         let facts = scope.facts(self.program);
         let site = &facts.calls[call];
-        let mut via: Vec<String> = chain
-            .iter()
-            .map(|(f, _)| self.program.fn_short_name(*f))
-            .collect();
+        let mut via: Vec<String> = chain.iter().map(|(f, _)| self.program.fn_short_name(*f)).collect();
         if let Some(f) = scope.fn_ref() {
             via.push(self.program.fn_short_name(f));
         }
@@ -364,28 +307,15 @@ impl Finder<'_, '_> {
         });
         // Everything up to and including the registration call runs once.
         for (depth, (f, at)) in chain.iter().enumerate() {
-            let end = self
-                .program
-                .facts(f.file)
-                .map_or(0, |facts| facts.calls[*at].span.end);
-            self.found
-                .init_seeds
-                .push((Region::FnUntil { f: *f, end }, via[..=depth].to_vec()));
+            let end = self.program.facts(f.file).map_or(0, |facts| facts.calls[*at].span.end);
+            self.found.init_seeds.push((Region::FnUntil { f: *f, end }, via[..=depth].to_vec()));
         }
         if let Some(f) = scope.fn_ref() {
-            self.found.init_seeds.push((
-                Region::FnUntil {
-                    f,
-                    end: site.span.end,
-                },
-                via.clone(),
-            ));
+            self.found.init_seeds.push((Region::FnUntil { f, end: site.span.end }, via.clone()));
         }
         let argument = facts.calls[entry.argument_call].args.first().cloned();
         match argument {
-            Some(value) if is_app_factory_adapter(&entry.api) => {
-                self.app_factory(scope, &value, &via)
-            }
+            Some(value) if is_app_factory_adapter(&entry.api) => self.app_factory(scope, &value, &via),
             Some(value) => self.unwrap(scope, &value, 0),
             None => {}
         }
@@ -393,10 +323,7 @@ impl Finder<'_, '_> {
             self.layer_middleware(scope, layer);
         }
         if self.found.handlers.is_empty() {
-            let message = format!(
-                "slint could not tell which handler is passed to `{}`",
-                entry.api
-            );
+            let message = format!("slint could not tell which handler is passed to `{}`", entry.api);
             self.found.notes.push((scope.file, site.span, message));
         }
     }
@@ -454,10 +381,7 @@ impl Finder<'_, '_> {
         let Some((caller, call)) = self.callers.pop() else {
             return;
         };
-        let argument = caller.facts(self.program).calls[call]
-            .args
-            .get(index)
-            .cloned();
+        let argument = caller.facts(self.program).calls[call].args.get(index).cloned();
         if let Some(argument) = argument {
             self.unwrap(&caller, &argument, depth + 1);
         }
@@ -522,14 +446,7 @@ impl Finder<'_, '_> {
 
     /// A call to our own function that builds the service: what it returns is the service
     /// (a closure it returns is the per-invocation code; the rest of it is init code).
-    fn unwrap_factory(
-        &mut self,
-        caller: &Scope,
-        call: usize,
-        f: FnRef,
-        self_ty: Option<&TypeKey>,
-        depth: usize,
-    ) {
+    fn unwrap_factory(&mut self, caller: &Scope, call: usize, f: FnRef, self_ty: Option<&TypeKey>, depth: usize) {
         let Some(scope) = Scope::for_fn(self.program, f) else {
             return;
         };
@@ -611,9 +528,7 @@ impl Finder<'_, '_> {
         match value {
             ValueExpr::Path(path, span) => {
                 if let Some(name) = path.single()
-                    && let Some(init) = scope
-                        .let_before(self.program, name, span.start)
-                        .and_then(|l| l.init.clone())
+                    && let Some(init) = scope.let_before(self.program, name, span.start).and_then(|l| l.init.clone())
                 {
                     self.collect_router(scope, &init, prefix, depth + 1);
                 }
@@ -739,44 +654,19 @@ impl Finder<'_, '_> {
         out
     }
 
-    fn add_route(
-        &mut self,
-        scope: &Scope,
-        call: usize,
-        method: String,
-        path: String,
-        handler: Option<&ValueExpr>,
-    ) {
-        let duplicate = self
-            .found
-            .routes
-            .iter()
-            .any(|r| r.method == method && r.path == path);
-        let kind = HandlerKind::Route {
-            method: method.clone(),
-            path: path.clone(),
-        };
+    fn add_route(&mut self, scope: &Scope, call: usize, method: String, path: String, handler: Option<&ValueExpr>) {
+        let duplicate = self.found.routes.iter().any(|r| r.method == method && r.path == path);
+        let kind = HandlerKind::Route { method: method.clone(), path: path.clone() };
         let handler = handler.and_then(|h| self.add_value_handler(scope, h, kind));
         if !duplicate {
             let span = scope.facts(self.program).calls[call].method_span;
             let file = self.loaded.file_id(scope.file);
-            self.found.routes.push(RouteFact {
-                method,
-                path,
-                handler,
-                file,
-                span,
-            });
+            self.found.routes.push(RouteFact { method, path, handler, file, span });
         }
     }
 
     /// A handler given as a value: a function path or a closure.
-    fn add_value_handler(
-        &mut self,
-        scope: &Scope,
-        value: &ValueExpr,
-        kind: HandlerKind,
-    ) -> Option<usize> {
+    fn add_value_handler(&mut self, scope: &Scope, value: &ValueExpr, kind: HandlerKind) -> Option<usize> {
         match value {
             ValueExpr::Closure(c) => Some(self.add_closure_handler(scope, *c, kind)),
             ValueExpr::Path(path, _) => match scope.resolve(self.program, path) {
@@ -800,13 +690,7 @@ impl Finder<'_, '_> {
         let value = self.through_variables(scope, value);
         let app = match &value {
             ValueExpr::Closure(c) => {
-                self.found.init_seeds.push((
-                    Region::Closure {
-                        file: scope.file,
-                        closure: *c,
-                    },
-                    via.to_vec(),
-                ));
+                self.found.init_seeds.push((Region::Closure { file: scope.file, closure: *c }, via.to_vec()));
                 facts.closures[*c].body.clone()
             }
             other => other.clone(),
@@ -821,10 +705,8 @@ impl Finder<'_, '_> {
             let ValueExpr::Path(path, span) = &current else {
                 break;
             };
-            let init = path
-                .single()
-                .and_then(|n| scope.let_before(self.program, n, span.start))
-                .and_then(|l| l.init.clone());
+            let init =
+                path.single().and_then(|n| scope.let_before(self.program, n, span.start)).and_then(|l| l.init.clone());
             match init {
                 Some(init) => current = init,
                 None => break,
@@ -882,9 +764,7 @@ impl Finder<'_, '_> {
                         let full = join_route(prefix, &path);
                         self.actix_resource(scope, service, &full);
                     }
-                    Some((_, path)) => {
-                        self.collect_actix(scope, service, &join_route(prefix, &path), depth + 1)
-                    }
+                    Some((_, path)) => self.collect_actix(scope, service, &join_route(prefix, &path), depth + 1),
                     None => self.collect_actix(scope, service, prefix, depth + 1),
                 }
             }
@@ -898,10 +778,7 @@ impl Finder<'_, '_> {
             }
             "default_service" => {
                 if let Some(ValueExpr::Call(i)) = args.first()
-                    && let Some((_, Some(handler))) = self
-                        .actix_route(scope, &ValueExpr::Call(*i))
-                        .into_iter()
-                        .next()
+                    && let Some((_, Some(handler))) = self.actix_route(scope, &ValueExpr::Call(*i)).into_iter().next()
                 {
                     self.add_value_handler(scope, &handler, HandlerKind::Fallback);
                 }
@@ -949,12 +826,7 @@ impl Finder<'_, '_> {
             };
             let first = facts.calls[i].args.first();
             match name.as_str() {
-                "route" => found.extend(
-                    first
-                        .into_iter()
-                        .flat_map(|r| self.actix_route(scope, r))
-                        .map(|r| (i, r)),
-                ),
+                "route" => found.extend(first.into_iter().flat_map(|r| self.actix_route(scope, r)).map(|r| (i, r))),
                 "to" => found.push((i, ("ANY".to_string(), first.cloned()))),
                 _ => {}
             }
@@ -981,9 +853,7 @@ impl Finder<'_, '_> {
         }
         let method = match &**receiver {
             ValueExpr::Call(root) => match &facts.calls[*root].target {
-                CallTarget::Path(path) if HTTP_METHODS.contains(&path.last()) => {
-                    path.last().to_uppercase()
-                }
+                CallTarget::Path(path) if HTTP_METHODS.contains(&path.last()) => path.last().to_uppercase(),
                 _ => "ANY".to_string(),
             },
             _ => "ANY".to_string(),
@@ -1001,27 +871,11 @@ impl Finder<'_, '_> {
             if let (true, Some(path)) = (HTTP_METHODS.contains(&method), &attr.first_str) {
                 let method = method.to_uppercase();
                 let path = join_route(prefix, path);
-                let duplicate = self
-                    .found
-                    .routes
-                    .iter()
-                    .any(|r| r.method == method && r.path == path);
-                let handler = self.add_fn_handler(
-                    f,
-                    HandlerKind::Route {
-                        method: method.clone(),
-                        path: path.clone(),
-                    },
-                );
+                let duplicate = self.found.routes.iter().any(|r| r.method == method && r.path == path);
+                let handler = self.add_fn_handler(f, HandlerKind::Route { method: method.clone(), path: path.clone() });
                 if !duplicate {
                     let file = self.loaded.file_id(f.file);
-                    self.found.routes.push(RouteFact {
-                        method,
-                        path,
-                        handler: Some(handler),
-                        file,
-                        span: attr.span,
-                    });
+                    self.found.routes.push(RouteFact { method, path, handler: Some(handler), file, span: attr.span });
                 }
             }
         }
@@ -1033,29 +887,17 @@ impl Finder<'_, '_> {
         self.add_fn_handler_with(f, kind, Confidence::High)
     }
 
-    fn add_fn_handler_with(
-        &mut self,
-        f: FnRef,
-        kind: HandlerKind,
-        confidence: Confidence,
-    ) -> usize {
+    fn add_fn_handler_with(&mut self, f: FnRef, kind: HandlerKind, confidence: Confidence) -> usize {
         let region = Region::Fn(f);
         if let Some(existing) = self.existing(region, &kind) {
             return existing;
         }
-        let function = self
-            .program
-            .function(f)
-            .expect("handlers are functions we parsed");
+        let function = self.program.function(f).expect("handlers are functions we parsed");
         let kind = match kind {
             HandlerKind::Fn if function.impl_block.is_some() => HandlerKind::Method,
             other => other,
         };
-        let payload = function
-            .params
-            .first()
-            .and_then(|p| p.ty.as_ref())
-            .and_then(|ty| self.payload_text(f, ty));
+        let payload = function.params.first().and_then(|p| p.ty.as_ref()).and_then(|ty| self.payload_text(f, ty));
         self.found.handler_fns.insert(f);
         self.push_handler(
             Handler {
@@ -1071,10 +913,7 @@ impl Finder<'_, '_> {
     }
 
     fn add_closure_handler(&mut self, scope: &Scope, closure: usize, kind: HandlerKind) -> usize {
-        let region = Region::Closure {
-            file: scope.file,
-            closure,
-        };
+        let region = Region::Closure { file: scope.file, closure };
         if let Some(existing) = self.existing(region, &kind) {
             return existing;
         }
@@ -1114,11 +953,7 @@ impl Finder<'_, '_> {
                 "Handler" => &["call", "run"],
                 _ => continue,
             };
-            let Some(&call) = imp
-                .fns
-                .iter()
-                .find(|&&f| entry_points.contains(&facts.fns[f].name.as_str()))
-            else {
+            let Some(&call) = imp.fns.iter().find(|&&f| entry_points.contains(&facts.fns[f].name.as_str())) else {
                 continue;
             };
             let f = FnRef { file, index: call };
@@ -1177,20 +1012,14 @@ impl Finder<'_, '_> {
             if call.span.start < fact.span.start || call.span.end > fact.span.end {
                 continue;
             }
-            let position = call
-                .args
-                .iter()
-                .position(|a| matches!(a, ValueExpr::Path(p, _) if p.single() == Some(name)));
+            let position =
+                call.args.iter().position(|a| matches!(a, ValueExpr::Path(p, _) if p.single() == Some(name)));
             let Some(position) = position else { continue };
             for target in scope.call_targets(self.program, i) {
                 let super::scope::Target::Fn(f) = target else {
                     continue;
                 };
-                let ty = self
-                    .program
-                    .function(f)
-                    .and_then(|g| g.params.get(position))
-                    .and_then(|p| p.ty.as_ref());
+                let ty = self.program.function(f).and_then(|g| g.params.get(position)).and_then(|p| p.ty.as_ref());
                 if let Some(ty) = ty {
                     return self.payload_text(f, ty);
                 }
@@ -1202,19 +1031,19 @@ impl Finder<'_, '_> {
     fn collect_payloads(&mut self) {
         let mut payloads: Vec<String> = Vec::new();
         for handler in &self.found.handlers {
-            let is_event = !matches!(
-                handler.kind,
-                HandlerKind::Route { .. } | HandlerKind::Middleware | HandlerKind::Fallback
-            );
+            let is_event =
+                !matches!(handler.kind, HandlerKind::Route { .. } | HandlerKind::Middleware | HandlerKind::Fallback);
             if let (true, Some(p)) = (is_event, &handler.payload_type)
                 && !payloads.contains(p)
             {
                 payloads.push(p.clone());
             }
         }
-        let http = self.found.registration.as_ref().is_some_and(|r| {
-            r.api.starts_with("lambda_http") || ADAPTERS.iter().any(|a| r.api.starts_with(a))
-        });
+        let http = self
+            .found
+            .registration
+            .as_ref()
+            .is_some_and(|r| r.api.starts_with("lambda_http") || ADAPTERS.iter().any(|a| r.api.starts_with(a)));
         if http
             && (payloads.is_empty() || !self.found.routes.is_empty())
             && !payloads.iter().any(|p| p == "lambda_http::Request")
@@ -1232,13 +1061,7 @@ impl Finder<'_, '_> {
         if !self.loaded.packages[self.loaded.crates[krate].package].is_lambda {
             return;
         }
-        let files: HashSet<usize> = self
-            .program
-            .modules
-            .iter()
-            .filter(|m| m.krate == krate)
-            .map(|m| m.file)
-            .collect();
+        let files: HashSet<usize> = self.program.modules.iter().filter(|m| m.krate == krate).map(|m| m.file).collect();
         let mut files: Vec<usize> = files.into_iter().collect();
         files.sort_unstable();
         for file in files {
@@ -1253,9 +1076,7 @@ impl Finder<'_, '_> {
             }
         }
         if let Some(main) = main {
-            self.found
-                .init_seeds
-                .push((Region::Fn(main), vec!["main".to_string()]));
+            self.found.init_seeds.push((Region::Fn(main), vec!["main".to_string()]));
         }
     }
 
@@ -1275,16 +1096,10 @@ impl Finder<'_, '_> {
             || text.starts_with("lambda_http::Request")
             || text.starts_with("lambda_http::http::Request")
             || text.starts_with("aws_lambda_events::");
-        let legacy = function
-            .params
-            .get(1)
-            .and_then(|p| p.ty.as_ref())
-            .is_some_and(|ty| {
-                let text = self.program.type_text(module, ty, 0);
-                LAMBDA_CRATES
-                    .iter()
-                    .any(|c| text == format!("{c}::Context"))
-            });
+        let legacy = function.params.get(1).and_then(|p| p.ty.as_ref()).is_some_and(|ty| {
+            let text = self.program.type_text(module, ty, 0);
+            LAMBDA_CRATES.iter().any(|c| text == format!("{c}::Context"))
+        });
         legacy || (function.is_async && event)
     }
 }
@@ -1311,18 +1126,12 @@ fn is_wrapper(name: &str) -> bool {
         [b, a] => format!("{a}::{b}"),
         _ => String::new(),
     };
-    let lambda_crate = name
-        .split("::")
-        .next()
-        .is_some_and(|c| LAMBDA_CRATES.contains(&c));
+    let lambda_crate = name.split("::").next().is_some_and(|c| LAMBDA_CRATES.contains(&c));
     WRAPPER_FUNCTIONS.contains(&last)
         || WRAPPER_FUNCTIONS.contains(&pair.as_str())
         || pair.ends_with("Adapter::from")
         || (lambda_crate
-            && (last == "handler"
-                || last == "runtime"
-                || last == "runtime_concurrent"
-                || pair == "Runtime::new"))
+            && (last == "handler" || last == "runtime" || last == "runtime_concurrent" || pair == "Runtime::new"))
 }
 
 fn join_route(prefix: &str, path: &str) -> String {
@@ -1330,9 +1139,5 @@ fn join_route(prefix: &str, path: &str) -> String {
         return path.to_string();
     }
     let prefix = prefix.trim_end_matches('/');
-    if path == "/" || path.is_empty() {
-        prefix.to_string()
-    } else {
-        format!("{prefix}{path}")
-    }
+    if path == "/" || path.is_empty() { prefix.to_string() } else { format!("{prefix}{path}") }
 }

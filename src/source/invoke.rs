@@ -53,10 +53,7 @@ pub fn trace(program: &Program, loaded: &Loaded, found: &Found) -> Traced {
         queue: VecDeque::new(),
         visited: HashSet::new(),
         reported: HashSet::new(),
-        traced: Traced {
-            invoke: Vec::new(),
-            init: Vec::new(),
-        },
+        traced: Traced { invoke: Vec::new(), init: Vec::new() },
     };
     for &(handler, region) in &found.roots {
         let name = found.handlers[handler].name.clone();
@@ -92,14 +89,7 @@ impl Tracer<'_, '_> {
         handler: Option<usize>,
     ) {
         if depth <= MAX_DEPTH && self.visited.insert((region, mode)) {
-            self.queue.push_back(Work {
-                region,
-                mode,
-                via,
-                depth,
-                in_loop,
-                handler,
-            });
+            self.queue.push_back(Work { region, mode, via, depth, in_loop, handler });
         }
     }
 
@@ -127,11 +117,7 @@ impl Tracer<'_, '_> {
         let until = matches!(work.region, Region::FnUntil { .. });
         for &index in self.program.calls_of(file, owner) {
             let call = &facts.calls[index];
-            let inside = if until {
-                call.span.start < end
-            } else {
-                call.span.start >= start && call.span.end <= end
-            };
+            let inside = if until { call.span.start < end } else { call.span.start >= start && call.span.end <= end };
             if !inside || (work.mode == Mode::Init && self.is_handler_code(file, call)) {
                 continue;
             }
@@ -151,9 +137,7 @@ impl Tracer<'_, '_> {
             } else {
                 reference.span.start >= start && reference.span.end <= end
             };
-            if let (true, Resolved::Static { file, index }) =
-                (inside, scope.resolve(self.program, &reference.path))
-            {
+            if let (true, Resolved::Static { file, index }) = (inside, scope.resolve(self.program, &reference.path)) {
                 self.push(
                     Region::Static { file, index },
                     Mode::Init,
@@ -168,42 +152,30 @@ impl Tracer<'_, '_> {
 
     /// Calls inside a handler closure are never init code, even inside `main`.
     fn is_handler_code(&self, file: usize, call: &CallSite) -> bool {
-        self.found.excluded.iter().any(|&(f, span)| {
-            f == file && span.start <= call.span.start && call.span.end <= span.end
-        })
+        self.found
+            .excluded
+            .iter()
+            .any(|&(f, span)| f == file && span.start <= call.span.start && call.span.end <= span.end)
     }
 
     /// Where the call leads: its callee, functions passed by name (init code when passed to a
     /// once-initialiser), a closure behind a variable.
-    fn follow(
-        &mut self,
-        scope: &Scope,
-        index: usize,
-        mode: Mode,
-        work: &Work,
-        receiver_type: Option<&TypeKey>,
-    ) {
+    fn follow(&mut self, scope: &Scope, index: usize, mode: Mode, work: &Work, receiver_type: Option<&TypeKey>) {
         let call = &scope.facts(self.program).calls[index];
         let in_loop = work.in_loop || call.in_loop;
         let guard = is_guard_call(call);
         let targets = match (&call.target, receiver_type) {
-            (CallTarget::Method { name, .. }, Some(ty)) => self
-                .program
-                .methods(ty, name)
-                .into_iter()
-                .map(Target::Fn)
-                .collect(),
+            (CallTarget::Method { name, .. }, Some(ty)) => {
+                self.program.methods(ty, name).into_iter().map(Target::Fn).collect()
+            }
             (CallTarget::Method { .. }, None) => Vec::new(),
             _ => scope.call_targets(self.program, index),
         };
         let arguments = scope.argument_targets(self.program, index);
-        let edges = targets
-            .into_iter()
-            .map(|t| (t, mode))
-            .chain(arguments.into_iter().map(|t| {
-                let arg_mode = if guard { Mode::Init } else { mode };
-                (t, arg_mode)
-            }));
+        let edges = targets.into_iter().map(|t| (t, mode)).chain(arguments.into_iter().map(|t| {
+            let arg_mode = if guard { Mode::Init } else { mode };
+            (t, arg_mode)
+        }));
         for (target, next_mode) in edges.collect::<Vec<_>>() {
             let (region, name) = match target {
                 Target::Fn(f) => {
@@ -212,31 +184,15 @@ impl Tracer<'_, '_> {
                     }
                     (Region::Fn(f), self.program.fn_short_name(f))
                 }
-                Target::Closure { file, closure } => {
-                    (Region::Closure { file, closure }, "{closure}".to_string())
-                }
+                Target::Closure { file, closure } => (Region::Closure { file, closure }, "{closure}".to_string()),
             };
             let mut via = work.via.clone();
             via.push(name);
-            self.push(
-                region,
-                next_mode,
-                via,
-                work.depth + 1,
-                in_loop,
-                work.handler,
-            );
+            self.push(region, next_mode, via, work.depth + 1, in_loop, work.handler);
         }
     }
 
-    fn report(
-        &mut self,
-        scope: &Scope,
-        index: usize,
-        mode: Mode,
-        work: &Work,
-        receiver_type: Option<&TypeKey>,
-    ) {
+    fn report(&mut self, scope: &Scope, index: usize, mode: Mode, work: &Work, receiver_type: Option<&TypeKey>) {
         if !self.reported.insert((scope.file, index, mode)) {
             return;
         }
@@ -271,12 +227,7 @@ impl Tracer<'_, '_> {
         }
     }
 
-    fn callee(
-        &self,
-        scope: &Scope,
-        index: usize,
-        receiver_type: Option<&TypeKey>,
-    ) -> Option<Callee> {
+    fn callee(&self, scope: &Scope, index: usize, receiver_type: Option<&TypeKey>) -> Option<Callee> {
         let call = &scope.facts(self.program).calls[index];
         Some(match &call.target {
             CallTarget::Path(path) => Callee::Path(scope.path_name(self.program, path)),
@@ -311,9 +262,7 @@ impl Tracer<'_, '_> {
                         return Some(format!("{}::{name}", self.program.type_name(&ty)));
                     }
                     return match &**receiver {
-                        ValueExpr::Call(next) => {
-                            self.chain_root(scope, *next).filter(|_| *next != index)
-                        }
+                        ValueExpr::Call(next) => self.chain_root(scope, *next).filter(|_| *next != index),
                         _ => None,
                     };
                 }
@@ -329,10 +278,9 @@ impl Tracer<'_, '_> {
     fn continues_chain(&self, scope: &Scope, call: usize) -> bool {
         match &scope.facts(self.program).calls[call].target {
             CallTarget::Method { .. } => true,
-            CallTarget::Path(path) => !matches!(
-                scope.resolve(self.program, path),
-                Resolved::Fn(_) | Resolved::Assoc { .. }
-            ),
+            CallTarget::Path(path) => {
+                !matches!(scope.resolve(self.program, path), Resolved::Fn(_) | Resolved::Assoc { .. })
+            }
             _ => false,
         }
     }
@@ -381,10 +329,9 @@ fn chain_args(facts: &FileFacts, index: usize) -> Vec<(String, Vec<i64>)> {
         .into_iter()
         .chain(above)
         .filter_map(|i| match &facts.calls[i].target {
-            CallTarget::Method { name, .. } => Some((
-                name.clone(),
-                facts.calls[i].args.iter().filter_map(int).collect(),
-            )),
+            CallTarget::Method { name, .. } => {
+                Some((name.clone(), facts.calls[i].args.iter().filter_map(int).collect()))
+            }
             _ => None,
         })
         .collect()
@@ -403,9 +350,7 @@ fn receiver_kind(receiver: &ValueExpr) -> Receiver {
 fn field_text(value: &ValueExpr, depth: usize) -> Option<String> {
     match value {
         ValueExpr::Path(p, _) => Some(p.joined()),
-        ValueExpr::Field(base, name) if depth < 16 => {
-            Some(format!("{}.{name}", field_text(base, depth + 1)?))
-        }
+        ValueExpr::Field(base, name) if depth < 16 => Some(format!("{}.{name}", field_text(base, depth + 1)?)),
         _ => None,
     }
 }

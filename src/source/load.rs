@@ -81,36 +81,21 @@ impl Loaded {
     fn add_file(&mut self, path: PathBuf, text: Arc<str>) -> usize {
         let index = self.files.len();
         self.by_path.insert(path.clone(), index);
-        self.files.push(LoadedFile {
-            path,
-            text,
-            facts: None,
-        });
+        self.files.push(LoadedFile { path, text, facts: None });
         index
     }
 
     pub fn file_id(&self, index: usize) -> crate::files::FileId {
-        crate::files::FileId(
-            self.first_file_id
-                .saturating_add(u32::try_from(index).unwrap_or(u32::MAX)),
-        )
+        crate::files::FileId(self.first_file_id.saturating_add(u32::try_from(index).unwrap_or(u32::MAX)))
     }
 
     fn problem(&mut self, file: usize, span: Span, message: String, parse: bool) {
-        self.problems.push(LoadProblem {
-            file,
-            span,
-            message,
-            parse,
-        });
+        self.problems.push(LoadProblem { file, span, message, parse });
     }
 }
 
 pub fn load(manifests: &[PathBuf], first_file_id: u32) -> Loaded {
-    let mut loaded = Loaded {
-        first_file_id,
-        ..Loaded::default()
-    };
+    let mut loaded = Loaded { first_file_id, ..Loaded::default() };
     let mut packages = PackageLoader::default();
     packages.run(manifests, &mut loaded);
     build_crates(&mut loaded);
@@ -137,19 +122,13 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 fn manifest_path(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        path.join("Cargo.toml")
-    } else {
-        path.to_path_buf()
-    }
+    if path.is_dir() { path.join("Cargo.toml") } else { path.to_path_buf() }
 }
 
 impl PackageLoader {
     fn run(&mut self, manifests: &[PathBuf], loaded: &mut Loaded) {
-        let mut queue: VecDeque<(PathBuf, PackageRole)> = manifests
-            .iter()
-            .map(|m| (absolute(&manifest_path(m)), PackageRole::Root))
-            .collect();
+        let mut queue: VecDeque<(PathBuf, PackageRole)> =
+            manifests.iter().map(|m| (absolute(&manifest_path(m)), PackageRole::Root)).collect();
         while let Some((path, role)) = queue.pop_front() {
             if let Some(&index) = self.packages.get(&path) {
                 if role == PackageRole::Root {
@@ -172,10 +151,7 @@ impl PackageLoader {
                 let index = self.add_package(&path, file, &manifest, role, loaded);
                 for dep in &loaded.packages[index].dependencies {
                     if let Some(dep_dir) = &dep.path {
-                        queue.push_back((
-                            absolute(&dep_dir.join("Cargo.toml")),
-                            PackageRole::PathDependency,
-                        ));
+                        queue.push_back((absolute(&dep_dir.join("Cargo.toml")), PackageRole::PathDependency));
                     }
                 }
             }
@@ -208,24 +184,14 @@ impl PackageLoader {
                 match cargo::parse_manifest(&text) {
                     Ok(manifest) => Some((file, manifest)),
                     Err(e) => {
-                        loaded.problem(
-                            file,
-                            e.span,
-                            format!("cannot parse Cargo.toml: {}", e.message),
-                            true,
-                        );
+                        loaded.problem(file, e.span, format!("cannot parse Cargo.toml: {}", e.message), true);
                         None
                     }
                 }
             }
             Err(e) => {
                 let file = loaded.add_file(path.to_path_buf(), Arc::from(""));
-                loaded.problem(
-                    file,
-                    Span::default(),
-                    format!("cannot read {}: {e}", path.display()),
-                    true,
-                );
+                loaded.problem(file, Span::default(), format!("cannot read {}: {e}", path.display()), true);
                 None
             }
         };
@@ -242,28 +208,17 @@ impl PackageLoader {
         loaded: &mut Loaded,
     ) -> usize {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let name = manifest
-            .package
-            .as_ref()
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
+        let name = manifest.package.as_ref().map(|p| p.name.clone()).unwrap_or_default();
         let root = self.workspace_root(path, manifest, loaded);
-        let workspace = root.as_ref().and_then(|(root_path, _, ws)| {
-            ws.as_ref()
-                .map(|w| (w, root_path.parent().unwrap_or(Path::new(""))))
-        });
-        let dependencies: Vec<cargo::Dependency> = manifest
-            .dependencies
-            .iter()
-            .map(|d| cargo::resolve_dependency(d, &dir, workspace))
-            .collect();
+        let workspace = root
+            .as_ref()
+            .and_then(|(root_path, _, ws)| ws.as_ref().map(|w| (w, root_path.parent().unwrap_or(Path::new("")))));
+        let dependencies: Vec<cargo::Dependency> =
+            manifest.dependencies.iter().map(|d| cargo::resolve_dependency(d, &dir, workspace)).collect();
         let own_profile = manifest
             .release_profile
             .clone()
-            .map(|section| cargo::ReleaseProfile {
-                manifest: loaded.file_id(file),
-                section,
-            });
+            .map(|section| cargo::ReleaseProfile { manifest: loaded.file_id(file), section });
         let (release_profile, ignored_profile) = match &root {
             Some((root_path, root_file, _)) if root_path != path => {
                 let root_profile = self
@@ -271,20 +226,16 @@ impl PackageLoader {
                     .get(root_path)
                     .and_then(|m| m.as_ref())
                     .and_then(|(_, m)| m.release_profile.clone())
-                    .map(|section| cargo::ReleaseProfile {
-                        manifest: loaded.file_id(*root_file),
-                        section,
-                    });
+                    .map(|section| cargo::ReleaseProfile { manifest: loaded.file_id(*root_file), section });
                 (root_profile, own_profile)
             }
             _ => (own_profile, None),
         };
-        let lib =
-            cargo::lib_target(manifest, &dir, &name).map(|(crate_name, path)| cargo::LibTarget {
-                crate_name,
-                path: normalize(&path),
-                file: None,
-            });
+        let lib = cargo::lib_target(manifest, &dir, &name).map(|(crate_name, path)| cargo::LibTarget {
+            crate_name,
+            path: normalize(&path),
+            file: None,
+        });
         let bins = cargo::bin_targets(manifest, &dir, &name)
             .into_iter()
             .map(|b| cargo::BinTarget {
@@ -325,11 +276,7 @@ impl PackageLoader {
         loaded: &mut Loaded,
     ) -> Option<(PathBuf, usize, Option<WorkspaceSection>)> {
         if manifest.workspace.is_some() {
-            let file = self
-                .manifests
-                .get(path)
-                .and_then(|m| m.as_ref())
-                .map(|(f, _)| *f)?;
+            let file = self.manifests.get(path).and_then(|m| m.as_ref()).map(|(f, _)| *f)?;
             return Some((path.to_path_buf(), file, manifest.workspace.clone()));
         }
         let dir = path.parent()?;
@@ -343,10 +290,7 @@ impl PackageLoader {
             let Some(workspace) = self.peek_workspace(&candidate) else {
                 continue;
             };
-            if cargo::workspace_members(&workspace, ancestor)
-                .iter()
-                .any(|m| m == dir)
-            {
+            if cargo::workspace_members(&workspace, ancestor).iter().any(|m| m == dir) {
                 // Only now is the root part of the analysis (its profile applies).
                 let (file, _) = self.load_manifest(&candidate, loaded)?;
                 return Some((candidate, file, Some(workspace)));
@@ -359,12 +303,8 @@ impl PackageLoader {
 // ----- crates ---------------------------------------------------------------------------------
 
 fn build_crates(loaded: &mut Loaded) {
-    let lib_of: HashMap<PathBuf, usize> = loaded
-        .packages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (normalize(&p.dir), i))
-        .collect();
+    let lib_of: HashMap<PathBuf, usize> =
+        loaded.packages.iter().enumerate().map(|(i, p)| (normalize(&p.dir), i)).collect();
     let mut crates = Vec::new();
     let mut lib_crate: HashMap<usize, usize> = HashMap::new();
     for (index, package) in loaded.packages.iter().enumerate() {
@@ -396,11 +336,7 @@ fn build_crates(loaded: &mut Loaded) {
             if dep.kind != cargo::DepKind::Normal {
                 continue;
             }
-            let local = dep
-                .path
-                .as_ref()
-                .and_then(|p| lib_of.get(&normalize(p)))
-                .and_then(|p| lib_crate.get(p));
+            let local = dep.path.as_ref().and_then(|p| lib_of.get(&normalize(p))).and_then(|p| lib_crate.get(p));
             let target = match local {
                 Some(&c) => DepTarget::Crate(c),
                 None => DepTarget::External(dep.crate_name()),
@@ -410,8 +346,7 @@ fn build_crates(loaded: &mut Loaded) {
         if unit.bin.is_some()
             && let (Some(lib), Some(&c)) = (&package.lib, lib_crate.get(&unit.package))
         {
-            unit.deps
-                .push((lib.crate_name.clone(), DepTarget::Crate(c)));
+            unit.deps.push((lib.crate_name.clone(), DepTarget::Crate(c)));
         }
     }
     loaded.crates = crates;
@@ -429,10 +364,7 @@ struct Parsed {
 fn parse_one(path: &Path) -> Parsed {
     let text = match std::fs::read(path) {
         Ok(bytes) if bytes.len() > MAX_SOURCE_BYTES => {
-            let message = format!(
-                "file is larger than {} MiB; not analysed",
-                MAX_SOURCE_BYTES >> 20
-            );
+            let message = format!("file is larger than {} MiB; not analysed", MAX_SOURCE_BYTES >> 20);
             return failed(Arc::from(""), message, false);
         }
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -440,32 +372,16 @@ fn parse_one(path: &Path) -> Parsed {
             Err(_) => return failed(Arc::from(""), "file is not valid UTF-8".to_string(), true),
         },
         Err(e) => {
-            return failed(
-                Arc::from(""),
-                format!("cannot read {}: {e}", path.display()),
-                true,
-            );
+            return failed(Arc::from(""), format!("cannot read {}: {e}", path.display()), true);
         }
     };
     let facts = collect::collect_file(&text);
     let comments = comments::allow_comments(&text);
-    Parsed {
-        text,
-        facts,
-        comments,
-    }
+    Parsed { text, facts, comments }
 }
 
 fn failed(text: Arc<str>, message: String, syntax: bool) -> Parsed {
-    Parsed {
-        text,
-        facts: Err(CollectError {
-            span: Span::default(),
-            message,
-            syntax,
-        }),
-        comments: Vec::new(),
-    }
+    Parsed { text, facts: Err(CollectError { span: Span::default(), message, syntax }), comments: Vec::new() }
 }
 
 /// Parses every crate root, then the files their `mod` declarations name, wave by wave.
@@ -476,13 +392,7 @@ fn load_sources(loaded: &mut Loaded) {
         let package = &loaded.packages[unit.package];
         let path = match unit.bin {
             Some(b) => &package.bins[b].path,
-            None => {
-                &package
-                    .lib
-                    .as_ref()
-                    .expect("lib crates have a lib target")
-                    .path
-            }
+            None => &package.lib.as_ref().expect("lib crates have a lib target").path,
         };
         if path.is_file() && queued.insert(path.clone()) {
             wave.push((path.clone(), true));
@@ -494,17 +404,13 @@ fn load_sources(loaded: &mut Loaded) {
         let mut next = Vec::new();
         for ((path, mod_rs), result) in wave.into_iter().zip(parsed) {
             let index = loaded.add_file(path.clone(), result.text);
-            loaded
-                .comments
-                .extend(result.comments.into_iter().map(|c| (index, c)));
+            loaded.comments.extend(result.comments.into_iter().map(|c| (index, c)));
             match result.facts {
                 Ok(facts) => {
                     for (span, note) in &facts.notes {
                         loaded.problem(index, *span, note.clone(), false);
                     }
-                    for (key, child_path, child_mod_rs) in
-                        module_files(index, &path, mod_rs, &facts, loaded)
-                    {
+                    for (key, child_path, child_mod_rs) in module_files(index, &path, mod_rs, &facts, loaded) {
                         if queued.insert(child_path.clone()) {
                             next.push((child_path.clone(), child_mod_rs));
                         }
@@ -538,11 +444,7 @@ fn module_files(
     let own_dir = if mod_rs {
         parent_dir.clone()
     } else {
-        parent_dir.join(
-            path.file_stem()
-                .map(|s| s.to_os_string())
-                .unwrap_or_default(),
-        )
+        parent_dir.join(path.file_stem().map(|s| s.to_os_string()).unwrap_or_default())
     };
     let mut out = Vec::new();
     for (m, module) in facts.modules.iter().enumerate() {
@@ -558,28 +460,16 @@ fn module_files(
                 // modules, to the folder those modules stand for.
                 Some(p) if inline_path.is_empty() => (vec![parent_dir.join(p)], true),
                 Some(p) => (vec![base.join(p)], true),
-                None => (
-                    vec![
-                        base.join(format!("{}.rs", child.name)),
-                        base.join(&child.name).join("mod.rs"),
-                    ],
-                    false,
-                ),
+                None => (vec![base.join(format!("{}.rs", child.name)), base.join(&child.name).join("mod.rs")], false),
             };
             match candidates.iter().find(|p| p.is_file()) {
                 Some(found) => {
-                    let is_mod_rs =
-                        child_mod_rs || found.file_name().is_some_and(|n| n == "mod.rs");
+                    let is_mod_rs = child_mod_rs || found.file_name().is_some_and(|n| n == "mod.rs");
                     out.push(((file, m, c), normalize(found), is_mod_rs));
                 }
                 None => {
-                    let looked: Vec<String> =
-                        candidates.iter().map(|p| p.display().to_string()).collect();
-                    let message = format!(
-                        "no file for module `{}` (looked for {})",
-                        child.name,
-                        looked.join(" and ")
-                    );
+                    let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
+                    let message = format!("no file for module `{}` (looked for {})", child.name, looked.join(" and "));
                     loaded.problem(file, child.span, message, false);
                 }
             }
@@ -607,8 +497,7 @@ fn inline_module_path(facts: &FileFacts, m: usize) -> Vec<String> {
 fn attach_target_files(loaded: &mut Loaded) {
     let mut missing = Vec::new();
     let first = loaded.first_file_id;
-    let to_id =
-        |i: usize| crate::files::FileId(first.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)));
+    let to_id = |i: usize| crate::files::FileId(first.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)));
     for unit in &mut loaded.crates {
         let package = &mut loaded.packages[unit.package];
         let (path, slot) = match unit.bin {
@@ -621,20 +510,13 @@ fn attach_target_files(loaded: &mut Loaded) {
         unit.root = loaded.by_path.get(&path).copied();
         *slot = unit.root.map(to_id);
         if unit.root.is_none() {
-            let span = unit
-                .bin
-                .and_then(|b| package.bins[b].declared)
-                .unwrap_or_default();
+            let span = unit.bin.and_then(|b| package.bins[b].declared).unwrap_or_default();
             let manifest = package.manifest.0.saturating_sub(first) as usize;
             let what = match unit.bin {
                 Some(_) => format!("bin target `{}`", unit.name),
                 None => format!("lib target `{}`", unit.name),
             };
-            missing.push((
-                manifest,
-                span,
-                format!("{what} points at {}, which does not exist", path.display()),
-            ));
+            missing.push((manifest, span, format!("{what} points at {}, which does not exist", path.display())));
         }
     }
     for (file, span, message) in missing {

@@ -46,9 +46,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use cargo::{
-    BinTarget, DepKind, Dependency, LambdaMetadata, LibTarget, Package, PackageRole, ReleaseProfile,
-};
+pub use cargo::{BinTarget, DepKind, Dependency, LambdaMetadata, LibTarget, Package, PackageRole, ReleaseProfile};
 
 use crate::files::FileId;
 use crate::span::Span;
@@ -268,11 +266,7 @@ pub struct CommentSuppression {
 impl CommentSuppression {
     /// The 1-based line whose findings this comment suppresses.
     pub fn target_line(&self) -> u32 {
-        if self.own_line {
-            self.line.saturating_add(1)
-        } else {
-            self.line
-        }
+        if self.own_line { self.line.saturating_add(1) } else { self.line }
     }
 }
 
@@ -293,47 +287,25 @@ impl std::error::Error for BinaryLookupError {}
 impl SourceModel {
     /// The binary `name` (or the only binary, when `name` is `None`) of the packages in `dir`:
     /// the package there, or the members of the workspace there.
-    pub fn find_binary(
-        &self,
-        dir: &Path,
-        name: Option<&str>,
-    ) -> Result<&Binary, BinaryLookupError> {
+    pub fn find_binary(&self, dir: &Path, name: Option<&str>) -> Result<&Binary, BinaryLookupError> {
         let dir = cargo::normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
         let in_scope = |package: &Package| {
-            package.dir == dir
-                || package
-                    .workspace_root
-                    .as_ref()
-                    .and_then(|r| r.parent())
-                    .is_some_and(|r| r == dir)
+            package.dir == dir || package.workspace_root.as_ref().and_then(|r| r.parent()).is_some_and(|r| r == dir)
         };
-        let candidates: Vec<&Binary> = self
-            .binaries
-            .iter()
-            .filter(|b| in_scope(&self.packages[b.package]))
-            .collect();
-        let declared: Vec<String> = self
-            .packages
-            .iter()
-            .filter(|p| in_scope(p))
-            .flat_map(|p| p.bins.iter().map(|b| b.name.clone()))
-            .collect();
+        let candidates: Vec<&Binary> = self.binaries.iter().filter(|b| in_scope(&self.packages[b.package])).collect();
+        let declared: Vec<String> =
+            self.packages.iter().filter(|p| in_scope(p)).flat_map(|p| p.bins.iter().map(|b| b.name.clone())).collect();
         let error = |message: String| Err(BinaryLookupError { message });
         match name {
             Some(name) => match candidates.iter().find(|b| b.name == name) {
                 Some(found) => Ok(found),
-                None if declared.iter().any(|d| d == name) => error(format!(
-                    "bin target `{name}` is declared but its source file does not exist"
-                )),
-                None if declared.is_empty() => error(format!(
-                    "no Cargo package with bin targets in {}",
-                    dir.display()
-                )),
-                None => error(format!(
-                    "no bin target named `{name}` in {} (found: {})",
-                    dir.display(),
-                    declared.join(", ")
-                )),
+                None if declared.iter().any(|d| d == name) => {
+                    error(format!("bin target `{name}` is declared but its source file does not exist"))
+                }
+                None if declared.is_empty() => error(format!("no Cargo package with bin targets in {}", dir.display())),
+                None => {
+                    error(format!("no bin target named `{name}` in {} (found: {})", dir.display(), declared.join(", ")))
+                }
             },
             None => match candidates.as_slice() {
                 [only] => Ok(only),
@@ -388,11 +360,7 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32) -> SourceModel {
             file: loaded.file_id(p.file),
             span: p.span,
             message: p.message.clone(),
-            kind: if p.parse {
-                ProblemKind::Parse
-            } else {
-                ProblemKind::Info
-            },
+            kind: if p.parse { ProblemKind::Parse } else { ProblemKind::Info },
         })
         .collect();
     let mut out = Vec::new();
@@ -413,26 +381,14 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32) -> SourceModel {
         })
         .collect();
     drop(program);
-    let load::Loaded {
-        files, packages, ..
-    } = loaded;
+    let load::Loaded { files, packages, .. } = loaded;
     // The facts of every file are freed here; that is real work, so it is shared out.
     let files = files.into_par_iter().map(|f| (f.path, f.text)).collect();
-    SourceModel {
-        files,
-        packages,
-        binaries: out,
-        problems,
-        suppressions,
-    }
+    SourceModel { files, packages, binaries: out, problems, suppressions }
 }
 
 /// Handlers and both paths of one bin crate.
-fn binary(
-    program: &resolve::Program,
-    loaded: &load::Loaded,
-    krate: usize,
-) -> (Binary, Vec<SourceProblem>) {
+fn binary(program: &resolve::Program, loaded: &load::Loaded, krate: usize) -> (Binary, Vec<SourceProblem>) {
     let unit = &loaded.crates[krate];
     let found = handlers::discover(program, loaded, krate);
     let traced = invoke::trace(program, loaded, &found);

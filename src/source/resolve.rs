@@ -20,17 +20,7 @@ const MAX_MODULE_DEPTH: usize = 64;
 const BUILTIN_CRATES: &[&str] = &["std", "core", "alloc", "proc_macro"];
 
 /// Wrapper types looked through when inferring which type a value really is.
-const TRANSPARENT_TYPES: &[&str] = &[
-    "Arc",
-    "Rc",
-    "Box",
-    "State",
-    "Extension",
-    "Data",
-    "Cow",
-    "Pin",
-    "ManuallyDrop",
-];
+const TRANSPARENT_TYPES: &[&str] = &["Arc", "Rc", "Box", "State", "Extension", "Data", "Cow", "Pin", "ManuallyDrop"];
 /// Types whose first argument is what a function really returns.
 const RESULT_TYPES: &[&str] = &["Result", "Option", "Future", "Poll"];
 
@@ -112,8 +102,7 @@ impl<'a> Program<'a> {
         };
         for (krate, unit) in loaded.crates.iter().enumerate() {
             let root = unit.root.filter(|&f| loaded.files[f].facts.is_some());
-            let root = root
-                .map(|file| program.build_module(krate, (file, 0), None, Vec::new(), loaded, 0));
+            let root = root.map(|file| program.build_module(krate, (file, 0), None, Vec::new(), loaded, 0));
             program.crate_roots.push(root);
         }
         program.index_impls();
@@ -125,42 +114,27 @@ impl<'a> Program<'a> {
         for (file, loaded) in self.files.iter().enumerate() {
             let Some(facts) = &loaded.facts else { continue };
             for (i, call) in facts.calls.iter().enumerate() {
-                self.calls_by_owner
-                    .entry((file, call.owner))
-                    .or_default()
-                    .push(i);
+                self.calls_by_owner.entry((file, call.owner)).or_default().push(i);
             }
             for (i, binding) in facts.lets.iter().enumerate() {
-                self.lets_by_owner
-                    .entry((file, binding.owner))
-                    .or_default()
-                    .push(i);
+                self.lets_by_owner.entry((file, binding.owner)).or_default().push(i);
             }
             for (i, reference) in facts.static_refs.iter().enumerate() {
-                self.refs_by_owner
-                    .entry((file, reference.owner))
-                    .or_default()
-                    .push(i);
+                self.refs_by_owner.entry((file, reference.owner)).or_default().push(i);
             }
         }
     }
 
     pub fn calls_of(&self, file: usize, owner: Owner) -> &[usize] {
-        self.calls_by_owner
-            .get(&(file, owner))
-            .map_or(&[], Vec::as_slice)
+        self.calls_by_owner.get(&(file, owner)).map_or(&[], Vec::as_slice)
     }
 
     pub fn lets_of(&self, file: usize, owner: Owner) -> &[usize] {
-        self.lets_by_owner
-            .get(&(file, owner))
-            .map_or(&[], Vec::as_slice)
+        self.lets_by_owner.get(&(file, owner)).map_or(&[], Vec::as_slice)
     }
 
     pub fn static_refs_of(&self, file: usize, owner: Owner) -> &[usize] {
-        self.refs_by_owner
-            .get(&(file, owner))
-            .map_or(&[], Vec::as_slice)
+        self.refs_by_owner.get(&(file, owner)).map_or(&[], Vec::as_slice)
     }
 
     pub fn facts(&self, file: usize) -> Option<&'a FileFacts> {
@@ -195,20 +169,9 @@ impl<'a> Program<'a> {
         depth: usize,
     ) -> ModId {
         let id = ModId(self.modules.len());
-        self.modules.push(ModNode {
-            krate,
-            file,
-            local,
-            parent,
-            path: path.clone(),
-            children: Vec::new(),
-        });
+        self.modules.push(ModNode { krate, file, local, parent, path: path.clone(), children: Vec::new() });
         self.module_of.entry((file, local)).or_insert(id);
-        let Some(module) = loaded.files[file]
-            .facts
-            .as_ref()
-            .and_then(|f| f.modules.get(local))
-        else {
+        let Some(module) = loaded.files[file].facts.as_ref().and_then(|f| f.modules.get(local)) else {
             return id;
         };
         if depth >= MAX_MODULE_DEPTH {
@@ -218,28 +181,17 @@ impl<'a> Program<'a> {
         for (c, child) in module.children.iter().enumerate() {
             let target = match &child.source {
                 ModuleSource::Inline(index) => Some((file, *index)),
-                ModuleSource::File { .. } => {
-                    loaded.child_files.get(&(file, local, c)).map(|&f| (f, 0))
-                }
+                ModuleSource::File { .. } => loaded.child_files.get(&(file, local, c)).map(|&f| (f, 0)),
             };
             let Some((child_file, child_local)) = target else {
                 continue;
             };
-            if loaded.files[child_file].facts.is_none()
-                || self.is_ancestor(id, child_file, child_local)
-            {
+            if loaded.files[child_file].facts.is_none() || self.is_ancestor(id, child_file, child_local) {
                 continue;
             }
             let mut child_path = path.clone();
             child_path.push(child.name.clone());
-            let child_id = self.build_module(
-                krate,
-                (child_file, child_local),
-                Some(id),
-                child_path,
-                loaded,
-                depth + 1,
-            );
+            let child_id = self.build_module(krate, (child_file, child_local), Some(id), child_path, loaded, depth + 1);
             children.push((child.name.clone(), child_id));
         }
         self.modules[id.0].children = children;
@@ -271,11 +223,7 @@ impl<'a> Program<'a> {
                 if let Some(key) = self.resolve_type(module, &imp.self_ty, None) {
                     by_type.entry(key).or_default().push((file, index));
                 }
-                if let Some(key) = imp
-                    .trait_
-                    .as_ref()
-                    .and_then(|t| self.resolve_type(module, t, None))
-                {
+                if let Some(key) = imp.trait_.as_ref().and_then(|t| self.resolve_type(module, t, None)) {
                     by_trait.entry(key).or_default().push((file, index));
                 }
             }
@@ -305,8 +253,7 @@ impl<'a> Program<'a> {
             return None;
         }
         let start = if absolute {
-            self.extern_crate(module, first)
-                .unwrap_or_else(|| Resolved::External(first.clone()))
+            self.extern_crate(module, first).unwrap_or_else(|| Resolved::External(first.clone()))
         } else {
             match first.as_str() {
                 "crate" => Resolved::Module(self.crate_root(self.modules[module.0].krate)?),
@@ -315,10 +262,7 @@ impl<'a> Program<'a> {
                 "Self" => Resolved::Type(self_ty?.clone()),
                 name => match self.lookup(module, name, depth, false) {
                     Some(found) => found,
-                    None => match self
-                        .extern_crate(module, name)
-                        .or_else(|| self.lookup(module, name, depth, true))
-                    {
+                    None => match self.extern_crate(module, name).or_else(|| self.lookup(module, name, depth, true)) {
                         Some(found) => found,
                         None if rest.is_empty() => {
                             return Some(Resolved::Unresolved(name.to_string()));
@@ -333,15 +277,10 @@ impl<'a> Program<'a> {
         let mut current = start;
         for (i, segment) in rest.iter().enumerate() {
             current = match current {
-                Resolved::Module(m) if segment == "super" => {
-                    Resolved::Module(self.modules[m.0].parent.unwrap_or(m))
-                }
+                Resolved::Module(m) if segment == "super" => Resolved::Module(self.modules[m.0].parent.unwrap_or(m)),
                 Resolved::Module(m) => self.lookup(m, segment, depth + 1, true)?,
                 Resolved::Type(TypeKey::Local { file, index }) if i + 1 == rest.len() => {
-                    Resolved::Assoc {
-                        ty: TypeKey::Local { file, index },
-                        name: segment.clone(),
-                    }
+                    Resolved::Assoc { ty: TypeKey::Local { file, index }, name: segment.clone() }
                 }
                 Resolved::Type(TypeKey::External(base)) | Resolved::External(base) => {
                     Resolved::External(format!("{base}::{segment}"))
@@ -357,13 +296,7 @@ impl<'a> Program<'a> {
     /// A glob import of a crate we do not have (`use lambda_runtime::*;`) can only say "the
     /// name is probably from there"; it is consulted only when `external_globs` is set, after
     /// the crate names (so `serde_json::Value` stays `serde_json`).
-    fn lookup(
-        &self,
-        module: ModId,
-        name: &str,
-        depth: usize,
-        external_globs: bool,
-    ) -> Option<Resolved> {
+    fn lookup(&self, module: ModId, name: &str, depth: usize, external_globs: bool) -> Option<Resolved> {
         if depth > MAX_RESOLVE_DEPTH {
             return None;
         }
@@ -375,15 +308,9 @@ impl<'a> Program<'a> {
                 continue;
             }
             let found = match *item {
-                ItemRef::Fn(index) => Resolved::Fn(FnRef {
-                    file: node.file,
-                    index,
-                }),
+                ItemRef::Fn(index) => Resolved::Fn(FnRef { file: node.file, index }),
                 ItemRef::Type(index) => self.local_type(node.file, index, depth),
-                ItemRef::Static(index) => Resolved::Static {
-                    file: node.file,
-                    index,
-                },
+                ItemRef::Static(index) => Resolved::Static { file: node.file, index },
                 ItemRef::Module(_) => match node.children.iter().find(|(n, _)| n == name) {
                     Some((_, child)) => Resolved::Module(*child),
                     None => continue,
@@ -392,9 +319,7 @@ impl<'a> Program<'a> {
             return Some(found);
         }
         for import in local.uses.iter().filter(|u| !u.glob && u.alias == name) {
-            if let Some(found) =
-                self.resolve_segments(module, &import.path, import.absolute, None, depth + 1)
-            {
+            if let Some(found) = self.resolve_segments(module, &import.path, import.absolute, None, depth + 1) {
                 return Some(found);
             }
         }
@@ -413,9 +338,7 @@ impl<'a> Program<'a> {
             }
         }
         // `use lambda_runtime::*;` then `run(..)`: the only way the name can be in scope.
-        external_glob
-            .filter(|_| external_globs && !is_prelude_name(name))
-            .map(Resolved::External)
+        external_glob.filter(|_| external_globs && !is_prelude_name(name)).map(Resolved::External)
     }
 
     /// A local type, following `type X = ..;` aliases.
@@ -446,21 +369,14 @@ impl<'a> Program<'a> {
                 DepTarget::External(canonical) => Resolved::External(canonical.clone()),
             });
         }
-        BUILTIN_CRATES
-            .contains(&name)
-            .then(|| Resolved::External(name.to_string()))
+        BUILTIN_CRATES.contains(&name).then(|| Resolved::External(name.to_string()))
     }
 
     // ----- types ------------------------------------------------------------------------------
 
     /// The type a written type stands for, looking through references, `Arc`/`Box`/`Rc` and
     /// extractor wrappers (`State<T>`, `Extension<T>`, `Data<T>`).
-    pub fn resolve_type(
-        &self,
-        module: ModId,
-        ty: &TypeFact,
-        self_ty: Option<&TypeKey>,
-    ) -> Option<TypeKey> {
+    pub fn resolve_type(&self, module: ModId, ty: &TypeFact, self_ty: Option<&TypeKey>) -> Option<TypeKey> {
         self.resolve_type_at(module, ty, self_ty, 0)
     }
 
@@ -508,24 +424,18 @@ impl<'a> Program<'a> {
             let module = self.module_of(f.file, imp.module)?;
             return self.resolve_type(module, &imp.self_ty, None);
         }
-        function.in_trait.map(|index| TypeKey::Local {
-            file: f.file,
-            index,
-        })
+        function.in_trait.map(|index| TypeKey::Local { file: f.file, index })
     }
 
     pub fn type_item(&self, key: &TypeKey) -> Option<(&'a TypeItem, usize)> {
         match key {
-            TypeKey::Local { file, index } => {
-                self.facts(*file)?.types.get(*index).map(|t| (t, *file))
-            }
+            TypeKey::Local { file, index } => self.facts(*file)?.types.get(*index).map(|t| (t, *file)),
             TypeKey::External(_) => None,
         }
     }
 
     pub fn is_trait(&self, key: &TypeKey) -> bool {
-        self.type_item(key)
-            .is_some_and(|(t, _)| t.kind == TypeKind::Trait)
+        self.type_item(key).is_some_and(|(t, _)| t.kind == TypeKind::Trait)
     }
 
     /// The declared type of a struct field, resolved in the struct's module.
@@ -541,11 +451,7 @@ impl<'a> Program<'a> {
     /// the trait's default method.
     pub fn methods(&self, ty: &TypeKey, name: &str) -> Vec<FnRef> {
         let mut out = Vec::new();
-        let impls = if self.is_trait(ty) {
-            self.impls_by_trait.get(ty)
-        } else {
-            self.impls_by_type.get(ty)
-        };
+        let impls = if self.is_trait(ty) { self.impls_by_trait.get(ty) } else { self.impls_by_type.get(ty) };
         for &(file, index) in impls.into_iter().flatten() {
             let Some(facts) = self.facts(file) else {
                 continue;
@@ -609,10 +515,7 @@ impl<'a> Program<'a> {
             .into_iter()
             .flatten()
             .copied()
-            .filter(|&(file, index)| {
-                self.facts(file)
-                    .is_some_and(|f| f.impls[index].trait_.is_some())
-            })
+            .filter(|&(file, index)| self.facts(file).is_some_and(|f| f.impls[index].trait_.is_some()))
             .collect()
     }
 
@@ -622,11 +525,7 @@ impl<'a> Program<'a> {
     pub fn module_path(&self, module: ModId) -> String {
         let node = &self.modules[module.0];
         let unit = &self.crates[node.krate];
-        let mut out = if unit.is_lib() {
-            unit.name.clone()
-        } else {
-            "crate".to_string()
-        };
+        let mut out = if unit.is_lib() { unit.name.clone() } else { "crate".to_string() };
         for segment in &node.path {
             out.push_str("::");
             out.push_str(segment);
@@ -640,10 +539,7 @@ impl<'a> Program<'a> {
         let Some(function) = self.function(f) else {
             return String::new();
         };
-        let module = self
-            .fn_module(f)
-            .map(|m| self.module_path(m))
-            .unwrap_or_else(|| "crate".to_string());
+        let module = self.fn_module(f).map(|m| self.module_path(m)).unwrap_or_else(|| "crate".to_string());
         match self.impl_self_type(f) {
             Some(ty) => format!("{}::{}", self.type_name(&ty), function.name),
             None => format!("{module}::{}", function.name),
@@ -668,10 +564,7 @@ impl<'a> Program<'a> {
                 let Some(item) = self.facts(*file).and_then(|f| f.types.get(*index)) else {
                     return String::new();
                 };
-                let module = self
-                    .module_of(*file, item.module)
-                    .map(|m| self.module_path(m))
-                    .unwrap_or_default();
+                let module = self.module_of(*file, item.module).map(|m| self.module_path(m)).unwrap_or_default();
                 format!("{module}::{}", item.name)
             }
         }
@@ -687,10 +580,7 @@ impl<'a> Program<'a> {
                 let Some(item) = self.facts(*file).and_then(|f| f.statics.get(*index)) else {
                     return String::new();
                 };
-                let module = self
-                    .module_of(*file, item.module)
-                    .map(|m| self.module_path(m))
-                    .unwrap_or_default();
+                let module = self.module_of(*file, item.module).map(|m| self.module_path(m)).unwrap_or_default();
                 format!("{module}::{}", item.name)
             }
             Resolved::Module(m) => self.module_path(*m),
@@ -702,15 +592,10 @@ impl<'a> Program<'a> {
     /// (`LambdaEvent<SqsEvent>` → `lambda_runtime::LambdaEvent<aws_lambda_events::..::SqsEvent>`).
     pub fn type_text(&self, module: ModId, ty: &TypeFact, depth: usize) -> String {
         if !ty.tuple.is_empty() {
-            let parts: Vec<String> = ty
-                .tuple
-                .iter()
-                .map(|t| self.type_text(module, t, depth + 1))
-                .collect();
+            let parts: Vec<String> = ty.tuple.iter().map(|t| self.type_text(module, t, depth + 1)).collect();
             return format!("({})", parts.join(", "));
         }
-        let base = match self.resolve_segments(module, &ty.path.segments, ty.path.absolute, None, 0)
-        {
+        let base = match self.resolve_segments(module, &ty.path.segments, ty.path.absolute, None, 0) {
             Some(Resolved::Type(key)) => self.type_name(&key),
             Some(Resolved::External(path)) => path,
             _ => ty.path.joined(),
@@ -718,11 +603,7 @@ impl<'a> Program<'a> {
         if ty.args.is_empty() || depth > 4 {
             return base;
         }
-        let args: Vec<String> = ty
-            .args
-            .iter()
-            .map(|a| self.type_text(module, a, depth + 1))
-            .collect();
+        let args: Vec<String> = ty.args.iter().map(|a| self.type_text(module, a, depth + 1)).collect();
         format!("{base}<{}>", args.join(", "))
     }
 }

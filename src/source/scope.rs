@@ -29,17 +29,8 @@ const SAME_TYPE_METHODS: &[&str] = &[
 ];
 
 /// Globals that hand out their content (`static C: OnceLock<Client>` → `Client`).
-const LAZY_TYPES: &[&str] = &[
-    "OnceLock",
-    "OnceCell",
-    "LazyLock",
-    "Lazy",
-    "LazyCell",
-    "Mutex",
-    "RwLock",
-    "ArcSwap",
-    "ThreadLocal",
-];
+const LAZY_TYPES: &[&str] =
+    &["OnceLock", "OnceCell", "LazyLock", "Lazy", "LazyCell", "Mutex", "RwLock", "ArcSwap", "ThreadLocal"];
 
 /// Where calls lead inside our code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,20 +67,13 @@ impl Scope {
             Owner::Fn(index) => Scope::for_fn(program, FnRef { file, index }),
             Owner::Static(index) => {
                 let item = program.facts(file)?.statics.get(index)?;
-                Some(Scope {
-                    file,
-                    owner,
-                    module: program.module_of(file, item.module)?,
-                    self_ty: None,
-                })
+                Some(Scope { file, owner, module: program.module_of(file, item.module)?, self_ty: None })
             }
         }
     }
 
     pub fn facts<'a>(&self, program: &Program<'a>) -> &'a FileFacts {
-        program
-            .facts(self.file)
-            .expect("scopes are only made for parsed files")
+        program.facts(self.file).expect("scopes are only made for parsed files")
     }
 
     pub fn function<'a>(&self, program: &Program<'a>) -> Option<&'a FnFact> {
@@ -101,10 +85,7 @@ impl Scope {
 
     pub fn fn_ref(&self) -> Option<FnRef> {
         match self.owner {
-            Owner::Fn(index) => Some(FnRef {
-                file: self.file,
-                index,
-            }),
+            Owner::Fn(index) => Some(FnRef { file: self.file, index }),
             Owner::Static(_) => None,
         }
     }
@@ -120,12 +101,7 @@ impl Scope {
 
     /// The last `let name` of this body that ends before `position` (a `let` is in scope after
     /// its own statement: `let client = client.clone();` refers to the outer `client`).
-    pub fn let_before<'a>(
-        &self,
-        program: &Program<'a>,
-        name: &str,
-        position: u32,
-    ) -> Option<&'a LetFact> {
+    pub fn let_before<'a>(&self, program: &Program<'a>, name: &str, position: u32) -> Option<&'a LetFact> {
         let facts = self.facts(program);
         program
             .lets_of(self.file, self.owner)
@@ -137,20 +113,11 @@ impl Scope {
 
     /// A parameter of the function by name, with its position.
     pub fn param<'a>(&self, program: &Program<'a>, name: &str) -> Option<(usize, &'a ParamFact)> {
-        self.function(program)?
-            .params
-            .iter()
-            .enumerate()
-            .find(|(_, p)| p.name.as_deref() == Some(name))
+        self.function(program)?.params.iter().enumerate().find(|(_, p)| p.name.as_deref() == Some(name))
     }
 
     /// A parameter of a closure of this body that encloses `position`.
-    pub fn closure_param<'a>(
-        &self,
-        program: &Program<'a>,
-        name: &str,
-        position: u32,
-    ) -> Option<&'a ParamFact> {
+    pub fn closure_param<'a>(&self, program: &Program<'a>, name: &str, position: u32) -> Option<&'a ParamFact> {
         self.facts(program)
             .closures
             .iter()
@@ -185,22 +152,13 @@ impl Scope {
         }
     }
 
-    fn infer_path(
-        &self,
-        program: &Program,
-        path: &PathFact,
-        position: u32,
-        depth: usize,
-    ) -> Option<TypeKey> {
+    fn infer_path(&self, program: &Program, path: &PathFact, position: u32, depth: usize) -> Option<TypeKey> {
         if let Some(name) = path.single() {
             if name == "self" {
                 return self.self_ty.clone();
             }
             if let Some(param) = self.closure_param(program, name, position) {
-                return param
-                    .ty
-                    .as_ref()
-                    .and_then(|t| self.declared_type(program, t));
+                return param.ty.as_ref().and_then(|t| self.declared_type(program, t));
             }
             if let Some(binding) = self.let_before(program, name, position) {
                 if let Some(ty) = &binding.ty {
@@ -209,10 +167,7 @@ impl Scope {
                 return self.infer_at(program, binding.init.as_ref()?, depth + 1);
             }
             if let Some((_, param)) = self.param(program, name) {
-                return param
-                    .ty
-                    .as_ref()
-                    .and_then(|t| self.declared_type(program, t));
+                return param.ty.as_ref().and_then(|t| self.declared_type(program, t));
             }
         }
         match self.resolve(program, path) {
@@ -234,9 +189,7 @@ impl Scope {
         if let (Some(name), Some(function)) = (ty.path.single(), self.function(program))
             && let Some((_, bounds)) = function.generics.iter().find(|(g, _)| g == name)
         {
-            return bounds
-                .first()
-                .and_then(|b| program.resolve_type(self.module, b, self.self_ty.as_ref()));
+            return bounds.first().and_then(|b| program.resolve_type(self.module, b, self.self_ty.as_ref()));
         }
         program.resolve_type(self.module, ty, self.self_ty.as_ref())
     }
@@ -281,19 +234,12 @@ impl Scope {
                 if let Some(name) = path.single()
                     && let Some(closure) = self.closure_variable(program, name, call.span.start)
                 {
-                    return vec![Target::Closure {
-                        file: self.file,
-                        closure,
-                    }];
+                    return vec![Target::Closure { file: self.file, closure }];
                 }
                 self.path_targets(program, path)
             }
             CallTarget::Method { name, receiver } => match self.infer(program, receiver) {
-                Some(ty) => program
-                    .methods(&ty, name)
-                    .into_iter()
-                    .map(Target::Fn)
-                    .collect(),
+                Some(ty) => program.methods(&ty, name).into_iter().map(Target::Fn).collect(),
                 None => Vec::new(),
             },
             _ => Vec::new(),
@@ -308,11 +254,7 @@ impl Scope {
         call.args
             .iter()
             .filter_map(|arg| match arg {
-                ValueExpr::Path(path, span)
-                    if !self.is_local_variable(program, path, span.start) =>
-                {
-                    Some(path)
-                }
+                ValueExpr::Path(path, span) if !self.is_local_variable(program, path, span.start) => Some(path),
                 _ => None,
             })
             .flat_map(|path| self.path_targets(program, path))
@@ -322,11 +264,7 @@ impl Scope {
     fn path_targets(&self, program: &Program, path: &PathFact) -> Vec<Target> {
         match self.resolve(program, path) {
             Resolved::Fn(f) => vec![Target::Fn(f)],
-            Resolved::Assoc { ty, name } => program
-                .methods(&ty, &name)
-                .into_iter()
-                .map(Target::Fn)
-                .collect(),
+            Resolved::Assoc { ty, name } => program.methods(&ty, &name).into_iter().map(Target::Fn).collect(),
             _ => Vec::new(),
         }
     }
@@ -351,10 +289,8 @@ impl Scope {
 
 /// Associated functions that build a value of their type.
 pub fn is_constructor(name: &str) -> bool {
-    matches!(
-        name,
-        "new" | "default" | "open" | "create" | "init" | "connect" | "from_conf" | "from_env"
-    ) || name.starts_with("new_")
+    matches!(name, "new" | "default" | "open" | "create" | "init" | "connect" | "from_conf" | "from_env")
+        || name.starts_with("new_")
         || name.starts_with("from_")
         || name.starts_with("with_")
         || name.starts_with("connect_")

@@ -5,9 +5,7 @@
 
 use proc_macro2::{Delimiter, Span as PmSpan, TokenStream, TokenTree};
 use syn::spanned::Spanned;
-use syn::{
-    Attribute, Expr, GenericArgument, Meta, Pat, PathArguments, ReturnType, Type, TypeParamBound,
-};
+use syn::{Attribute, Expr, GenericArgument, Meta, Pat, PathArguments, ReturnType, Type, TypeParamBound};
 
 use super::facts::{AttrFact, PathFact, TypeFact};
 use crate::span::Span;
@@ -37,12 +35,7 @@ impl<'t> SpanMap<'t> {
     pub fn new(base: usize, text: &'t str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SpanMap {
-            base,
-            text,
-            line_starts,
-            ascii: text.is_ascii(),
-        }
+        SpanMap { base, text, line_starts, ascii: text.is_ascii() }
     }
 
     fn offset(&self, at: proc_macro2::LineColumn) -> usize {
@@ -53,9 +46,7 @@ impl<'t> SpanMap<'t> {
             at.column
         } else {
             let rest = self.text.get(line_start..).unwrap_or("");
-            rest.char_indices()
-                .nth(at.column)
-                .map_or(rest.len(), |(i, _)| i)
+            rest.char_indices().nth(at.column).map_or(rest.len(), |(i, _)| i)
         };
         (self.base + line_start + within).min(self.base + self.text.len())
     }
@@ -208,10 +199,7 @@ impl<'t> SpanMap<'t> {
     }
 
     pub fn attr_span(&self, attr: &Attribute) -> Span {
-        self.between(
-            self.start(attr.pound_token.span),
-            self.end(attr.bracket_token.span.close()),
-        )
+        self.between(self.start(attr.pound_token.span), self.end(attr.bracket_token.span.close()))
     }
 }
 
@@ -255,11 +243,7 @@ pub fn type_fact(ty: &Type) -> TypeFact {
 
 /// A trait path with its generic arguments (`Service<LambdaEvent<T>>`).
 pub fn path_type_fact(path: &syn::Path) -> TypeFact {
-    TypeFact {
-        path: path_fact(path),
-        args: last_segment_args(path, 0),
-        ..TypeFact::default()
-    }
+    TypeFact { path: path_fact(path), args: last_segment_args(path, 0), ..TypeFact::default() }
 }
 
 fn type_fact_at(ty: &Type, depth: usize) -> TypeFact {
@@ -275,17 +259,14 @@ fn type_fact_at(ty: &Type, depth: usize) -> TypeFact {
         }
     }
     match ty {
-        Type::Path(tp) if tp.qself.is_none() => TypeFact {
-            path: path_fact(&tp.path),
-            args: last_segment_args(&tp.path, depth),
-            ..TypeFact::default()
-        },
+        Type::Path(tp) if tp.qself.is_none() => {
+            TypeFact { path: path_fact(&tp.path), args: last_segment_args(&tp.path, depth), ..TypeFact::default() }
+        }
         Type::ImplTrait(t) => bound_fact(t.bounds.iter(), depth),
         Type::TraitObject(t) => bound_fact(t.bounds.iter(), depth),
-        Type::Tuple(t) if depth < MAX_TYPE_DEPTH => TypeFact {
-            tuple: t.elems.iter().map(|e| type_fact_at(e, depth + 1)).collect(),
-            ..TypeFact::default()
-        },
+        Type::Tuple(t) if depth < MAX_TYPE_DEPTH => {
+            TypeFact { tuple: t.elems.iter().map(|e| type_fact_at(e, depth + 1)).collect(), ..TypeFact::default() }
+        }
         _ => TypeFact::default(),
     }
 }
@@ -354,26 +335,11 @@ fn pat_bindings_at(pat: &Pat, out: &mut Vec<String>, depth: usize) {
         Pat::Type(t) => pat_bindings_at(&t.pat, out, depth + 1),
         Pat::Reference(r) => pat_bindings_at(&r.pat, out, depth + 1),
         Pat::Paren(p) => pat_bindings_at(&p.pat, out, depth + 1),
-        Pat::Tuple(t) => t
-            .elems
-            .iter()
-            .for_each(|p| pat_bindings_at(p, out, depth + 1)),
-        Pat::TupleStruct(t) => t
-            .elems
-            .iter()
-            .for_each(|p| pat_bindings_at(p, out, depth + 1)),
-        Pat::Slice(s) => s
-            .elems
-            .iter()
-            .for_each(|p| pat_bindings_at(p, out, depth + 1)),
-        Pat::Or(o) => o
-            .cases
-            .iter()
-            .for_each(|p| pat_bindings_at(p, out, depth + 1)),
-        Pat::Struct(s) => s
-            .fields
-            .iter()
-            .for_each(|f| pat_bindings_at(&f.pat, out, depth + 1)),
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| pat_bindings_at(p, out, depth + 1)),
+        Pat::TupleStruct(t) => t.elems.iter().for_each(|p| pat_bindings_at(p, out, depth + 1)),
+        Pat::Slice(s) => s.elems.iter().for_each(|p| pat_bindings_at(p, out, depth + 1)),
+        Pat::Or(o) => o.cases.iter().for_each(|p| pat_bindings_at(p, out, depth + 1)),
+        Pat::Struct(s) => s.fields.iter().for_each(|f| pat_bindings_at(&f.pat, out, depth + 1)),
         _ => {}
     }
 }
@@ -382,19 +348,12 @@ pub fn attr_fact(attr: &Attribute, map: &SpanMap) -> AttrFact {
     let first_str = match &attr.meta {
         Meta::List(list) => first_string_literal(&list.tokens),
         Meta::NameValue(nv) => match &nv.value {
-            Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
+            Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
             _ => None,
         },
         Meta::Path(_) => None,
     };
-    AttrFact {
-        path: path_fact(attr.path()),
-        first_str,
-        span: map.attr_span(attr),
-    }
+    AttrFact { path: path_fact(attr.path()), first_str, span: map.attr_span(attr) }
 }
 
 fn first_string_literal(tokens: &TokenStream) -> Option<String> {
@@ -412,11 +371,7 @@ fn first_string_literal(tokens: &TokenStream) -> Option<String> {
 pub fn is_test_only(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| {
         let path = attr.path();
-        let last = path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         if last == "test" || last == "bench" {
             return true;
         }
@@ -473,7 +428,5 @@ fn split_predicates(tokens: &TokenStream) -> Vec<Vec<TokenTree>> {
 pub fn is_screaming_case(name: &str) -> bool {
     name.len() >= 2
         && name.bytes().any(|b| b.is_ascii_uppercase())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
