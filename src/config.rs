@@ -77,6 +77,12 @@ pub struct FunctionConfig {
     pub peak_rps: Option<toml::Spanned<f64>>,
     /// Declared average duration of one invocation, in milliseconds.
     pub avg_duration_ms: Option<toml::Spanned<f64>>,
+    /// The folder of the crate (or workspace) the function deploys, relative to this file,
+    /// when the template does not say (a prebuilt zip, a custom build).
+    #[serde(rename = "crate")]
+    pub krate: Option<String>,
+    /// The bin target of that crate.
+    pub bin: Option<String>,
 }
 
 /// `[rules.<CODE or name>]`.

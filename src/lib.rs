@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod error;
 pub mod files;
+pub mod link;
 pub mod model;
 pub mod project;
 pub mod report;
@@ -47,7 +48,7 @@ impl Outcome {
 pub fn load(paths: &[PathBuf], settings: &Settings) -> error::Result<Project> {
     let discovery = discover::discover(paths, &settings.cwd, &settings.exclude)?;
     let options = LoadOptions { max_file_size: settings.max_file_size, limits: model::tree::Limits::default() };
-    let mut project = Project::load(discovery, &settings.cwd, options);
+    let mut project = Project::load(discovery, settings, options);
     project.capacity = capacity::plan(&project, settings);
     Ok(project)
 }
@@ -59,7 +60,7 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
     let summary = Summary {
         files: project.files_checked,
         templates: project.template_count(),
-        sources: 0,
+        sources: project.sources_checked,
         findings: findings.len(),
         errors: rules::engine::count(&findings, Severity::Error),
         warnings: rules::engine::count(&findings, Severity::Warning),

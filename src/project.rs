@@ -1,7 +1,7 @@
 //! Everything a run loaded: the files, the templates modelled from them, and what could not
 //! be loaded. Built once, in parallel; rules only read it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -11,6 +11,7 @@ use crate::files::{FileId, SourceDb, display_path};
 use crate::model::load::{self, LoadError};
 use crate::model::template::{Modelled, StructureError, Template};
 use crate::model::tree::{DuplicateKey, Limits};
+use crate::settings::Settings;
 use crate::span::Span;
 
 /// A file that could not be read, decoded, parsed or used (reported as SL001).
@@ -34,6 +35,12 @@ pub struct Project {
     pub files_checked: usize,
     /// Concurrency budgets per account (computed once the templates are loaded).
     pub capacity: crate::capacity::CapacityPlan,
+    /// The Rust crates: packages, binaries, their handlers and invoke paths.
+    pub source: crate::source::SourceModel,
+    /// Template functions and the binaries they deploy.
+    pub links: Vec<crate::link::FunctionLink>,
+    /// Rust sources and manifests read.
+    pub sources_checked: usize,
 }
 
 /// How loading one input ended.
@@ -53,9 +60,11 @@ pub struct LoadOptions {
 }
 
 impl Project {
-    /// Reads and models every input in parallel. File ids follow the (sorted) input order,
-    /// so ids and output are the same run to run.
-    pub fn load(discovery: Discovery, cwd: &Path, options: LoadOptions) -> Project {
+    /// Reads and models every input in parallel, then analyses the Rust crates the templates
+    /// deploy (and Lambda crates found on their own) and links functions to their binaries.
+    /// File ids follow the (sorted) input order, so ids and output are the same run to run.
+    pub fn load(discovery: Discovery, settings: &Settings, options: LoadOptions) -> Project {
+        let cwd = settings.cwd.as_path();
         let Discovery { inputs, problems } = discovery;
         let results: Vec<(Arc<str>, Loaded)> = inputs
             .par_iter()
@@ -64,20 +73,69 @@ impl Project {
             .collect();
         let mut project = Project::default();
         for (input, (text, loaded)) in inputs.iter().zip(results) {
+            if matches!(loaded, Loaded::Ignored) {
+                continue;
+            }
             let file = project.db.add(input.path.clone(), display_path(&input.path, cwd), text);
             project.record(file, loaded);
         }
         for problem in problems {
             project.record_walk_problem(problem, cwd);
         }
+        project.load_sources(&inputs, settings);
         project
+    }
+
+    /// Analyses the crates: the ones template functions point at, Lambda crates found by the
+    /// walk, and the crates of named `.rs` files; then links functions to binaries.
+    fn load_sources(&mut self, inputs: &[Input], settings: &Settings) {
+        let template_paths: Vec<PathBuf> = self.templates.iter().map(|t| self.db.get(t.file).path.clone()).collect();
+        let refs = crate::link::code_refs(&self.templates, &template_paths, settings);
+        let mut manifests: Vec<PathBuf> =
+            refs.iter().map(|r| r.dir.join("Cargo.toml")).filter(|m| m.is_file()).collect();
+        for input in inputs {
+            match input.kind {
+                InputKind::Manifest if input.named || mentions_lambda_runtime(&input.path) => {
+                    manifests.push(input.path.clone())
+                }
+                InputKind::RustSource => manifests.extend(nearest_manifest(&input.path)),
+                _ => {}
+            }
+        }
+        manifests.sort();
+        manifests.dedup();
+        if manifests.is_empty() {
+            return;
+        }
+        let first = u32::try_from(self.db.len()).unwrap_or(u32::MAX);
+        let mut source = crate::source::analyse(&manifests, first);
+        for (path, text) in std::mem::take(&mut source.files) {
+            let display = display_path(&path, &settings.cwd);
+            self.db.add(path, display, text);
+        }
+        self.sources_checked = self.db.len() - first as usize;
+        self.files_checked += self.sources_checked;
+        for problem in &source.problems {
+            if problem.kind == crate::source::ProblemKind::Parse {
+                self.failures.push(LoadFailure {
+                    file: problem.file,
+                    span: problem.span,
+                    message: problem.message.clone(),
+                    fatal: true,
+                });
+            }
+        }
+        self.links = crate::link::resolve(refs, &source);
+        self.source = source;
     }
 
     fn record(&mut self, file: FileId, loaded: Loaded) {
         match loaded {
-            Loaded::Template(template, errors, duplicates) => {
+            Loaded::Template(mut template, errors, duplicates) => {
                 self.files_checked += 1;
                 self.record_structure(file, errors, duplicates);
+                // Ids were provisional (the input's index) while loading in parallel.
+                template.file = file;
                 self.templates.push(*template);
             }
             Loaded::Broken(errors, duplicates) => {
@@ -124,6 +182,17 @@ impl Project {
         broken.retain(|f| !self.templates.iter().any(|t| t.file == *f));
         self.templates.len() + broken.len()
     }
+}
+
+/// Whether a walked `Cargo.toml` may be a Lambda crate: it names a Lambda runtime crate.
+/// Other crates of a monorepo are not analysed (their bins cannot be Lambda handlers).
+fn mentions_lambda_runtime(manifest: &Path) -> bool {
+    std::fs::read_to_string(manifest).is_ok_and(|text| text.contains("lambda"))
+}
+
+/// The `Cargo.toml` of the crate a named `.rs` file belongs to.
+fn nearest_manifest(file: &Path) -> Option<PathBuf> {
+    file.ancestors().skip(1).take(12).map(|dir| dir.join("Cargo.toml")).find(|m| m.is_file())
 }
 
 /// Words every template contains; a walked file without any of them is not read further.

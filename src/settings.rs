@@ -183,6 +183,9 @@ pub struct FunctionSetting {
     pub logical_id: String,
     pub peak_rps: Option<f64>,
     pub avg_duration_ms: Option<f64>,
+    /// The crate folder (absolute) the function deploys, from `crate = ".."`.
+    pub krate: Option<PathBuf>,
+    pub bin: Option<String>,
 }
 
 impl FunctionSetting {
@@ -385,6 +388,8 @@ impl Settings {
                 logical_id,
                 peak_rps: positive(&function.peak_rps, "peak-rps")?,
                 avg_duration_ms: positive(&function.avg_duration_ms, "avg-duration-ms")?,
+                krate: function.krate.as_ref().map(|k| crate::discover::absolute(base, Path::new(k))),
+                bin: function.bin.clone(),
             });
         }
         Ok(())

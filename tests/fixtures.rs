@@ -3,8 +3,8 @@
 //! A case is a file or a folder whose name starts with `good` or `bad`:
 //! - `good*` must produce no finding of the rule;
 //! - `bad*` must produce at least one, exactly the lines of `<case>.expected` (concise format:
-//!   `file:line:col: severity CODE message`), and, in YAML cases, exactly the lines marked
-//!   with a `# expect: CODE` comment.
+//!   `file:line:col: severity CODE message`), and exactly the lines marked with a
+//!   `# expect: CODE` (YAML) or `// expect: CODE` (Rust) comment.
 //!
 //! `SLINT_BLESS=1 cargo test --test fixtures` rewrites the `.expected` files; review the diff.
 
@@ -83,11 +83,12 @@ fn expected_markers(code: &str, dir: &Path, case: &Path) -> BTreeSet<(String, u3
         files.push(case.to_path_buf());
     }
     let mut markers = BTreeSet::new();
-    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml")) {
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "rs")) {
         let Ok(text) = std::fs::read_to_string(file) else { continue };
         let rel = file.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
         for (i, line) in text.lines().enumerate() {
-            if let Some((_, codes)) = line.split_once("# expect:") {
+            let marker = line.split_once("# expect:").or_else(|| line.split_once("// expect:"));
+            if let Some((_, codes)) = marker {
                 if codes.split(',').any(|c| c.trim() == code) {
                     markers.insert((rel.clone(), i as u32 + 1));
                 }

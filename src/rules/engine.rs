@@ -107,7 +107,7 @@ fn finish(findings: Vec<Finding>, project: &Project, settings: &Settings, rules:
     let state = |rule: &str| suppress::rule_state(rule, &known, &is_enabled);
     let report_unused = rules.iter().any(|r| r.meta().code == "SL003");
     let suppressions = suppress::collect(project);
-    let mut findings = suppress::apply(findings, &suppressions, report_unused, &state);
+    let mut findings = suppress::apply(project, findings, &suppressions, report_unused, &state);
     findings.retain(|f| !ignored_by_path(f, project, settings));
     for finding in &mut findings {
         if let Some(severity) = settings.rules.severity(&finding.code) {

@@ -9,12 +9,14 @@ pub use crate::diagnostic::RuleInfo;
 use crate::diagnostic::{Finding, Severity, Site};
 use crate::settings::RuleSettings;
 
+pub mod code;
 pub mod engine;
 pub mod registry;
 pub mod suppress;
 
 pub mod api;
 pub mod concurrency;
+pub mod handler;
 pub mod meta;
 pub mod queues;
 pub mod tuning;

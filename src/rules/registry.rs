@@ -1,13 +1,14 @@
 //! Every built-in rule, in one greppable list. Adding a rule adds one line here.
 
 use crate::diagnostic::RuleInfo;
-use crate::rules::{Rule, RuleMeta, api, concurrency, meta, queues, tuning};
+use crate::rules::{Rule, RuleMeta, api, concurrency, handler, meta, queues, tuning};
 
 pub static RULES: &[&dyn Rule] = &[
     &meta::ParseError,
     &meta::DuplicateKey,
     &meta::UnusedSuppression,
     &meta::InternalError,
+    &meta::UnresolvedCodeLink,
     &concurrency::UncappedAsyncConsumer,
     &concurrency::SqsConsumerWithoutMaxConcurrency,
     &concurrency::ReservedConcurrencyExceedsQuota,
@@ -18,6 +19,8 @@ pub static RULES: &[&dyn Rule] = &[
     &api::ApiWithoutThrottling,
     &api::GetWithoutCache,
     &api::StaticSiteWithoutCdn,
+    &handler::ClientInHandler,
+    &handler::SlowCallOnSyncPath,
     &queues::SqsConsumerWithoutBatching,
     &queues::BatchWithoutPartialFailure,
     &queues::QueueWithoutDlq,

@@ -1,5 +1,6 @@
-//! Suppressions: `Metadata.slint.ignore` in templates (on a resource or at the root). Each
-//! entry names a rule by code or name, optionally with a reason:
+//! Suppressions: `// slint: allow(client-in-handler) reason` in Rust (on the line before, or
+//! at the end of, the finding's line) and `Metadata.slint.ignore` in templates (on a resource
+//! or at the root). Each entry names a rule by code or name, optionally with a reason:
 //!
 //! ```yaml
 //! Metadata:
@@ -27,6 +28,8 @@ pub enum Scope {
     File,
     /// Findings about one resource (by logical id).
     Resource(String),
+    /// Findings starting on one line of the file (a `// slint: allow(..)` comment in Rust).
+    Line(u32),
 }
 
 /// One suppression entry.
@@ -42,8 +45,11 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    fn covers(&self, finding: &Finding) -> bool {
+    fn covers(&self, finding: &Finding, project: &Project) -> bool {
         let in_scope = match &self.scope {
+            Scope::Line(line) => {
+                finding.file == self.file && project.db.get(finding.file).line_col(finding.span.start).line == *line
+            }
             Scope::File => finding.file == self.file,
             Scope::Resource(id) => {
                 finding.resource.as_deref() == Some(id.as_str())
@@ -91,6 +97,7 @@ fn read_entries(file: FileId, scope: Scope, metadata: NodeRef<'_>, out: &mut Vec
 /// `enabled` says whether a rule (by info) ran in this run; suppressions of rules that did not
 /// run are never reported as unused.
 pub fn apply(
+    project: &Project,
     findings: Vec<Finding>,
     suppressions: &[Suppression],
     report_unused: bool,
@@ -102,7 +109,7 @@ pub fn apply(
         .filter(|finding| {
             let mut suppressed = false;
             for (i, s) in suppressions.iter().enumerate() {
-                if s.covers(finding) {
+                if s.covers(finding, project) {
                     used[i] = true;
                     suppressed = true;
                 }
@@ -125,6 +132,7 @@ pub fn apply(
             Some(true) => match &s.scope {
                 Scope::File => format!("suppression of `{}` matches no finding in this file", s.rule),
                 Scope::Resource(id) => format!("suppression of `{}` matches no finding of `{id}`", s.rule),
+                Scope::Line(line) => format!("suppression of `{}` matches no finding on line {line}", s.rule),
             },
         };
         let mut finding = Finding::new(meta.code, meta.name, meta.severity, Site::new(s.file, s.span), message);
@@ -147,7 +155,19 @@ pub fn rule_state(rule: &str, known: &[RuleInfo], is_enabled: &dyn Fn(&RuleInfo)
     Some(matching.iter().any(|r| is_enabled(r)))
 }
 
-/// All suppressions of a project.
+/// All suppressions of a project: template metadata and Rust comments.
 pub fn collect(project: &Project) -> Vec<Suppression> {
-    project.templates.iter().flat_map(template_suppressions).collect()
+    let mut all: Vec<Suppression> = project.templates.iter().flat_map(template_suppressions).collect();
+    for comment in &project.source.suppressions {
+        for rule in &comment.rules {
+            all.push(Suppression {
+                file: comment.file,
+                scope: Scope::Line(comment.target_line()),
+                rule: rule.clone(),
+                reason: comment.reason.clone(),
+                span: comment.span,
+            });
+        }
+    }
+    all
 }

@@ -1,0 +1,201 @@
+//! The template ↔ code link: which crate and bin target each template function deploys.
+//!
+//! Derived from the function's `CodeUri` (also from `Globals`), `Metadata.BuildMethod`
+//! (`rust-cargolambda`, `makefile`), `Metadata.BuildProperties.Binary`, a `CodeUri` that points
+//! at cargo-lambda's output (`target/lambda/<bin>`), or `[functions.<id>]` `crate`/`bin` in
+//! slint.toml for what cannot be derived. Functions that are not Rust (another runtime, a
+//! prebuilt zip) are not linked and not reported.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::Template;
+use crate::model::tree::NodeId;
+use crate::settings::Settings;
+use crate::source::SourceModel;
+
+/// Where a function's code should be, before the crates are analysed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeRef {
+    /// Index into the project's templates.
+    pub template: usize,
+    /// Index into the template's functions.
+    pub function: usize,
+    /// The folder holding the package or workspace `Cargo.toml`.
+    pub dir: PathBuf,
+    /// The bin target, when the template (or config) names it.
+    pub bin: Option<String>,
+    /// cargo-lambda builds it (which applies an optimised release profile).
+    pub built_by_cargo_lambda: bool,
+    /// The node that points at the code (`CodeUri`, `Binary`), for findings.
+    pub node: Option<NodeId>,
+    /// How the folder is written where it is declared (`./services/orders`), for messages:
+    /// absolute paths would differ from machine to machine.
+    pub shown: String,
+}
+
+/// A template function and the binary it deploys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionLink {
+    pub template: usize,
+    pub function: usize,
+    pub code: CodeRef,
+    /// Index into [`SourceModel::binaries`], or why there is none.
+    pub binary: Result<usize, String>,
+}
+
+/// The code references of every Rust function of the templates.
+pub fn code_refs(templates: &[Template], template_paths: &[PathBuf], settings: &Settings) -> Vec<CodeRef> {
+    let mut refs = Vec::new();
+    for (ti, template) in templates.iter().enumerate() {
+        let Some(dir) = template_paths[ti].parent() else { continue };
+        for (fi, _) in template.functions.iter().enumerate() {
+            if let Some(code) = code_ref(template, ti, fi, dir, &template_paths[ti], settings) {
+                refs.push(code);
+            }
+        }
+    }
+    refs
+}
+
+fn code_ref(
+    template: &Template,
+    ti: usize,
+    fi: usize,
+    template_dir: &Path,
+    template_path: &Path,
+    settings: &Settings,
+) -> Option<CodeRef> {
+    let function = &template.functions[fi];
+    let resource = function.resource(template);
+    let configured = settings.function_setting(template_path, function.id.as_str());
+    if let Some(krate) = configured.and_then(|c| c.krate.as_ref()) {
+        return Some(CodeRef {
+            template: ti,
+            function: fi,
+            dir: krate.clone(),
+            bin: configured.and_then(|c| c.bin.clone()),
+            built_by_cargo_lambda: false,
+            node: None,
+            shown: format!("the `crate` of [functions.{}]", function.id),
+        });
+    }
+    let metadata = resource.metadata.map(|m| template.node(m));
+    let build_method = metadata.and_then(|m| m.get("BuildMethod")).and_then(|b| b.as_str()).unwrap_or("");
+    let binary_node = metadata.and_then(|m| m.at(&["BuildProperties", "Binary"]));
+    let code_uri = template.property(resource, "CodeUri");
+    let uri = code_uri.and_then(|c| c.as_str())?;
+    if uri.starts_with("s3://") || uri.ends_with(".zip") && !uri.contains("target/lambda/") {
+        return None;
+    }
+    let runtime = template.property(resource, "Runtime").and_then(|r| r.as_str()).unwrap_or("");
+    let cargo_lambda = build_method == "rust-cargolambda";
+    // cargo-lambda's output layout: `<crate>/target/lambda/<bin>/...`.
+    if let Some((crate_dir, rest)) = uri.split_once("target/lambda/") {
+        let bin = rest.split('/').next().filter(|b| !b.is_empty()).map(str::to_string);
+        return Some(CodeRef {
+            template: ti,
+            function: fi,
+            dir: normalise(&template_dir.join(crate_dir)),
+            bin,
+            built_by_cargo_lambda: true,
+            node: code_uri.map(|c| c.id),
+            shown: if crate_dir.is_empty() { ".".to_string() } else { crate_dir.trim_end_matches('/').to_string() },
+        });
+    }
+    let dir = normalise(&template_dir.join(uri));
+    let is_rust = cargo_lambda || (runtime.starts_with("provided") && dir.join("Cargo.toml").is_file());
+    if !is_rust {
+        return None;
+    }
+    let bin = binary_node
+        .and_then(|b| b.as_str())
+        .map(str::to_string)
+        .or_else(|| (build_method == "makefile").then(|| makefile_bin(&dir, function.id.as_str())).flatten());
+    Some(CodeRef {
+        template: ti,
+        function: fi,
+        dir,
+        bin,
+        built_by_cargo_lambda: cargo_lambda,
+        node: binary_node.or(code_uri).map(|n| n.id),
+        shown: uri.to_string(),
+    })
+}
+
+/// The `--bin <name>` of the `build-<LogicalId>` target of a Makefile (SAM's `makefile` build
+/// method runs `make build-<LogicalId>`).
+fn makefile_bin(dir: &Path, logical_id: &str) -> Option<String> {
+    let text = read_small(&dir.join("Makefile"))?;
+    let target = format!("build-{logical_id}:");
+    let mut in_target = false;
+    for line in text.lines() {
+        if line.starts_with(&target) {
+            in_target = true;
+            continue;
+        }
+        if in_target && !line.starts_with('\t') && !line.trim().is_empty() {
+            break;
+        }
+        if in_target {
+            let mut words = line.split_whitespace();
+            while let Some(word) = words.next() {
+                if word == "--bin" {
+                    return words.next().map(str::to_string);
+                }
+                if let Some(bin) = word.strip_prefix("--bin=") {
+                    return Some(bin.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A small text file (a Makefile), or nothing.
+fn read_small(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > 1 << 20 {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+fn normalise(path: &Path) -> PathBuf {
+    crate::discover::absolute(Path::new("/"), path)
+}
+
+/// Links every code reference to an analysed binary.
+pub fn resolve(refs: Vec<CodeRef>, source: &SourceModel) -> Vec<FunctionLink> {
+    refs.into_iter()
+        .map(|code| {
+            let binary = if !code.dir.join("Cargo.toml").is_file() {
+                Err(format!("no Cargo.toml in {}", code.shown))
+            } else {
+                source
+                    .find_binary(&code.dir, code.bin.as_deref())
+                    .map(|found| source.binaries.iter().position(|b| std::ptr::eq(b, found)).unwrap_or(0))
+                    .map_err(|e| e.message.replace(&code.dir.display().to_string(), &code.shown))
+            };
+            FunctionLink { template: code.template, function: code.function, code, binary }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makefile_targets_name_their_bin() {
+        let dir = std::env::temp_dir().join(format!("slint-link-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("Makefile"),
+            "build-Other:\n\tcargo lambda build --release --bin other\nbuild-Orders:\n\tcargo lambda build --release --bin orders\n\tcp target/lambda/orders/bootstrap $(ARTIFACTS_DIR)\n",
+        )
+        .unwrap();
+        assert_eq!(makefile_bin(&dir, "Orders").as_deref(), Some("orders"));
+        assert_eq!(makefile_bin(&dir, "Missing"), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

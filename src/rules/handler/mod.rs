@@ -1,0 +1,7 @@
+//! SL5xx: what the handler does on every invocation.
+
+mod client_in_handler;
+mod slow_call_on_sync_path;
+
+pub use client_in_handler::ClientInHandler;
+pub use slow_call_on_sync_path::SlowCallOnSyncPath;

@@ -1,0 +1,63 @@
+use crate::diagnostic::Site;
+use crate::project::Project;
+use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::source::ProblemKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports code slint could not follow: a Rust function whose `CodeUri` has no
+    /// `Cargo.toml`, a `BuildProperties.Binary` no bin target provides, a package with several
+    /// bins and none named, a `mod` whose file is missing, a handler it could not resolve, a
+    /// file nested too deeply to analyse.
+    ///
+    /// ## Why is this bad?
+    /// The rules over Rust code are blind to what slint cannot link or read, so a clean run
+    /// would mean less than it seems. Usually the template and the crate have drifted apart
+    /// (a renamed binary, a moved crate), which breaks `sam build` too.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Orders:
+    ///   Type: AWS::Serverless::Function
+    ///   Metadata:
+    ///     BuildMethod: rust-cargolambda
+    ///     BuildProperties: { Binary: order }   # the bin target is `orders`
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    ///     BuildProperties: { Binary: orders }
+    /// ```
+    /// or, when the template cannot say, map the function in `slint.toml`:
+    /// `[functions.Orders] crate = "services/orders", bin = "orders"`.
+    pub struct UnresolvedCodeLink {
+        code: "SL005",
+        name: "unresolved-code-link",
+        category: Meta,
+        severity: Info,
+    }
+}
+
+impl Rule for UnresolvedCodeLink {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
+        for link in &project.links {
+            let Err(reason) = &link.binary else { continue };
+            let template = &project.templates[link.template];
+            let function = &template.functions[link.function];
+            let site = match link.code.node {
+                Some(node) => template.site(node),
+                None => template.resource_site(function.resource(template)),
+            };
+            cx.report(site, format!("slint cannot find the code of function `{}`: {reason}", function.id))
+                .resource(function.id.0.clone())
+                .help("point `CodeUri`/`BuildProperties.Binary` at the crate and bin target, or map the function in slint.toml (`[functions.<id>] crate = \"..\", bin = \"..\"`)");
+        }
+        for problem in project.source.problems.iter().filter(|p| p.kind == ProblemKind::Info) {
+            cx.report(Site::new(problem.file, problem.span), problem.message.clone());
+        }
+    }
+}
