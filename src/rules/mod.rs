@@ -116,7 +116,10 @@ impl RuleMeta {
     pub fn markdown(&self) -> String {
         let mut out = String::with_capacity(self.docs.len());
         for line in self.docs.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            // Rust examples are `rust,ignore` so rustdoc does not compile them; readers only
+            // need the language.
+            out.push_str(if line.starts_with("```rust,ignore") { "```rust" } else { line });
             out.push('\n');
         }
         format!("{}\n", out.trim_matches('\n'))

@@ -20,7 +20,7 @@ declare_rule! {
     /// re-does DNS and TLS against the service.
     ///
     /// ## Example
-    /// ```rust
+    /// ```rust,ignore
     /// async fn handler(event: LambdaEvent<Value>) -> Result<(), Error> {
     ///     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     ///     let s3 = aws_sdk_s3::Client::new(&config);
@@ -30,7 +30,7 @@ declare_rule! {
     /// ```
     ///
     /// Use instead:
-    /// ```rust
+    /// ```rust,ignore
     /// #[tokio::main]
     /// async fn main() -> Result<(), Error> {
     ///     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;

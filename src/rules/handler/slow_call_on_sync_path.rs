@@ -20,7 +20,7 @@ declare_rule! {
     /// function's concurrency and can exhaust the account's.
     ///
     /// ## Example
-    /// ```rust
+    /// ```rust,ignore
     /// async fn create_order(req: Request) -> Result<Response<Body>, Error> {
     ///     save(&order).await?;
     ///     ses.send_email().destination(to).content(receipt).send().await?; // the caller waits
@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// Use instead: enqueue the slow work and return; a queue worker does it.
-    /// ```rust
+    /// ```rust,ignore
     ///     sqs.send_message().queue_url(&queue).message_body(json).send().await?;
     ///     Ok(Response::builder().status(202).body(Body::Empty)?)
     /// ```
