@@ -328,6 +328,8 @@ pub enum PackageRole {
 #[derive(Clone, Debug)]
 pub struct Package {
     pub name: String,
+    /// The `name` value in the manifest (the `[package]` table when it has none).
+    pub name_span: Span,
     /// The package's `Cargo.toml`.
     pub manifest: FileId,
     pub manifest_path: PathBuf,

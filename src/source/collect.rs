@@ -312,6 +312,29 @@ pub fn is_once_guard_path(path: &PathFact) -> bool {
         && matches!(path.segments[n - 2].as_str(), "Lazy" | "LazyLock" | "LazyCell" | "LazyBox")
 }
 
+/// `spawn_blocking(..)`, `block_in_place(..)`, `thread::spawn(..)`: the argument runs where
+/// blocking is allowed (a blocking-pool or an OS thread), not on an async worker.
+pub fn is_offload_path(path: &PathFact) -> bool {
+    let n = path.segments.len();
+    matches!(path.last(), "spawn_blocking" | "block_in_place")
+        || (n >= 2 && path.segments[n - 1] == "spawn" && path.segments[n - 2] == "thread")
+}
+
+/// `handle.spawn_blocking(..)` on a runtime handle.
+pub fn is_offload_method(name: &str) -> bool {
+    name == "spawn_blocking"
+}
+
+/// How a call treats its arguments' code.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ArgKind {
+    Plain,
+    /// Runs once per environment (a once-initialiser).
+    Guard,
+    /// Runs off the async workers.
+    Offload,
+}
+
 /// Iterator methods that call their closure once per element.
 const LOOP_METHODS: &[&str] = &[
     "for_each",
@@ -360,12 +383,21 @@ struct Body {
     frames: Vec<CaptureFrame>,
     loop_depth: u32,
     guard_depth: u32,
+    offload_depth: u32,
     returns: Vec<ValueExpr>,
 }
 
 impl Body {
     fn new(owner: Owner) -> Self {
-        Body { owner, closures: Vec::new(), frames: Vec::new(), loop_depth: 0, guard_depth: 0, returns: Vec::new() }
+        Body {
+            owner,
+            closures: Vec::new(),
+            frames: Vec::new(),
+            loop_depth: 0,
+            guard_depth: 0,
+            offload_depth: 0,
+            returns: Vec::new(),
+        }
     }
 }
 
@@ -539,6 +571,7 @@ impl<'t> Collector<'t> {
             args: Vec::new(),
             in_loop: body.loop_depth > 0,
             guarded: body.guard_depth > 0 || matches!(owner, Owner::Static(_)),
+            offloaded: body.offload_depth > 0,
             closure: body.closures.last().copied(),
             outer: None,
         };
@@ -546,18 +579,21 @@ impl<'t> Collector<'t> {
         self.facts.calls.len() - 1
     }
 
-    fn visit_args<'a>(&mut self, args: impl Iterator<Item = &'a Expr>, guard: bool, iter: bool) -> Vec<ValueExpr> {
+    fn visit_args<'a>(&mut self, args: impl Iterator<Item = &'a Expr>, kind: ArgKind, iter: bool) -> Vec<ValueExpr> {
         let args: Vec<&Expr> = args.collect();
-        if guard && let Some(body) = self.body.as_mut() {
-            body.guard_depth += 1;
+        let (guard, offload) = (kind == ArgKind::Guard, kind == ArgKind::Offload);
+        if let Some(body) = self.body.as_mut() {
+            body.guard_depth += u32::from(guard);
+            body.offload_depth += u32::from(offload);
         }
         for arg in &args {
             self.pending_iter_arg = iter;
             self.visit_expr(arg);
             self.pending_iter_arg = false;
         }
-        if guard && let Some(body) = self.body.as_mut() {
-            body.guard_depth -= 1;
+        if let Some(body) = self.body.as_mut() {
+            body.guard_depth -= u32::from(guard);
+            body.offload_depth -= u32::from(offload);
         }
         args.iter().map(|a| self.value(a)).collect()
     }
@@ -575,8 +611,12 @@ impl<'t> Collector<'t> {
                 CallTarget::Other
             }
         };
-        let guard = matches!(&target, CallTarget::Path(p) if is_once_guard_path(p));
-        let args = self.visit_args(c.args.iter(), guard, false);
+        let kind = match &target {
+            CallTarget::Path(p) if is_once_guard_path(p) => ArgKind::Guard,
+            CallTarget::Path(p) if is_offload_path(p) => ArgKind::Offload,
+            _ => ArgKind::Plain,
+        };
+        let args = self.visit_args(c.args.iter(), kind, false);
         let start = self.map.expr_start(&c.func);
         let end = self.map.end(c.paren_token.span.close());
         let site = &mut self.facts.calls[index];
@@ -598,9 +638,15 @@ impl<'t> Collector<'t> {
             self.facts.calls[inner].outer.get_or_insert(index);
         }
         let name = ident(&m.method);
-        let guard = is_once_guard_method(&name);
+        let kind = if is_once_guard_method(&name) {
+            ArgKind::Guard
+        } else if is_offload_method(&name) {
+            ArgKind::Offload
+        } else {
+            ArgKind::Plain
+        };
         let iter = self.is_loop_method(&name, &receiver);
-        let args = self.visit_args(m.args.iter(), guard, iter);
+        let args = self.visit_args(m.args.iter(), kind, iter);
         let start = self.expr_start(&m.receiver);
         let end = self.map.end(m.paren_token.span.close());
         let name_start = self.map.start(m.method.span());
@@ -667,7 +713,7 @@ impl<'t> Collector<'t> {
         let Ok(exprs) = parser.parse2(mac.tokens.clone()) else {
             return Vec::new();
         };
-        let args = self.visit_args(exprs.iter(), false, false);
+        let args = self.visit_args(exprs.iter(), ArgKind::Plain, false);
         self.keep_alive.push(exprs);
         args
     }

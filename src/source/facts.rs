@@ -250,6 +250,9 @@ pub struct CallSite {
     /// Inside a closure passed to a once-initialiser (`get_or_init`, `LazyLock::new`, ..) or
     /// in a global's initialiser.
     pub guarded: bool,
+    /// Inside a closure passed to `spawn_blocking`, `block_in_place` or `thread::spawn`: it
+    /// runs where blocking is allowed, off the async worker threads.
+    pub offloaded: bool,
     /// The innermost closure the call is in.
     pub closure: Option<usize>,
     /// The method call this call is the receiver of (`a().b()`: `a` → `b`), for chains.

@@ -12,7 +12,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use super::collect::{is_once_guard_method, is_once_guard_path};
+use super::collect::{is_offload_method, is_offload_path, is_once_guard_method, is_once_guard_path};
 use super::facts::*;
 use super::handlers::{Found, Region};
 use super::load::Loaded;
@@ -37,6 +37,8 @@ struct Work {
     via: Vec<String>,
     depth: usize,
     in_loop: bool,
+    /// Reached through a closure or function handed to `spawn_blocking` (or the like).
+    offloaded: bool,
     handler: Option<usize>,
 }
 
@@ -57,10 +59,10 @@ pub fn trace(program: &Program, loaded: &Loaded, found: &Found) -> Traced {
     };
     for &(handler, region) in &found.roots {
         let name = found.handlers[handler].name.clone();
-        tracer.push(region, Mode::Invoke, vec![name], 0, false, Some(handler));
+        tracer.push(region, Mode::Invoke, vec![name], 0, Flags::default(), Some(handler));
     }
     for (region, via) in &found.init_seeds {
-        tracer.push(*region, Mode::Init, via.clone(), 0, false, None);
+        tracer.push(*region, Mode::Init, via.clone(), 0, Flags::default(), None);
     }
     while let Some(work) = tracer.queue.pop_front() {
         tracer.visit(&work);
@@ -85,11 +87,12 @@ impl Tracer<'_, '_> {
         mode: Mode,
         via: Vec<String>,
         depth: usize,
-        in_loop: bool,
+        flags: Flags,
         handler: Option<usize>,
     ) {
         if depth <= MAX_DEPTH && self.visited.insert((region, mode)) {
-            self.queue.push_back(Work { region, mode, via, depth, in_loop, handler });
+            let Flags { in_loop, offloaded } = flags;
+            self.queue.push_back(Work { region, mode, via, depth, in_loop, offloaded, handler });
         }
     }
 
@@ -143,7 +146,7 @@ impl Tracer<'_, '_> {
                     Mode::Init,
                     work.via.clone(),
                     work.depth + 1,
-                    false,
+                    Flags::default(),
                     work.handler,
                 );
             }
@@ -163,7 +166,9 @@ impl Tracer<'_, '_> {
     fn follow(&mut self, scope: &Scope, index: usize, mode: Mode, work: &Work, receiver_type: Option<&TypeKey>) {
         let call = &scope.facts(self.program).calls[index];
         let in_loop = work.in_loop || call.in_loop;
+        let offloaded = work.offloaded || call.offloaded;
         let guard = is_guard_call(call);
+        let offload = is_offload_call(call);
         let targets = match (&call.target, receiver_type) {
             (CallTarget::Method { name, .. }, Some(ty)) => {
                 self.program.methods(ty, name).into_iter().map(Target::Fn).collect()
@@ -172,11 +177,11 @@ impl Tracer<'_, '_> {
             _ => scope.call_targets(self.program, index),
         };
         let arguments = scope.argument_targets(self.program, index);
-        let edges = targets.into_iter().map(|t| (t, mode)).chain(arguments.into_iter().map(|t| {
+        let edges = targets.into_iter().map(|t| (t, mode, offloaded)).chain(arguments.into_iter().map(|t| {
             let arg_mode = if guard { Mode::Init } else { mode };
-            (t, arg_mode)
+            (t, arg_mode, offloaded || offload)
         }));
-        for (target, next_mode) in edges.collect::<Vec<_>>() {
+        for (target, next_mode, offloaded) in edges.collect::<Vec<_>>() {
             let (region, name) = match target {
                 Target::Fn(f) => {
                     if next_mode == Mode::Init && self.found.handler_fns.contains(&f) {
@@ -188,7 +193,7 @@ impl Tracer<'_, '_> {
             };
             let mut via = work.via.clone();
             via.push(name);
-            self.push(region, next_mode, via, work.depth + 1, in_loop, work.handler);
+            self.push(region, next_mode, via, work.depth + 1, Flags { in_loop, offloaded }, work.handler);
         }
     }
 
@@ -220,6 +225,7 @@ impl Tracer<'_, '_> {
             via: work.via.clone(),
             in_loop: work.in_loop || call.in_loop,
             guarded: call.guarded,
+            offloaded: work.offloaded || call.offloaded,
         };
         match mode {
             Mode::Invoke => self.traced.invoke.push(fact),
@@ -283,6 +289,22 @@ impl Tracer<'_, '_> {
             }
             _ => false,
         }
+    }
+}
+
+/// What a piece of code inherits from the call that leads to it.
+#[derive(Clone, Copy, Default)]
+struct Flags {
+    in_loop: bool,
+    offloaded: bool,
+}
+
+/// `spawn_blocking(f)`: `f` runs off the async workers.
+fn is_offload_call(call: &CallSite) -> bool {
+    match &call.target {
+        CallTarget::Method { name, .. } => is_offload_method(name),
+        CallTarget::Path(path) => is_offload_path(path),
+        _ => false,
     }
 }
 

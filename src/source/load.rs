@@ -249,6 +249,7 @@ impl PackageLoader {
         let package = Package {
             is_lambda: cargo::depends_on_lambda(&dependencies),
             name,
+            name_span: manifest.package.as_ref().map(|p| p.span).unwrap_or_default(),
             manifest: loaded.file_id(file),
             manifest_path: path.to_path_buf(),
             dir,

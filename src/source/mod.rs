@@ -187,6 +187,9 @@ pub struct CallFact {
     pub in_loop: bool,
     /// Inside a once-initialiser or a global's initialiser.
     pub guarded: bool,
+    /// Inside a closure (or a function) handed to `spawn_blocking`, `block_in_place` or
+    /// `thread::spawn`, here or at a call on the way: it runs where blocking is allowed.
+    pub offloaded: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

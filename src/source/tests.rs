@@ -690,3 +690,27 @@ fn actix_app_factory_is_init_and_its_routes_are_handlers() {
     assert!(has(&bin.init_calls, "actix_web::App::new"));
     assert_eq!(find(&bin.invoke_calls, "reqwest::Client::new").via, ["create_order"]);
 }
+
+#[test]
+fn code_handed_to_spawn_blocking_is_offloaded() {
+    let model = analyse_case("offloaded");
+    let bin = binary(&model, "offloaded");
+    let offloaded = |wanted: &str| find(&bin.invoke_calls, wanted).offloaded;
+    // Directly in the handler, and in a task spawned on the runtime: on the async workers.
+    assert!(!offloaded("std::thread::sleep"));
+    assert!(!offloaded("std::fs::read_dir"));
+    assert!(!offloaded("tokio::task::spawn_blocking"), "the spawn itself runs on the worker");
+    // In a closure given to `spawn_blocking` (also a runtime handle's), `block_in_place` or
+    // `thread::spawn`, and in what such a closure calls.
+    for call in ["std::fs::write", "std::fs::remove_file", "std::fs::copy", "std::fs::read"] {
+        assert!(offloaded(call), "{call}");
+    }
+    let read = find(&bin.invoke_calls, "std::fs::read");
+    assert_eq!(text(&model, read.file, read.span), "std::fs::read(\"/tmp/e\")", "the first one, in the thread");
+    let in_resize =
+        bin.invoke_calls.iter().find(|c| label(c) == "std::fs::read" && c.via.len() == 2).expect("resize's read");
+    assert!(in_resize.offloaded && in_resize.via == ["handler", "resize"]);
+    // A function passed by name to `spawn_blocking`.
+    let created = find(&bin.invoke_calls, "std::fs::create_dir_all");
+    assert!(created.offloaded && created.via == ["handler", "write_out"]);
+}
