@@ -24,7 +24,9 @@ pub struct CodeRef {
     pub dir: PathBuf,
     /// The bin target, when the template (or config) names it.
     pub bin: Option<String>,
-    /// cargo-lambda builds it (which applies an optimised release profile).
+    /// cargo-lambda builds it (which applies an optimised release profile): `BuildMethod:
+    /// rust-cargolambda`, a `CodeUri` under `target/lambda/`, or a `makefile` target that runs
+    /// `cargo lambda build` without `--disable-optimizations`.
     pub built_by_cargo_lambda: bool,
     /// The node that points at the code (`CodeUri`, `Binary`), for findings.
     pub node: Option<NodeId>,
@@ -68,19 +70,19 @@ fn code_ref(
     let function = &template.functions[fi];
     let resource = function.resource(template);
     let configured = settings.function_setting(template_path, function.id.as_str());
+    let metadata = resource.metadata.map(|m| template.node(m));
+    let build_method = metadata.and_then(|m| m.get("BuildMethod")).and_then(|b| b.as_str()).unwrap_or("");
     if let Some(krate) = configured.and_then(|c| c.krate.as_ref()) {
         return Some(CodeRef {
             template: ti,
             function: fi,
             dir: krate.clone(),
             bin: configured.and_then(|c| c.bin.clone()),
-            built_by_cargo_lambda: false,
+            built_by_cargo_lambda: build_method == "rust-cargolambda",
             node: None,
             shown: format!("the `crate` of [functions.{}]", function.id),
         });
     }
-    let metadata = resource.metadata.map(|m| template.node(m));
-    let build_method = metadata.and_then(|m| m.get("BuildMethod")).and_then(|b| b.as_str()).unwrap_or("");
     let binary_node = metadata.and_then(|m| m.at(&["BuildProperties", "Binary"]));
     let code_uri = template.property(resource, "CodeUri");
     let uri = code_uri.and_then(|c| c.as_str())?;
@@ -107,26 +109,25 @@ fn code_ref(
     if !is_rust {
         return None;
     }
-    let bin = binary_node
-        .and_then(|b| b.as_str())
-        .map(str::to_string)
-        .or_else(|| (build_method == "makefile").then(|| makefile_bin(&dir, function.id.as_str())).flatten());
+    let recipe = if build_method == "makefile" { makefile_recipe(&dir, function.id.as_str()) } else { Vec::new() };
+    let bin = binary_node.and_then(|b| b.as_str()).map(str::to_string).or_else(|| recipe_bin(&recipe));
     Some(CodeRef {
         template: ti,
         function: fi,
         dir,
         bin,
-        built_by_cargo_lambda: cargo_lambda,
+        built_by_cargo_lambda: cargo_lambda || recipe_uses_cargo_lambda(&recipe),
         node: binary_node.or(code_uri).map(|n| n.id),
         shown: uri.to_string(),
     })
 }
 
-/// The `--bin <name>` of the `build-<LogicalId>` target of a Makefile (SAM's `makefile` build
+/// The recipe lines of the `build-<LogicalId>` target of a Makefile (SAM's `makefile` build
 /// method runs `make build-<LogicalId>`).
-fn makefile_bin(dir: &Path, logical_id: &str) -> Option<String> {
-    let text = read_small(&dir.join("Makefile"))?;
+fn makefile_recipe(dir: &Path, logical_id: &str) -> Vec<String> {
+    let Some(text) = read_small(&dir.join("Makefile")) else { return Vec::new() };
     let target = format!("build-{logical_id}:");
+    let mut lines = Vec::new();
     let mut in_target = false;
     for line in text.lines() {
         if line.starts_with(&target) {
@@ -137,18 +138,34 @@ fn makefile_bin(dir: &Path, logical_id: &str) -> Option<String> {
             break;
         }
         if in_target {
-            let mut words = line.split_whitespace();
-            while let Some(word) = words.next() {
-                if word == "--bin" {
-                    return words.next().map(str::to_string);
-                }
-                if let Some(bin) = word.strip_prefix("--bin=") {
-                    return Some(bin.to_string());
-                }
+            lines.push(line.to_string());
+        }
+    }
+    lines
+}
+
+/// The `--bin <name>` of a recipe.
+fn recipe_bin(recipe: &[String]) -> Option<String> {
+    for line in recipe {
+        let mut words = line.split_whitespace();
+        while let Some(word) = words.next() {
+            if word == "--bin" {
+                return words.next().map(str::to_string);
+            }
+            if let Some(bin) = word.strip_prefix("--bin=") {
+                return Some(bin.to_string());
             }
         }
     }
     None
+}
+
+/// Whether a recipe builds with cargo-lambda and keeps its release optimisations.
+fn recipe_uses_cargo_lambda(recipe: &[String]) -> bool {
+    recipe.iter().any(|line| {
+        (line.contains("cargo lambda build") || line.contains("cargo-lambda build"))
+            && !line.contains("--disable-optimizations")
+    })
 }
 
 /// A small text file (a Makefile), or nothing.
@@ -186,16 +203,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn makefile_targets_name_their_bin() {
+    fn makefile_targets_name_their_bin_and_builder() {
         let dir = std::env::temp_dir().join(format!("slint-link-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("Makefile"),
-            "build-Other:\n\tcargo lambda build --release --bin other\nbuild-Orders:\n\tcargo lambda build --release --bin orders\n\tcp target/lambda/orders/bootstrap $(ARTIFACTS_DIR)\n",
+            "build-Other:\n\tcargo build --release --bin other\nbuild-Orders:\n\tcargo lambda build --release --bin orders\n\tcp target/lambda/orders/bootstrap $(ARTIFACTS_DIR)\nbuild-Raw:\n\tcargo lambda build --release --disable-optimizations\n",
         )
         .unwrap();
-        assert_eq!(makefile_bin(&dir, "Orders").as_deref(), Some("orders"));
-        assert_eq!(makefile_bin(&dir, "Missing"), None);
+        let orders = makefile_recipe(&dir, "Orders");
+        assert_eq!(recipe_bin(&orders).as_deref(), Some("orders"));
+        assert!(recipe_uses_cargo_lambda(&orders));
+        let other = makefile_recipe(&dir, "Other");
+        assert_eq!(recipe_bin(&other).as_deref(), Some("other"));
+        assert!(!recipe_uses_cargo_lambda(&other), "plain cargo");
+        assert!(!recipe_uses_cargo_lambda(&makefile_recipe(&dir, "Raw")), "optimisations disabled");
+        assert!(makefile_recipe(&dir, "Missing").is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
