@@ -21,6 +21,7 @@ pub static RULES: &[&dyn Rule] = &[
     &api::StaticSiteWithoutCdn,
     &handler::ClientInHandler,
     &handler::SlowCallOnSyncPath,
+    &handler::SecretFetchPerInvocation,
     &queues::SqsConsumerWithoutBatching,
     &queues::BatchWithoutPartialFailure,
     &queues::QueueWithoutDlq,
