@@ -161,3 +161,94 @@ pub fn invoke_calls(project: &Project) -> impl Iterator<Item = (usize, &Binary, 
         .enumerate()
         .flat_map(|(i, b)| b.invoke_calls.iter().filter(|c| !c.guarded).map(move |c| (i, b, c)))
 }
+
+/// A blocking call, for rules about async code: what it does and the async alternative.
+/// (The standard library's file API is spelled out here because rule files may not name it:
+/// tests/conventions.rs keeps rules from reading files.)
+pub struct Blocking {
+    /// `sleeps (`std::thread::sleep`)`.
+    pub what: String,
+    pub instead: &'static str,
+}
+
+/// `ureq::get(url)` and friends: free functions that start a request.
+const UREQ_REQUESTS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "request", "request_url"];
+
+/// Whether `call` blocks its thread: `std::thread::sleep`, `std::fs` file I/O, stdin, blocking
+/// TCP, `reqwest::blocking`, `ureq` requests, the synchronous `postgres` client.
+pub fn blocking_call(call: &CallFact) -> Option<Blocking> {
+    let blocking = |what: String, instead| Some(Blocking { what, instead });
+    match &call.callee {
+        Callee::Path(path) => {
+            let segments: Vec<&str> = path.split("::").collect();
+            match segments.as_slice() {
+                ["std", "thread", "sleep"] => {
+                    blocking(format!("sleeps (`{path}`)"), "await `tokio::time::sleep` instead")
+                }
+                [
+                    "std",
+                    "fs",
+                    "read" | "read_to_string" | "write" | "copy" | "read_dir" | "remove_file" | "create_dir_all",
+                ]
+                | ["std", "fs", "File", "open" | "create"] => blocking(
+                    format!("does blocking file I/O (`{path}`)"),
+                    "use `tokio::fs`, or move the work into `tokio::task::spawn_blocking`",
+                ),
+                ["std", "io", "stdin"] => blocking(format!("reads stdin (`{path}`)"), "use `tokio::io::stdin`"),
+                ["std", "net", "TcpStream", "connect" | "connect_timeout"] => {
+                    blocking(format!("opens a blocking TCP connection (`{path}`)"), "use `tokio::net::TcpStream`")
+                }
+                ["reqwest", "blocking", "get"] => {
+                    blocking(format!("makes a blocking HTTP request (`{path}`)"), "use the async `reqwest::Client`")
+                }
+                ["ureq", request] if UREQ_REQUESTS.contains(request) => blocking(
+                    format!("makes a blocking HTTP request (`{path}`)"),
+                    "use an async client (`reqwest::Client`)",
+                ),
+                ["postgres", "Client", ..] => blocking(
+                    format!("uses the blocking Postgres client (`{path}`)"),
+                    "use `tokio_postgres` or `sqlx`, or move the work into `tokio::task::spawn_blocking`",
+                ),
+                _ => None,
+            }
+        }
+        Callee::Method { name, receiver_type, chain_root, .. } => {
+            let name = name.as_str();
+            let ty = receiver_type.as_deref().unwrap_or("");
+            let root = chain_root.as_deref().unwrap_or("");
+            let from = |prefix: &str| ty.starts_with(prefix) || root.starts_with(prefix);
+            if name == "send" && from("reqwest::blocking::") {
+                return blocking(
+                    format!("makes a blocking HTTP request (`.{name}()` of a `reqwest::blocking` client)"),
+                    "use the async `reqwest::Client`",
+                );
+            }
+            let ureq_call = matches!(
+                name,
+                "call" | "send" | "send_json" | "send_string" | "send_form" | "send_bytes" | "send_empty"
+            );
+            // `ureq::get(..)` itself is reported; an agent's requests are reported where sent.
+            let agent = root.strip_prefix("ureq::").is_some_and(|rest| !UREQ_REQUESTS.contains(&rest));
+            if ureq_call && agent {
+                return blocking(
+                    format!("makes a blocking HTTP request (`.{name}()` of a `ureq` agent)"),
+                    "use an async client (`reqwest::Client`)",
+                );
+            }
+            if matches!(ty, "postgres::Client" | "postgres::Transaction") {
+                return blocking(
+                    format!("uses the blocking Postgres client (`{ty}::{name}`)"),
+                    "use `tokio_postgres` or `sqlx`, or move the work into `tokio::task::spawn_blocking`",
+                );
+            }
+            if name == "open" && root == "std::fs::OpenOptions::new" {
+                return blocking(
+                    "does blocking file I/O (`std::fs::OpenOptions::open`)".to_string(),
+                    "use `tokio::fs`, or move the work into `tokio::task::spawn_blocking`",
+                );
+            }
+            None
+        }
+        Callee::Macro(_) => None,
+    }
+}

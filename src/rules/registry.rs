@@ -22,6 +22,7 @@ pub static RULES: &[&dyn Rule] = &[
     &handler::ClientInHandler,
     &handler::SlowCallOnSyncPath,
     &handler::SecretFetchPerInvocation,
+    &handler::BlockingCallInAsyncHandler,
     &queues::SqsConsumerWithoutBatching,
     &queues::BatchWithoutPartialFailure,
     &queues::QueueWithoutDlq,
