@@ -23,6 +23,7 @@ pub static RULES: &[&dyn Rule] = &[
     &handler::SlowCallOnSyncPath,
     &handler::SecretFetchPerInvocation,
     &handler::BlockingCallInAsyncHandler,
+    &handler::RuntimePerInvocation,
     &queues::SqsConsumerWithoutBatching,
     &queues::BatchWithoutPartialFailure,
     &queues::QueueWithoutDlq,
