@@ -24,6 +24,7 @@ pub static RULES: &[&dyn Rule] = &[
     &handler::SecretFetchPerInvocation,
     &handler::BlockingCallInAsyncHandler,
     &handler::RuntimePerInvocation,
+    &handler::RouterMonolith,
     &queues::SqsConsumerWithoutBatching,
     &queues::BatchWithoutPartialFailure,
     &queues::QueueWithoutDlq,
