@@ -4,7 +4,7 @@
 //! - `good*` must produce no finding of the rule;
 //! - `bad*` must produce at least one, exactly the lines of `<case>.expected` (concise format:
 //!   `file:line:col: severity CODE message`), and exactly the lines marked with a
-//!   `# expect: CODE` (YAML) or `// expect: CODE` (Rust) comment.
+//!   `# expect: CODE` (YAML, TOML) or `// expect: CODE` (Rust) comment.
 //!
 //! `SLINT_BLESS=1 cargo test --test fixtures` rewrites the `.expected` files; review the diff.
 
@@ -74,7 +74,7 @@ fn findings_of(code: &str, dir: &Path, case: &Path) -> Vec<String> {
         .collect()
 }
 
-/// `(file, line)` of every `# expect: CODE` comment in the YAML files of a case.
+/// `(file, line)` of every `# expect: CODE` comment in the YAML, TOML and Rust files of a case.
 fn expected_markers(code: &str, dir: &Path, case: &Path) -> BTreeSet<(String, u32)> {
     let mut files = Vec::new();
     if case.is_dir() {
@@ -83,7 +83,9 @@ fn expected_markers(code: &str, dir: &Path, case: &Path) -> BTreeSet<(String, u3
         files.push(case.to_path_buf());
     }
     let mut markers = BTreeSet::new();
-    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "rs")) {
+    for file in
+        files.iter().filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "toml" || e == "rs"))
+    {
         let Ok(text) = std::fs::read_to_string(file) else { continue };
         let rel = file.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
         for (i, line) in text.lines().enumerate() {

@@ -29,6 +29,7 @@ pub static RULES: &[&dyn Rule] = &[
     &queues::BatchWithoutPartialFailure,
     &queues::QueueWithoutDlq,
     &queues::VisibilityTimeoutBelowFunctionTimeout,
+    &tuning::UnoptimizedReleaseProfile,
     &tuning::DefaultMemorySize,
     &tuning::TracingDisabled,
 ];
