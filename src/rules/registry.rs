@@ -1,7 +1,7 @@
 //! Every built-in rule, in one greppable list. Adding a rule adds one line here.
 
 use crate::diagnostic::RuleInfo;
-use crate::rules::{Rule, RuleMeta, api, concurrency, handler, meta, queues, tuning};
+use crate::rules::{Rule, RuleMeta, api, concurrency, database, handler, meta, queues, tuning};
 
 pub static RULES: &[&dyn Rule] = &[
     &meta::ParseError,
@@ -25,6 +25,10 @@ pub static RULES: &[&dyn Rule] = &[
     &queues::BatchWithoutPartialFailure,
     &queues::QueueWithoutDlq,
     &queues::VisibilityTimeoutBelowFunctionTimeout,
+    &database::DatabaseWithoutProxy,
+    &database::ConnectionPerInvocation,
+    &database::OversizedConnectionPool,
+    &database::ScanOnRequestPath,
     &tuning::DefaultMemorySize,
     &tuning::TracingDisabled,
 ];
