@@ -19,6 +19,7 @@ pub static RULES: &[&dyn Rule] = &[
     &api::ApiWithoutThrottling,
     &api::GetWithoutCache,
     &api::StaticSiteWithoutCdn,
+    &api::FunctionOnlyForwardsToSqs,
     &handler::ClientInHandler,
     &handler::SlowCallOnSyncPath,
     &queues::SqsConsumerWithoutBatching,
