@@ -252,3 +252,307 @@ pub fn blocking_call(call: &CallFact) -> Option<Blocking> {
         Callee::Macro(_) => None,
     }
 }
+
+/// The template functions that deploy binary `index`, for messages: `` `Orders` ``,
+/// `` `Orders` and `Refunds` ``, or, without a template, `` binary `orders` ``.
+pub fn deployed_as(project: &Project, index: usize) -> String {
+    let mut names: Vec<String> = deployments(project, index).iter().map(|d| format!("`{}`", d.function.id)).collect();
+    names.dedup();
+    match names.as_slice() {
+        [] => format!("binary `{}`", project.source.binaries[index].name),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The type a method is called on: its receiver's declared type, or the type of the first call
+/// of its chain (`sqlx::postgres::PgPoolOptions` for
+/// `PgPoolOptions::new().max_connections(1).connect(url)`).
+pub fn method_type(call: &CallFact) -> Option<&str> {
+    let Callee::Method { receiver_type, chain_root, .. } = &call.callee else { return None };
+    receiver_type.as_deref().or_else(|| chain_root.as_deref().and_then(|r| r.rsplit_once("::")).map(|(ty, _)| ty))
+}
+
+/// The crate a call goes to: the first segment of its path, of its method's type, or of its
+/// macro.
+pub fn call_crate(call: &CallFact) -> Option<&str> {
+    let owner = match &call.callee {
+        Callee::Path(p) | Callee::Macro(p) => p.as_str(),
+        Callee::Method { .. } => method_type(call)?,
+    };
+    owner.split("::").next().filter(|c| !c.is_empty() && *c != "crate" && *c != "self" && *c != "super")
+}
+
+/// How a call is written, for messages: the canonical path of a function, `Type::method` for
+/// a method on a value of known type, or `root()…method()` for a builder chain.
+pub fn call_label(call: &CallFact) -> String {
+    match &call.callee {
+        Callee::Path(p) => p.clone(),
+        Callee::Macro(m) => format!("{m}!"),
+        Callee::Method { name, receiver_type: Some(ty), .. } => format!("{ty}::{name}"),
+        Callee::Method { name, chain_root: Some(root), .. } if root.ends_with(&format!("::{name}")) => root.clone(),
+        Callee::Method { name, chain_root: Some(root), .. } => format!("{root}()…{name}()"),
+        Callee::Method { name, .. } => format!(".{name}()"),
+    }
+}
+
+/// The database a connection or pool talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbEngine {
+    Postgres,
+    MySql,
+    Sqlite,
+    SqlServer,
+    Redis,
+    MongoDb,
+    /// A SQL database the code does not name (`sqlx::Pool::<Postgres>` loses its parameter,
+    /// `sea_orm::Database`, diesel's `Connection` trait).
+    Sql,
+    /// A generic pool (bb8, r2d2, mobc) whose connection manager decides.
+    Unknown,
+}
+
+impl DbEngine {
+    pub fn label(self) -> &'static str {
+        match self {
+            DbEngine::Postgres => "Postgres",
+            DbEngine::MySql => "MySQL",
+            DbEngine::Sqlite => "SQLite",
+            DbEngine::SqlServer => "SQL Server",
+            DbEngine::Redis => "Redis",
+            DbEngine::MongoDb => "MongoDB",
+            DbEngine::Sql => "SQL",
+            DbEngine::Unknown => "database",
+        }
+    }
+
+    /// A database server RDS runs and an RDS Proxy fronts (or may, when the engine is not
+    /// named).
+    pub fn may_be_rds(self) -> bool {
+        matches!(self, DbEngine::Postgres | DbEngine::MySql | DbEngine::Sql | DbEngine::Unknown)
+    }
+}
+
+/// The library that manages a connection pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolLibrary {
+    Sqlx,
+    SeaOrm,
+    Bb8,
+    R2d2,
+    Deadpool,
+    Mobc,
+    MySqlAsync,
+    MongoDb,
+}
+
+impl PoolLibrary {
+    pub fn label(self) -> &'static str {
+        match self {
+            PoolLibrary::Sqlx => "sqlx",
+            PoolLibrary::SeaOrm => "SeaORM",
+            PoolLibrary::Bb8 => "bb8",
+            PoolLibrary::R2d2 => "r2d2",
+            PoolLibrary::Deadpool => "deadpool",
+            PoolLibrary::Mobc => "mobc",
+            PoolLibrary::MySqlAsync => "mysql_async",
+            PoolLibrary::MongoDb => "MongoDB",
+        }
+    }
+
+    /// The label with its indefinite article: `a sqlx`, `an r2d2`.
+    pub fn with_article(self) -> String {
+        let article = if self == PoolLibrary::R2d2 { "an" } else { "a" };
+        format!("{article} {}", self.label())
+    }
+
+    /// The builder methods that set the pool's maximum size.
+    pub fn size_methods(self) -> &'static [&'static str] {
+        match self {
+            PoolLibrary::Sqlx | PoolLibrary::SeaOrm => &["max_connections"],
+            PoolLibrary::Bb8 | PoolLibrary::R2d2 | PoolLibrary::Deadpool => &["max_size"],
+            PoolLibrary::Mobc => &["max_open"],
+            PoolLibrary::MySqlAsync | PoolLibrary::MongoDb => &[],
+        }
+    }
+
+    /// The maximum size when none is set: `Some(10)`, or `None` when it depends on the
+    /// machine (deadpool: 4 × the CPU cores) or slint does not model it.
+    pub fn default_size(self) -> Option<i64> {
+        match self {
+            PoolLibrary::Sqlx | PoolLibrary::SeaOrm | PoolLibrary::Bb8 | PoolLibrary::R2d2 | PoolLibrary::Mobc => {
+                Some(10)
+            }
+            PoolLibrary::Deadpool | PoolLibrary::MySqlAsync | PoolLibrary::MongoDb => None,
+        }
+    }
+
+    /// The pool library whose size a type's builder sets (`sqlx::postgres::PgPoolOptions`,
+    /// `bb8::Pool`, `sea_orm::ConnectOptions`, `deadpool_postgres::PoolConfig`), also through
+    /// re-exports such as `diesel::r2d2::Pool` and
+    /// `diesel_async::pooled_connection::bb8::Pool`.
+    pub fn of_type(ty: &str) -> Option<PoolLibrary> {
+        let mut segments = ty.split("::");
+        let krate = segments.next()?;
+        let last = ty.rsplit("::").next()?;
+        let reexported = |library: &str| segments.clone().any(|s| s == library);
+        match krate {
+            "sqlx" if last.ends_with("PoolOptions") || last.ends_with("Pool") => Some(PoolLibrary::Sqlx),
+            "sea_orm" if last == "ConnectOptions" => Some(PoolLibrary::SeaOrm),
+            "bb8" => Some(PoolLibrary::Bb8),
+            "r2d2" => Some(PoolLibrary::R2d2),
+            "mobc" => Some(PoolLibrary::Mobc),
+            k if k.starts_with("deadpool") => Some(PoolLibrary::Deadpool),
+            "diesel" | "diesel_async" if reexported("bb8") => Some(PoolLibrary::Bb8),
+            "diesel" | "diesel_async" if reexported("r2d2") => Some(PoolLibrary::R2d2),
+            "diesel" | "diesel_async" if reexported("mobc") => Some(PoolLibrary::Mobc),
+            "diesel" | "diesel_async" if reexported("deadpool") => Some(PoolLibrary::Deadpool),
+            _ => None,
+        }
+    }
+}
+
+/// A call that opens a database connection or builds a connection pool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DbOpen {
+    pub engine: DbEngine,
+    /// The pool library, for a pool; `None` for a single connection.
+    pub pool: Option<PoolLibrary>,
+}
+
+impl DbOpen {
+    /// `a Postgres connection`, `a sqlx pool of Postgres connections`.
+    pub fn describe(&self) -> String {
+        match (self.pool, self.engine) {
+            (None, DbEngine::Unknown | DbEngine::Sql) => "a database connection".to_string(),
+            (None, engine) => format!("a {} connection", engine.label()),
+            (Some(PoolLibrary::MongoDb), _) => "a MongoDB client and its connection pool".to_string(),
+            (Some(pool), DbEngine::Unknown | DbEngine::Sql) => format!("{} connection pool", pool.with_article()),
+            (Some(pool), engine) => format!("{} pool of {} connections", pool.with_article(), engine.label()),
+        }
+    }
+}
+
+/// Whether `call` opens a database connection or builds a pool (research R2): sqlx
+/// connections, pools and `PoolOptions`, tokio-postgres and postgres, diesel `establish`,
+/// mysql_async, SeaORM, tiberius, bb8/r2d2/mobc/deadpool pools, Redis connections and
+/// MongoDB clients.
+pub fn db_open(call: &CallFact) -> Option<DbOpen> {
+    let connection = |engine| Some(DbOpen { engine, pool: None });
+    let pool = |engine, library| Some(DbOpen { engine, pool: Some(library) });
+    match &call.callee {
+        Callee::Path(path) => {
+            let segments: Vec<&str> = path.split("::").collect();
+            let (krate, ty, function) = match segments.as_slice() {
+                [krate, function] => (*krate, "", *function),
+                [krate, .., ty, function] => (*krate, *ty, *function),
+                _ => return None,
+            };
+            match (krate, ty, function) {
+                ("sqlx", _, "connect" | "connect_with") if ty.ends_with("Connection") => connection(sqlx_engine(ty)),
+                ("sqlx", _, "connect" | "connect_with" | "connect_lazy" | "connect_lazy_with")
+                    if ty.ends_with("Pool") =>
+                {
+                    pool(sqlx_engine(ty), PoolLibrary::Sqlx)
+                }
+                ("tokio_postgres", "", "connect") => connection(DbEngine::Postgres),
+                ("postgres", "Client" | "Connection", "connect") => connection(DbEngine::Postgres),
+                ("diesel" | "diesel_async", _, "establish") => connection(diesel_engine(ty)),
+                ("mysql_async" | "mysql", "Conn", "new" | "from_url") => connection(DbEngine::MySql),
+                ("mysql_async" | "mysql", "Pool", "new" | "from_url") => pool(DbEngine::MySql, PoolLibrary::MySqlAsync),
+                ("sea_orm", "Database", "connect") => pool(DbEngine::Sql, PoolLibrary::SeaOrm),
+                ("tiberius", "Client", "connect") => connection(DbEngine::SqlServer),
+                ("redis", "ConnectionManager", "new") => connection(DbEngine::Redis),
+                ("mongodb", "Client", "with_uri_str" | "with_options") => pool(DbEngine::MongoDb, PoolLibrary::MongoDb),
+                ("r2d2", "Pool", "new") => pool(DbEngine::Unknown, PoolLibrary::R2d2),
+                ("mobc", "Pool", "new") => pool(DbEngine::Unknown, PoolLibrary::Mobc),
+                _ => None,
+            }
+        }
+        Callee::Method { name, .. } => {
+            const REDIS: &[&str] = &[
+                "get_async_connection",
+                "get_multiplexed_async_connection",
+                "get_multiplexed_async_connection_with_config",
+                "get_multiplexed_tokio_connection",
+                "get_connection_manager",
+            ];
+            let ty = method_type(call);
+            let krate = ty.and_then(|t| t.split("::").next()).unwrap_or("");
+            let last = ty.and_then(|t| t.rsplit("::").next()).unwrap_or("");
+            match name.as_str() {
+                "connect" | "connect_with" | "connect_lazy" | "connect_lazy_with"
+                    if krate == "sqlx" && last.ends_with("PoolOptions") =>
+                {
+                    pool(sqlx_engine(last), PoolLibrary::Sqlx)
+                }
+                "connect" if krate == "sqlx" && last.ends_with("ConnectOptions") => connection(sqlx_engine(last)),
+                "connect" if matches!(krate, "tokio_postgres" | "postgres") && last == "Config" => {
+                    connection(DbEngine::Postgres)
+                }
+                "build" | "build_unchecked" => match PoolLibrary::of_type(ty?)? {
+                    // diesel's re-exports pool SQL connections; the plain crates any manager's.
+                    library @ (PoolLibrary::Bb8 | PoolLibrary::R2d2 | PoolLibrary::Mobc) => {
+                        let engine = if krate.starts_with("diesel") { DbEngine::Sql } else { DbEngine::Unknown };
+                        pool(engine, library)
+                    }
+                    PoolLibrary::Deadpool => pool(deadpool_engine(krate), PoolLibrary::Deadpool),
+                    _ => None,
+                },
+                "create_pool" if krate.starts_with("deadpool") => pool(deadpool_engine(krate), PoolLibrary::Deadpool),
+                "get_connection" if krate == "redis" => connection(DbEngine::Redis),
+                n if REDIS.contains(&n) && (krate == "redis" || ty.is_none()) => connection(DbEngine::Redis),
+                _ => None,
+            }
+        }
+        Callee::Macro(_) => None,
+    }
+}
+
+/// `PgPool`, `MySqlConnection`, `SqlitePoolOptions`, ...: the engine in a sqlx type's name.
+fn sqlx_engine(ty: &str) -> DbEngine {
+    if ty.starts_with("Pg") {
+        DbEngine::Postgres
+    } else if ty.starts_with("MySql") {
+        DbEngine::MySql
+    } else if ty.starts_with("Sqlite") {
+        DbEngine::Sqlite
+    } else {
+        DbEngine::Sql
+    }
+}
+
+/// `PgConnection`, `AsyncMysqlConnection`, `SqliteConnection`: the engine of a diesel type.
+fn diesel_engine(ty: &str) -> DbEngine {
+    let ty = ty.strip_prefix("Async").unwrap_or(ty);
+    if ty.starts_with("Pg") {
+        DbEngine::Postgres
+    } else if ty.starts_with("Mysql") {
+        DbEngine::MySql
+    } else if ty.starts_with("Sqlite") {
+        DbEngine::Sqlite
+    } else {
+        DbEngine::Sql
+    }
+}
+
+/// `deadpool_postgres` → Postgres, `deadpool_redis` → Redis.
+fn deadpool_engine(krate: &str) -> DbEngine {
+    match krate {
+        "deadpool_postgres" => DbEngine::Postgres,
+        "deadpool_redis" => DbEngine::Redis,
+        "deadpool_diesel" | "diesel" | "diesel_async" => DbEngine::Sql,
+        _ => DbEngine::Unknown,
+    }
+}
+
+/// The calls of a binary on both paths (invoke first), each call site once.
+pub fn all_calls(binary: &Binary) -> Vec<&CallFact> {
+    let mut seen = std::collections::HashSet::new();
+    binary
+        .invoke_calls
+        .iter()
+        .chain(&binary.init_calls)
+        .filter(|c| seen.insert((c.file, c.span.start, c.span.end)))
+        .collect()
+}

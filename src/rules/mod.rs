@@ -16,6 +16,7 @@ pub mod suppress;
 
 pub mod api;
 pub mod concurrency;
+pub mod database;
 pub mod handler;
 pub mod meta;
 pub mod queues;

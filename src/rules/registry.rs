@@ -1,7 +1,7 @@
 //! Every built-in rule, in one greppable list. Adding a rule adds one line here.
 
 use crate::diagnostic::RuleInfo;
-use crate::rules::{Rule, RuleMeta, api, concurrency, handler, meta, queues, tuning};
+use crate::rules::{Rule, RuleMeta, api, concurrency, database, handler, meta, queues, tuning};
 
 pub static RULES: &[&dyn Rule] = &[
     &meta::ParseError,
@@ -19,6 +19,7 @@ pub static RULES: &[&dyn Rule] = &[
     &api::ApiWithoutThrottling,
     &api::GetWithoutCache,
     &api::StaticSiteWithoutCdn,
+    &api::FunctionOnlyForwardsToSqs,
     &handler::ClientInHandler,
     &handler::SlowCallOnSyncPath,
     &handler::SecretFetchPerInvocation,
@@ -30,6 +31,10 @@ pub static RULES: &[&dyn Rule] = &[
     &queues::QueueWithoutDlq,
     &queues::VisibilityTimeoutBelowFunctionTimeout,
     &tuning::UnoptimizedReleaseProfile,
+    &database::DatabaseWithoutProxy,
+    &database::ConnectionPerInvocation,
+    &database::OversizedConnectionPool,
+    &database::ScanOnRequestPath,
     &tuning::DefaultMemorySize,
     &tuning::TracingDisabled,
 ];

@@ -1,0 +1,19 @@
+//! The pool is built once per execution environment, in `main`, and shared with the handler:
+//! not SL402 (its size is SL403's business).
+use lambda_runtime::{run, service_fn, Error, LambdaEvent};
+use serde_json::Value;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let url = std::env::var("DATABASE_URL")?;
+    let pool = PgPoolOptions::new().max_connections(10).connect(&url).await?;
+    let pool = &pool;
+    run(service_fn(move |event: LambdaEvent<Value>| async move { handle(pool, event).await })).await
+}
+
+async fn handle(pool: &PgPool, event: LambdaEvent<Value>) -> Result<(), Error> {
+    let id = event.payload["id"].as_i64().unwrap_or_default();
+    sqlx::query("DELETE FROM orders WHERE id = $1").bind(id).execute(pool).await?;
+    Ok(())
+}
