@@ -28,7 +28,12 @@ fn main() {
         .filter(|i| i.kind == InputKind::Document)
         .map(|i| i.path)
         .collect();
-    println!("{} candidate files under {}, {runs} runs each, {} threads", files.len(), corpus.display(), rayon::current_num_threads());
+    println!(
+        "{} candidate files under {}, {runs} runs each, {} threads",
+        files.len(),
+        corpus.display(),
+        rayon::current_num_threads()
+    );
 
     let walk = measure(runs, || {
         let found = discover(std::slice::from_ref(&corpus), &cwd, &Exclude::default()).expect("walk");
