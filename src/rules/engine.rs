@@ -6,6 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, RuleInfo, Severity, Site};
+use crate::guard::Packs;
 use crate::project::Project;
 use crate::rules::{Context, Rule, registry, suppress};
 use crate::settings::Settings;
@@ -15,8 +16,8 @@ pub fn enabled_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
     registry::RULES.iter().copied().filter(|r| settings.rules.is_enabled(&RuleInfo::from_meta(r.meta()))).collect()
 }
 
-/// Every finding of the run, final and sorted.
-pub fn run(project: &Project, settings: &Settings) -> Vec<Finding> {
+/// Every finding of the run (built-in rules and Guard `packs`), final and sorted.
+pub fn run(project: &Project, settings: &Settings, packs: &Packs) -> Vec<Finding> {
     let rules = enabled_rules(settings);
     let mut findings: Vec<Finding> = project
         .templates
@@ -30,7 +31,9 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Finding> {
                     cx.report(Site::new(template.file, crate::span::Span::at(0)), internal_error_message(rule));
                 }
             }
-            cx.into_findings()
+            let mut found = cx.into_findings();
+            found.extend(packs.check_template(template, &settings.rules));
+            found
         })
         .collect();
     let mut cx = Context::new(project, &settings.rules);
@@ -43,7 +46,7 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Finding> {
         }
     }
     findings.extend(cx.into_findings());
-    finish(findings, project, settings, &rules)
+    finish(findings, project, settings, &rules, packs)
 }
 
 fn internal_error_message(rule: &&'static dyn Rule) -> String {
@@ -55,8 +58,16 @@ fn internal_error_message(rule: &&'static dyn Rule) -> String {
 }
 
 /// Suppressions, per-path ignores, severity overrides, sorting.
-fn finish(findings: Vec<Finding>, project: &Project, settings: &Settings, rules: &[&'static dyn Rule]) -> Vec<Finding> {
-    let known = registry::infos();
+fn finish(
+    findings: Vec<Finding>,
+    project: &Project,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+    packs: &Packs,
+) -> Vec<Finding> {
+    // With pack rules known, a suppression of one that matches nothing is reported too.
+    let mut known = registry::infos();
+    known.extend(packs.infos());
     let is_enabled = |info: &RuleInfo| settings.rules.is_enabled(info);
     let state = |rule: &str| suppress::rule_state(rule, &known, &is_enabled);
     let report_unused = rules.iter().any(|r| r.meta().code == "SL003");
