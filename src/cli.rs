@@ -26,6 +26,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// Run a Guard pack's unit tests (the `cfn-guard test` format).
+    TestPack(TestPackArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -84,6 +86,9 @@ pub struct RulesArgs {
     /// `human` (a table) or `json`.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
+    /// Also list the rules of this Guard pack (.guard file, folder, or builtin:<name>); repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub pack: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -96,4 +101,13 @@ pub enum ListFormat {
 pub struct ExplainArgs {
     /// A rule code (SL101) or name (uncapped-async-consumer).
     pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TestPackArgs {
+    /// The pack: a .guard file, a folder of them, or builtin:<name>.
+    pub pack: String,
+    /// Test files (a file or a folder) instead of `tests/<rules file stem>*.yaml` next to the rules.
+    #[arg(long, value_name = "PATH")]
+    pub test_data: Option<PathBuf>,
 }

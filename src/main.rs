@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check(args),
         Command::Rules(args) => commands::rules(args),
         Command::Explain(args) => commands::explain(args),
+        Command::TestPack(args) => commands::test_pack(args),
     };
     ExitCode::from(code)
 }
