@@ -164,6 +164,9 @@ mod with_guard {
         assert!(out.contains("DefaultArchitecture does not run on arm64"), "{out}");
         assert!(out.contains("error org/QUEUE_HAS_DLQ"), "severity from slint.toml: {out}");
         assert!(out.contains("SL003 suppression of `org/QUEUE_HAS_DLQ` matches no finding of `OnX86`"), "{out}");
+        // The same pack from the config and the command line is one pack.
+        let twice = stdout(&slint(&dir, &["check", "--format", "concise", "--quiet", "--pack", "./org.guard"]));
+        assert_eq!(twice, out);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

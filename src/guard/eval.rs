@@ -109,7 +109,11 @@ fn cannot_evaluate(pack: &Pack, template: &Template, reason: &str) -> Finding {
     let site = Site::new(template.file, top_of(template));
     let message = format!("Guard pack `{}` cannot evaluate this template: {reason}", pack.name);
     let mut finding = Finding::new(meta.code, meta.name, meta.severity, site, message);
-    finding.help("report it to the slint maintainers with the template; the built-in rules did run");
+    finding.help(format!(
+        "the rules of pack `{}` did not run on this template (slint's built-in rules did); fix what Guard reports, \
+         or ask the pack's authors",
+        pack.name
+    ));
     finding
 }
 

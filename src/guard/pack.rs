@@ -59,6 +59,8 @@ pub struct Pack {
     pub name: String,
     /// As given: a path or `builtin:<name>`.
     pub origin: String,
+    /// The canonical path (or `builtin:<name>`): the same pack named twice loads once.
+    source: PathBuf,
     pub files: Vec<RuleFile>,
     pub rules: Vec<PackRule>,
     by_name: HashMap<String, usize>,
@@ -91,7 +93,7 @@ pub fn load_all(specs: &[String], cwd: &Path) -> Result<Vec<Pack>> {
     for spec in specs {
         let pack = load(spec, cwd)?;
         if let Some(other) = packs.iter().find(|p| p.name == pack.name) {
-            if other.origin == pack.origin {
+            if other.source == pack.source {
                 continue; // named twice (config and flag): one pack
             }
             return Err(Error::new(format!(
@@ -107,7 +109,12 @@ pub fn load_all(specs: &[String], cwd: &Path) -> Result<Vec<Pack>> {
 /// Loads and validates one pack.
 pub fn load(spec: &str, cwd: &Path) -> Result<Pack> {
     let (name, files) = sources(spec, cwd)?;
-    build(name, spec.to_string(), files)
+    let mut pack = build(name, spec.to_string(), files)?;
+    if !spec.starts_with("builtin:") {
+        let path = cwd.join(spec);
+        pack.source = std::fs::canonicalize(&path).unwrap_or(path);
+    }
+    Ok(pack)
 }
 
 /// Builds a pack from rule files already in memory.
@@ -138,7 +145,8 @@ pub fn build(name: String, origin: String, files: Vec<RuleFile>) -> Result<Pack>
     let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
     let payload_prefix =
         format!("{{\"rules\":{},\"data\":[", serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into()));
-    Ok(Pack { name, origin, files, rules, by_name, payload_prefix })
+    let source = PathBuf::from(&origin);
+    Ok(Pack { name, origin, source, files, rules, by_name, payload_prefix })
 }
 
 /// The pack's name and files.

@@ -77,9 +77,16 @@ fn collect(node: &Value, rule: &str, out: &mut Vec<Failure>, depth: usize) {
     }
     let Some((kind, body)) = node.as_object().and_then(|o| o.iter().next()) else { return };
     match kind.as_str() {
-        "Rule" | "Disjunctions" => {
+        "Rule" => {
             for check in body.get("checks").and_then(Value::as_array).into_iter().flatten() {
                 collect(check, rule, out, depth + 1);
+            }
+        }
+        // `a or b` failed, so every alternative did: the first one stands for the clause,
+        // rather than one finding per alternative for a single violation.
+        "Disjunctions" => {
+            if let Some(first) = body.get("checks").and_then(Value::as_array).and_then(|c| c.first()) {
+                collect(first, rule, out, depth + 1);
             }
         }
         "Block" => out.push(failure(rule, body, block_location(body))),
@@ -154,7 +161,8 @@ mod tests {
              "context":" %functions[*].Properties.Architectures EXISTS  ","messages":{"custom_message":"m1","error_message":"e"}}}},
           {"Disjunctions":{"checks":[{"Clause":{"Binary":{"context":"c","messages":{"custom_message":null,"error_message":"e"},
              "check":{"Resolved":{"from":{"path":"/Resources/A/Properties/Architectures/0","value":"x86_64"},
-             "to":{"path":"","value":"arm64"},"comparison":["Eq",false]}}}}}]}},
+             "to":{"path":"","value":"arm64"},"comparison":["Eq",false]}}}}},
+             {"Clause":{"Unary":{"context":"d","messages":{},"check":{"Resolved":{"value":{"path":"/Other"}}}}}}]}},
           {"Rule":{"name":"NESTED","checks":[{"Block":{"context":"b","messages":{"custom_message":"m3"},"unresolved":null}}]}}
         ]}}],
       "not_applicable":["SKIPPED"],"compliant":["OK"]}]"#;
