@@ -1,7 +1,7 @@
 //! End-to-end: organisation rule packs in Guard's DSL (`--pack`, `packs = [...]`,
 //! `slint rules --pack`, `slint test-pack`), on the fixtures in `testdata/guard/`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn root() -> &'static Path {
@@ -12,20 +12,8 @@ fn slint(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_slint")).args(args).current_dir(dir).output().expect("slint runs")
 }
 
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
 fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()
-}
-
-/// A fresh folder under the system temp dir for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("slint-guard-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 const PACK: &str = "testdata/guard/org.guard";
@@ -46,7 +34,21 @@ fn without_the_feature_a_pack_is_exit_2() {
 
 #[cfg(feature = "guard")]
 mod with_guard {
+    use std::path::PathBuf;
+
     use super::*;
+
+    fn stdout(out: &Output) -> String {
+        String::from_utf8(out.stdout.clone()).unwrap()
+    }
+
+    /// A fresh folder under the system temp dir for one test.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("slint-guard-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
 
     fn concise(args: &[&str]) -> Vec<String> {
         let mut full = vec!["check", "--format", "concise", "--quiet", "--pack", PACK];
