@@ -35,8 +35,14 @@ pub fn check_template(packs: &[Pack], template: &Template, settings: &RuleSettin
     let data = view::to_json(template);
     let mut findings = Vec::new();
     for pack in active {
-        match evaluate(pack, &data) {
-            Ok(report) => findings.extend(to_findings(pack, &report, template, settings)),
+        // Guard's own panics are caught in `run_guard`; this also covers slint's side (path
+        // resolution), so a bug there costs this template's pack findings, not the run.
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            evaluate(pack, &data).map(|report| to_findings(pack, &report, template, settings))
+        }))
+        .unwrap_or_else(|panic| Err(format!("internal error in slint's Guard support ({})", panic_text(&panic))));
+        match outcome {
+            Ok(found) => findings.extend(found),
             Err(reason) if settings.is_enabled(&RuleInfo::from_meta(&ParseError::META)) => {
                 findings.push(cannot_evaluate(pack, template, &reason));
             }
