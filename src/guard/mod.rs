@@ -1,8 +1,8 @@
 //! Organisation rule packs written in AWS CloudFormation Guard's DSL.
 //!
 //! This module is the only place that calls the `cfn-guard` crate. It sits behind the `guard`
-//! cargo feature (on by default): cfn-guard brings ~76 extra crates, ~100 s of clean build and
-//! ~3 MB of binary, so `cargo build --no-default-features` gives a small slint whose `--pack`
+//! cargo feature (on by default): cfn-guard brings ~80 extra crates, ~100 s of clean build and
+//! ~2.5 MB of binary, so `cargo build --no-default-features` gives a small slint whose `--pack`
 //! is an exit-2 error ("slint was built without Guard support").
 //!
 //! # Packs
