@@ -28,6 +28,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Concurrency budget per function and per account: reservations, declared load, quota.
     Capacity(CapacityArgs),
+    /// Run a Guard pack's unit tests (the `cfn-guard test` format).
+    TestPack(TestPackArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -86,6 +88,9 @@ pub struct RulesArgs {
     /// `human` (a table) or `json`.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
+    /// Also list the rules of this Guard pack (.guard file, folder, or builtin:<name>); repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub pack: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -128,4 +133,13 @@ pub struct CapacityArgs {
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TestPackArgs {
+    /// The pack: a .guard file, a folder of them, or builtin:<name>.
+    pub pack: String,
+    /// Test files (a file or a folder) instead of `tests/<rules file stem>*.yaml` next to the rules.
+    #[arg(long, value_name = "PATH")]
+    pub test_data: Option<PathBuf>,
 }

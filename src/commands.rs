@@ -3,7 +3,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CapacityArgs, CapacityFormat, CheckArgs, ColorChoice, ExplainArgs, ListFormat, RulesArgs};
+use crate::cli::{
+    CapacityArgs, CapacityFormat, CheckArgs, ColorChoice, ExplainArgs, ListFormat, RulesArgs, TestPackArgs,
+};
 use crate::error::{Error, Result};
 use crate::report::{self, OutputFormat, RenderOptions};
 use crate::rules::registry;
@@ -37,9 +39,9 @@ fn run_check(args: CheckArgs) -> Result<u8> {
     warn_about_unused_accounts(&settings, &outcome.project);
     let options =
         RenderOptions { color: use_color(args.color, &settings), width: terminal_width(), quiet: settings.quiet };
-    let rules = registry::infos();
+    let rules = &outcome.rules;
     let mut buffer = Vec::with_capacity(4096);
-    report::render(settings.format, &outcome.report, &outcome.project.db, &rules, options, &mut buffer)
+    report::render(settings.format, &outcome.report, &outcome.project.db, rules, options, &mut buffer)
         .map_err(|e| Error::new(format!("cannot render the report: {e}")))?;
     write_output(&settings, &buffer)?;
     Ok(if outcome.fails(&settings) { EXIT_FINDINGS } else { EXIT_CLEAN })
@@ -122,9 +124,17 @@ fn write_output(settings: &Settings, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// `slint rules`.
+/// `slint rules` (with `--pack`, the packs' rules after the built-in ones).
 pub fn rules(args: RulesArgs) -> u8 {
-    let infos = registry::infos();
+    let mut infos = registry::infos();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    match crate::guard::Packs::load(&args.pack, &cwd) {
+        Ok(packs) => infos.extend(packs.infos()),
+        Err(err) => {
+            eprintln!("slint: {err}");
+            return EXIT_ERROR;
+        }
+    }
     let text = match args.format {
         ListFormat::Human => report::rules_table(&infos),
         ListFormat::Json => report::rules_json(&infos),
@@ -185,6 +195,22 @@ fn warn_about_unused_accounts(settings: &Settings, project: &crate::project::Pro
         if !used {
             let at = account.declared_at.as_deref().unwrap_or("slint.toml");
             eprintln!("slint: warning: {at}: account `{}` matches no template of this run", account.name);
+        }
+    }
+}
+
+/// `slint test-pack`: 0 when every case passes, 1 when one fails, 2 for a broken pack or test
+/// file.
+pub fn test_pack(args: TestPackArgs) -> u8 {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    match crate::guard::test_pack(&args.pack, args.test_data.as_deref(), &cwd, &mut out) {
+        Ok(true) => EXIT_CLEAN,
+        Ok(false) => EXIT_FINDINGS,
+        Err(err) => {
+            let _ = out.flush();
+            eprintln!("slint: {err}");
+            EXIT_ERROR
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod error;
 pub mod files;
+pub mod guard;
 pub mod link;
 pub mod model;
 pub mod project;
@@ -23,7 +24,7 @@ pub mod span;
 
 use std::path::PathBuf;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{RuleInfo, Severity};
 use crate::project::{LoadOptions, Project};
 use crate::report::{Report, Summary};
 use crate::settings::Settings;
@@ -32,6 +33,8 @@ use crate::settings::Settings;
 pub struct Outcome {
     pub project: Project,
     pub report: Report,
+    /// Every rule of the run, built-in and from Guard packs (SARIF lists them all).
+    pub rules: Vec<RuleInfo>,
 }
 
 impl Outcome {
@@ -55,8 +58,10 @@ pub fn load(paths: &[PathBuf], settings: &Settings) -> error::Result<Project> {
 
 /// Lints `paths` (files and folders) with `settings`.
 pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
+    // First: a broken pack is exit 2 before any template is analysed.
+    let packs = guard::Packs::load(&settings.packs, &settings.cwd)?;
     let project = load(paths, settings)?;
-    let findings = rules::engine::run(&project, settings);
+    let findings = rules::engine::run(&project, settings, &packs);
     let summary = Summary {
         files: project.files_checked,
         templates: project.template_count(),
@@ -67,5 +72,7 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
         infos: rules::engine::count(&findings, Severity::Info),
         parse_failures: project.parse_failures(),
     };
-    Ok(Outcome { project, report: Report { findings, summary } })
+    let mut rules = rules::registry::infos();
+    rules.extend(packs.infos());
+    Ok(Outcome { project, report: Report { findings, summary }, rules })
 }

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules(args),
         Command::Explain(args) => commands::explain(args),
         Command::Capacity(args) => commands::capacity(args),
+        Command::TestPack(args) => commands::test_pack(args),
     };
     ExitCode::from(code)
 }

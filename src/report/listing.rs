@@ -9,18 +9,20 @@ use crate::rules::RuleMeta;
 
 /// A fixed-width table, one rule per line.
 pub fn rules_table(rules: &[RuleInfo]) -> String {
+    // Guard pack codes (`org/RULE_NAME`) are longer than `SL101`.
+    let code_width = rules.iter().map(|r| r.code.len()).max().unwrap_or(8).max(8);
     let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
     let category_width = rules.iter().map(|r| r.category.len()).max().unwrap_or(8).max(8);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<8} {:<name_width$} {:<category_width$} {:<8} summary",
+        "{:<code_width$} {:<name_width$} {:<category_width$} {:<8} summary",
         "code", "name", "category", "severity"
     );
     for rule in rules {
         let _ = writeln!(
             out,
-            "{:<8} {:<name_width$} {:<category_width$} {:<8} {}",
+            "{:<code_width$} {:<name_width$} {:<category_width$} {:<8} {}",
             rule.code,
             rule.name,
             rule.category,

@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Finding, RuleInfo, Severity, Site};
+use crate::guard::Packs;
 use crate::project::Project;
 use crate::rules::meta::InternalError;
 use crate::rules::{Context, Rule, registry, suppress};
@@ -18,8 +19,8 @@ pub fn enabled_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
     registry::RULES.iter().copied().filter(|r| settings.rules.is_enabled(&RuleInfo::from_meta(r.meta()))).collect()
 }
 
-/// Every finding of the run, final and sorted.
-pub fn run(project: &Project, settings: &Settings) -> Vec<Finding> {
+/// Every finding of the run (built-in rules and Guard `packs`), final and sorted.
+pub fn run(project: &Project, settings: &Settings, packs: &Packs) -> Vec<Finding> {
     let rules = enabled_rules(settings);
     let inject = settings.inject_panic.as_deref();
     let mut findings: Vec<Finding> = project
@@ -37,7 +38,9 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Finding> {
                     cx.push(internal_error(Site::new(template.file, Span::at(0)), rule, &panic));
                 }
             }
-            cx.into_findings()
+            let mut found = cx.into_findings();
+            found.extend(packs.check_template(template, &settings.rules));
+            found
         })
         .collect();
     let mut cx = Context::new(project, &settings.rules);
@@ -51,7 +54,7 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Finding> {
         }
     }
     findings.extend(cx.into_findings());
-    finish(findings, project, settings, &rules)
+    finish(findings, project, settings, &rules, packs)
 }
 
 thread_local! {
@@ -101,8 +104,16 @@ fn internal_error(site: Site, rule: &&'static dyn Rule, panic: &str) -> Finding 
 }
 
 /// Suppressions, per-path ignores, severity overrides, sorting.
-fn finish(findings: Vec<Finding>, project: &Project, settings: &Settings, rules: &[&'static dyn Rule]) -> Vec<Finding> {
-    let known = registry::infos();
+fn finish(
+    findings: Vec<Finding>,
+    project: &Project,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+    packs: &Packs,
+) -> Vec<Finding> {
+    // With pack rules known, a suppression of one that matches nothing is reported too.
+    let mut known = registry::infos();
+    known.extend(packs.infos());
     let is_enabled = |info: &RuleInfo| settings.rules.is_enabled(info);
     let state = |rule: &str| suppress::rule_state(rule, &known, &is_enabled);
     let report_unused = rules.iter().any(|r| r.meta().code == "SL003");

@@ -1,0 +1,341 @@
+//! Evaluating packs on one template, and turning Guard's failures into findings at slint's
+//! spans.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use cfn_guard::commands::Executable;
+use cfn_guard::commands::validate::{OutputFormatType, ShowSummaryType};
+use cfn_guard::utils::reader::{ReadBuffer, Reader};
+use cfn_guard::utils::writer::{WriteBuffer, Writer};
+use cfn_guard::{CommandBuilder, ValidateBuilder};
+
+use crate::diagnostic::{Finding, RuleInfo, Severity, Site};
+use crate::guard::message::{self, Message};
+use crate::guard::pack::{CATEGORY, Pack, PackRule};
+use crate::guard::report::{self, At, Failure, Report};
+use crate::guard::view::{self, Located};
+use crate::model::Template;
+use crate::model::tree::{NodeRef, TemplatePath};
+use crate::rules::meta::ParseError;
+use crate::settings::RuleSettings;
+use crate::span::Span;
+
+/// Guard's exit code when it could not evaluate (its reason is on its error stream).
+const GUARD_ERROR: i32 = 5;
+
+/// The findings of every pack on one template. Packs with no enabled rule are not run.
+pub fn check_template(packs: &[Pack], template: &Template, settings: &RuleSettings) -> Vec<Finding> {
+    let active: Vec<&Pack> = packs.iter().filter(|p| p.rules.iter().any(|r| settings.is_enabled(&r.info))).collect();
+    if active.is_empty() {
+        return Vec::new();
+    }
+    let data = view::to_json(template);
+    let mut findings = Vec::new();
+    for pack in active {
+        // Guard's own panics are caught in `run_guard`; this also covers slint's side (path
+        // resolution), so a bug there costs this template's pack findings, not the run.
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            evaluate(pack, &data).map(|report| to_findings(pack, &report, template, settings))
+        }))
+        .unwrap_or_else(|panic| Err(format!("internal error in slint's Guard support ({})", panic_text(&panic))));
+        match outcome {
+            Ok(found) => findings.extend(found),
+            Err(reason) if settings.is_enabled(&RuleInfo::from_meta(&ParseError::META)) => {
+                findings.push(cannot_evaluate(pack, template, &reason));
+            }
+            Err(_) => {}
+        }
+    }
+    findings
+}
+
+/// Runs one pack on one data document (JSON text) and reads the report.
+pub fn evaluate(pack: &Pack, data_json: &str) -> Result<Report, String> {
+    report::parse(&run_guard(pack, data_json)?)
+}
+
+/// One `Validate` call: payload mode (rules and data in memory), structured JSON written into a
+/// `Vec` — never `run_checks`, whose result is cut at 8 KiB. cfn-guard has a few `panic!`s in
+/// its reporters; a panic is this template's problem, not the run's.
+pub fn run_guard(pack: &Pack, data_json: &str) -> Result<String, String> {
+    let payload = pack.payload(data_json);
+    match catch_unwind(AssertUnwindSafe(|| validate(payload))) {
+        Ok(result) => result,
+        Err(panic) => Err(format!("Guard crashed ({})", panic_text(&panic))),
+    }
+}
+
+fn validate(payload: String) -> Result<String, String> {
+    let command = ValidateBuilder::default()
+        .payload(true)
+        .structured(true)
+        .output_format(OutputFormatType::JSON)
+        .show_summary(vec![ShowSummaryType::None])
+        .try_build()
+        .map_err(|e| e.to_string())?;
+    let mut reader = Reader::new(ReadBuffer::Cursor(Cursor::new(payload.into_bytes())));
+    // Both streams into memory: Guard must not write to slint's stdout or stderr.
+    let mut writer =
+        Writer::new_with_err(WriteBuffer::Vec(Vec::new()), WriteBuffer::Vec(Vec::new())).map_err(|e| e.to_string())?;
+    let code = command.execute(&mut writer, &mut reader).map_err(|e| one_line(&e.to_string()))?;
+    if code == GUARD_ERROR {
+        let reason = writer.err_to_stripped().unwrap_or_default();
+        return Err(one_line(if reason.trim().is_empty() { "Guard reported an error" } else { &reason }));
+    }
+    writer.into_string().map_err(|e| e.to_string())
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into())
+}
+
+/// Guard's errors can quote a whole document; a finding message is one short line.
+fn one_line(text: &str) -> String {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    // "..., data beginning with" is followed by the template's first 100 characters.
+    let line = line.split(", data beginning with").next().unwrap_or(line);
+    let mut line: String = line.chars().take(200).collect();
+    if text.trim().chars().count() > line.chars().count() {
+        line.push('…');
+    }
+    line
+}
+
+/// A template Guard cannot evaluate is reported as SL001 (slint parsed it, so its built-in
+/// rules still ran): the organisation's rules did not run on it, which should not pass silently.
+fn cannot_evaluate(pack: &Pack, template: &Template, reason: &str) -> Finding {
+    let meta = &ParseError::META;
+    let site = Site::new(template.file, top_of(template));
+    let message = format!("Guard pack `{}` cannot evaluate this template: {reason}", pack.name);
+    let mut finding = Finding::new(meta.code, meta.name, meta.severity, site, message);
+    finding.help(format!(
+        "the rules of pack `{}` did not run on this template (slint's built-in rules did); fix what Guard reports, \
+         or ask the pack's authors",
+        pack.name
+    ));
+    finding
+}
+
+/// The findings of one report: one per failing clause and place, deduplicated (two clauses of a
+/// rule failing at the same node say the same thing twice).
+fn to_findings(pack: &Pack, report: &Report, template: &Template, settings: &RuleSettings) -> Vec<Finding> {
+    let mut seen: HashSet<(String, Span, Option<String>)> = HashSet::new();
+    let mut findings = Vec::new();
+    for failure in &report.failures {
+        let fallback;
+        let rule = match pack.rule(&failure.rule) {
+            Some(rule) => rule,
+            None => {
+                fallback = unknown_rule(pack, &failure.rule);
+                &fallback
+            }
+        };
+        if !settings.is_enabled(&rule.info) {
+            continue;
+        }
+        let finding = to_finding(rule, failure, template);
+        if seen.insert((finding.code.to_string(), finding.span, finding.resource.clone())) {
+            findings.push(finding);
+        }
+    }
+    findings
+}
+
+/// A rule Guard reported that the parse tree did not show (should not happen); reported as a
+/// warning rather than dropped.
+fn unknown_rule(pack: &Pack, guard_name: &str) -> PackRule {
+    let name = guard_name.rsplit('/').next().unwrap_or(guard_name).to_string();
+    PackRule {
+        info: RuleInfo {
+            code: Cow::Owned(format!("{}/{name}", pack.name)),
+            name: Cow::Owned(name.clone()),
+            category: Cow::Borrowed(CATEGORY),
+            severity: Severity::Warning,
+            summary: Cow::Borrowed(""),
+            docs: Cow::Borrowed(""),
+        },
+        name,
+        help: None,
+    }
+}
+
+fn to_finding(rule: &PackRule, failure: &Failure, template: &Template) -> Finding {
+    let message = failure.custom_message.as_deref().map(message::parse_lenient).unwrap_or_default();
+    let placed = place(template, &failure.at);
+    let resource = placed.resource.map(|r| r.id.to_string());
+    let text = finding_text(&message, failure, resource.as_deref(), placed.site.path.as_ref());
+    let severity = message.severity.unwrap_or(rule.info.severity);
+    let mut finding = Finding::new(rule.info.code.clone(), rule.info.name.clone(), severity, placed.site, text);
+    if let Some(help) = message.help.or_else(|| rule.help.clone()) {
+        finding.help(help);
+    }
+    if let Some(r) = placed.inherited_by {
+        finding.related(template.file, r.id_span, format!("`{}` inherits this value from `Globals`", r.id));
+    }
+    finding
+}
+
+/// The message: the clause's text with `{resource}` and `{path}` filled in, or a description of
+/// the clause when it has no custom message.
+fn finding_text(message: &Message, failure: &Failure, resource: Option<&str>, path: Option<&TemplatePath>) -> String {
+    let path = path.map(|p| p.to_string()).unwrap_or_default();
+    if !message.text.is_empty() {
+        return message.text.replace("{resource}", resource.unwrap_or("")).replace("{path}", &path);
+    }
+    let subject = resource.map(|r| format!("`{r}`: ")).unwrap_or_default();
+    match &failure.at {
+        At::Missing { remaining, .. } if !remaining.is_empty() => {
+            format!("{subject}`{remaining}` is missing (`{}`)", failure.context)
+        }
+        At::Value(_) => format!("{subject}`{path}` fails `{}`", failure.context),
+        _ => format!("{subject}`{}` is not satisfied", failure.context),
+    }
+}
+
+/// Where a finding goes.
+struct Placed<'t> {
+    site: Site,
+    resource: Option<&'t crate::model::Resource>,
+    /// The resource that inherits the value, when the site is in `Globals`.
+    inherited_by: Option<&'t crate::model::Resource>,
+}
+
+/// A failing value at its node (a collection at the key naming it); a missing property at the
+/// logical id of the resource that lacks it.
+fn place<'t>(template: &'t Template, at: &At) -> Placed<'t> {
+    let nowhere = || Placed { site: Site::new(template.file, top_of(template)), resource: None, inherited_by: None };
+    match at {
+        At::Value(path) => match view::resolve(template, path) {
+            Some(found) if found.complete => {
+                let site = Site::new(template.file, value_span(&found)).with_path(TemplatePath::parse(path));
+                let inherited_by = found.resource.filter(|_| is_in_globals(found.node));
+                Placed { site, resource: found.resource, inherited_by }
+            }
+            Some(found) => at_resource_or_node(template, &found),
+            None => nowhere(),
+        },
+        At::Missing { traversed_to, .. } => match view::resolve(template, traversed_to) {
+            Some(found) => at_resource_or_node(template, &found),
+            None => nowhere(),
+        },
+        At::Nowhere => nowhere(),
+    }
+}
+
+fn at_resource_or_node<'t>(template: &'t Template, found: &Located<'t>) -> Placed<'t> {
+    let site = match found.resource {
+        Some(resource) => template.resource_site(resource),
+        None => Site::new(template.file, found.key_span.unwrap_or_else(|| Span::at(found.node.span().start)))
+            .with_path(found.node.path()),
+    };
+    Placed { site, resource: found.resource, inherited_by: None }
+}
+
+/// A scalar's own span; a mapping or list is pointed at by its key, not highlighted whole.
+fn value_span(found: &Located<'_>) -> Span {
+    match found.key_span {
+        Some(key) if !found.node.is_scalar() => key,
+        _ => found.node.span(),
+    }
+}
+
+fn is_in_globals(node: NodeRef<'_>) -> bool {
+    matches!(node.path().segments().first(), Some(crate::model::tree::Segment::Key(k)) if k == "Globals")
+}
+
+/// The first key of the document (line 1 for most templates).
+fn top_of(template: &Template) -> Span {
+    template.root().and_then(|r| r.entries().first().map(|e| e.key_span)).unwrap_or(Span::at(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guard::pack::{RuleFile, build};
+    use crate::model::load::Format;
+
+    fn pack(text: &str) -> Pack {
+        build(
+            "org".into(),
+            "org.guard".into(),
+            vec![RuleFile { path: None, display: "org.guard".into(), text: text.into() }],
+        )
+        .unwrap()
+    }
+
+    fn template(text: &str) -> Template {
+        crate::guard::view::tests::template(text, Format::Yaml)
+    }
+
+    const TIMEOUT_RULE: &str = "\
+let fns = Resources.*[ Type == 'AWS::Serverless::Function' ]
+rule TIMEOUT when %fns !empty {
+    %fns.Properties.Timeout <= 30 <<severity: error\ntimeout of {resource} is above 30 s>>
+}
+";
+
+    /// Guard's `run_checks` returns only what is left in an 8 KiB buffer; this report is far
+    /// bigger and every failure must still become a finding.
+    #[test]
+    fn reports_above_8_kib_lose_nothing() {
+        let count = 150;
+        let mut text = String::from("Transform: AWS::Serverless-2016-10-31\nResources:\n");
+        for i in 0..count {
+            text.push_str(&format!(
+                "  Fn{i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Timeout: 60\n"
+            ));
+        }
+        let template = template(&text);
+        let pack = pack(TIMEOUT_RULE);
+        let raw = run_guard(&pack, &view::to_json(&template)).unwrap();
+        assert!(raw.len() > 8 * 1024 * 10, "the report is {} bytes", raw.len());
+        let findings = check_template(std::slice::from_ref(&pack), &template, &RuleSettings::default());
+        assert_eq!(findings.len(), count);
+        let lines: HashSet<usize> = findings.iter().map(|f| text[..f.span.start as usize].lines().count()).collect();
+        assert_eq!(lines.len(), count, "each at its own Timeout line");
+        assert_eq!(findings[149].message, "timeout of Fn149 is above 30 s");
+        assert_eq!(findings[0].severity, Severity::Error);
+    }
+
+    /// cloudformation-guard issue 91: Guard alone does not merge SAM `Globals`, so a function
+    /// inheriting `Architectures` fails a rule it satisfies. On slint's view it passes.
+    #[test]
+    fn functions_inheriting_from_globals_pass_unlike_plain_guard() {
+        let template = template(
+            "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Architectures: [arm64]\n\
+             Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: bootstrap\n",
+        );
+        let pack = pack("rule ARM { Resources.*.Properties.Architectures[*] == 'arm64' }");
+        let as_written = view::node_to_json(template.root().unwrap());
+        assert_eq!(evaluate(&pack, &as_written).unwrap().failed.iter().collect::<Vec<_>>(), ["ARM"]);
+        let report = evaluate(&pack, &view::to_json(&template)).unwrap();
+        assert_eq!(report.passed.iter().collect::<Vec<_>>(), ["ARM"]);
+    }
+
+    /// Aliases, `<<` merges and characters Guard's loader rejects in a file are fine in the
+    /// JSON slint gives it.
+    #[test]
+    fn guard_takes_what_its_own_loader_rejects() {
+        let text = "Resources:\n  A: &queue\n    Type: AWS::SQS::Queue\n    Properties: {Name: \"😀\\x85\"}\n  B: *queue\n\
+                    C:\n    <<: *queue\n";
+        let template = template(text);
+        let pack = pack("rule Q { Resources.*.Properties.Name exists }");
+        let report = evaluate(&pack, &view::to_json(&template)).unwrap();
+        assert_eq!(report.passed.iter().collect::<Vec<_>>(), ["Q"]);
+    }
+
+    #[test]
+    fn a_panicking_or_failing_guard_is_an_error_not_a_crash() {
+        // Not a template Guard can read: its loader wants a mapping or list.
+        let pack = pack(TIMEOUT_RULE);
+        assert!(run_guard(&pack, "").is_err());
+        assert_eq!(one_line("\n  first\nsecond"), "first…");
+    }
+}

@@ -1,0 +1,197 @@
+//! Reads Guard's structured JSON report (`validate --structured --output-format json`).
+//!
+//! The report types are private to cfn-guard, so this walks `serde_json::Value`s. One data
+//! document gives `[{name, status, not_compliant, not_applicable, compliant}]`; each failing
+//! rule in `not_compliant` is `{"Rule": {name, checks}}`, whose checks nest `Rule` (a rule
+//! calling another), `Disjunctions` (`or`), `Block` and `Clause` (`Unary`/`Binary`) reports.
+//! Only the failing value's `path` is taken for positions: Guard's own line numbers are 0-based
+//! and often missing (see `research/libraries.md` §1.4).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+/// What one data document did under one pack.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub failures: Vec<Failure>,
+    /// Rule names (as Guard reports them) by outcome, for `slint test-pack`.
+    pub failed: BTreeSet<String>,
+    pub passed: BTreeSet<String>,
+    pub skipped: BTreeSet<String>,
+}
+
+/// One failing clause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The top-level rule it belongs to, as Guard names it.
+    pub rule: String,
+    /// The clause's custom message, verbatim.
+    pub custom_message: Option<String>,
+    /// The clause as Guard prints it (`%functions[*].Properties.Timeout LESS THAN EQUALS 30`).
+    pub context: String,
+    pub at: At,
+}
+
+/// Where a failing clause points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum At {
+    /// A value that exists and fails the check.
+    Value(String),
+    /// A property that is missing: the deepest path that exists, and what was still to find.
+    Missing { traversed_to: String, remaining: String },
+    /// Guard gave no path (a clause on a variable or a literal).
+    Nowhere,
+}
+
+/// Parses the report of one data document.
+pub fn parse(text: &str) -> Result<Report, String> {
+    let json: Value = serde_json::from_str(text).map_err(|e| format!("unreadable Guard report: {e}"))?;
+    let documents = json.as_array().ok_or("unexpected Guard report: not a list")?;
+    let mut report = Report::default();
+    for document in documents {
+        names(document, "not_applicable", &mut report.skipped);
+        names(document, "compliant", &mut report.passed);
+        for rule in document.get("not_compliant").and_then(Value::as_array).into_iter().flatten() {
+            let name = rule.pointer("/Rule/name").and_then(Value::as_str).unwrap_or("default");
+            report.failed.insert(name.to_string());
+            collect(rule, name, &mut report.failures, 0);
+        }
+    }
+    Ok(report)
+}
+
+fn names(document: &Value, key: &str, into: &mut BTreeSet<String>) {
+    let list = document.get(key).and_then(Value::as_array).into_iter().flatten();
+    into.extend(list.filter_map(Value::as_str).map(str::to_string));
+}
+
+/// Guard nests reports as deep as rules call rules; deeper than this is a cycle slint will not
+/// follow (Guard itself rejects cyclic rule references).
+const MAX_NESTING: usize = 64;
+
+/// Collects the failing clauses under one report node, attributed to the top-level `rule`.
+fn collect(node: &Value, rule: &str, out: &mut Vec<Failure>, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    let Some((kind, body)) = node.as_object().and_then(|o| o.iter().next()) else { return };
+    match kind.as_str() {
+        "Rule" => {
+            for check in body.get("checks").and_then(Value::as_array).into_iter().flatten() {
+                collect(check, rule, out, depth + 1);
+            }
+        }
+        // `a or b` failed, so every alternative did: the first one stands for the clause,
+        // rather than one finding per alternative for a single violation.
+        "Disjunctions" => {
+            if let Some(first) = body.get("checks").and_then(Value::as_array).and_then(|c| c.first()) {
+                collect(first, rule, out, depth + 1);
+            }
+        }
+        "Block" => out.push(failure(rule, body, block_location(body))),
+        "Clause" => {
+            if let Some((_, clause)) = body.as_object().and_then(|o| o.iter().next()) {
+                out.push(failure(rule, clause, clause_location(clause)));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn failure(rule: &str, body: &Value, at: At) -> Failure {
+    Failure {
+        rule: rule.to_string(),
+        custom_message: body.pointer("/messages/custom_message").and_then(Value::as_str).map(str::to_string),
+        context: body
+            .get("context")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        at,
+    }
+}
+
+/// `{"unresolved": {traversed_to: {path}, remaining_query}}` or nothing.
+fn block_location(block: &Value) -> At {
+    block.get("unresolved").map_or(At::Nowhere, missing)
+}
+
+/// A `Unary` or `Binary` clause: `check` is `Resolved`, `InResolved`, `UnResolved` or
+/// `UnResolvedContext`.
+fn clause_location(clause: &Value) -> At {
+    let Some((kind, check)) = clause.get("check").and_then(Value::as_object).and_then(|o| o.iter().next()) else {
+        return At::Nowhere;
+    };
+    match kind.as_str() {
+        "UnResolved" => check.get("value").map_or(At::Nowhere, missing),
+        // Unary: the value checked; binary: the left-hand side, or the right when the left is a
+        // literal (`30 >= %timeouts`).
+        "Resolved" | "InResolved" => ["/value/path", "/from/path", "/to/path"]
+            .iter()
+            .filter_map(|p| check.pointer(p).and_then(Value::as_str))
+            .find(|p| !p.is_empty())
+            .map_or(At::Nowhere, |p| At::Value(p.to_string())),
+        _ => At::Nowhere,
+    }
+}
+
+fn missing(unresolved: &Value) -> At {
+    match unresolved.pointer("/traversed_to/path").and_then(Value::as_str) {
+        Some(path) => At::Missing {
+            traversed_to: path.to_string(),
+            remaining: unresolved.get("remaining_query").and_then(Value::as_str).unwrap_or("").to_string(),
+        },
+        None => At::Nowhere,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Trimmed from a real cfn-guard 3.2.1 report.
+    const REPORT: &str = r#"[{"name":"DATA_STDIN[1]","metadata":{},"status":"FAIL",
+      "not_compliant":[{"Rule":{"name":"ARM","metadata":{},"messages":{"custom_message":null,"error_message":null},
+        "checks":[
+          {"Clause":{"Unary":{"check":{"UnResolved":{"value":{"traversed_to":{"path":"/Resources/B/Properties","value":{}},
+             "remaining_query":"Architectures","reason":"..."},"comparison":["Exists",false]}},
+             "context":" %functions[*].Properties.Architectures EXISTS  ","messages":{"custom_message":"m1","error_message":"e"}}}},
+          {"Disjunctions":{"checks":[{"Clause":{"Binary":{"context":"c","messages":{"custom_message":null,"error_message":"e"},
+             "check":{"Resolved":{"from":{"path":"/Resources/A/Properties/Architectures/0","value":"x86_64"},
+             "to":{"path":"","value":"arm64"},"comparison":["Eq",false]}}}}},
+             {"Clause":{"Unary":{"context":"d","messages":{},"check":{"Resolved":{"value":{"path":"/Other"}}}}}}]}},
+          {"Rule":{"name":"NESTED","checks":[{"Block":{"context":"b","messages":{"custom_message":"m3"},"unresolved":null}}]}}
+        ]}}],
+      "not_applicable":["SKIPPED"],"compliant":["OK"]}]"#;
+
+    #[test]
+    fn every_failing_clause_with_its_path() {
+        let report = parse(REPORT).unwrap();
+        assert_eq!(report.failed.iter().collect::<Vec<_>>(), ["ARM"]);
+        assert_eq!(report.passed.iter().collect::<Vec<_>>(), ["OK"]);
+        assert_eq!(report.skipped.iter().collect::<Vec<_>>(), ["SKIPPED"]);
+        let at: Vec<&At> = report.failures.iter().map(|f| &f.at).collect();
+        assert_eq!(
+            at,
+            [
+                &At::Missing { traversed_to: "/Resources/B/Properties".into(), remaining: "Architectures".into() },
+                &At::Value("/Resources/A/Properties/Architectures/0".into()),
+                &At::Nowhere,
+            ]
+        );
+        assert!(report.failures.iter().all(|f| f.rule == "ARM"), "nested rules count for the top-level rule");
+        assert_eq!(report.failures[0].context, "%functions[*].Properties.Architectures EXISTS");
+        assert_eq!(report.failures[0].custom_message.as_deref(), Some("m1"));
+        assert_eq!(report.failures[1].custom_message, None);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(parse("[").is_err());
+        assert!(parse("{}").is_err());
+        assert_eq!(parse("[{\"not_compliant\": [1, {\"Rule\": 2}]}]").unwrap().failures, vec![]);
+    }
+}
