@@ -59,8 +59,14 @@ impl SourceDb {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: PathBuf, display: String, text: Arc<str>) -> FileId {
+        let lines = LineIndex::new(&text);
+        self.add_indexed(path, display, text, lines)
+    }
+
+    /// Adds a file whose line index was built already (in a parallel worker).
+    pub fn add_indexed(&mut self, path: PathBuf, display: String, text: Arc<str>, lines: LineIndex) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).expect("fewer than 4 billion files"));
-        self.files.push(SourceFile::new(id, path, display, text));
+        self.files.push(SourceFile { id, path, display, text, lines });
         id
     }
 

@@ -183,14 +183,14 @@ fn normalise(path: &Path) -> PathBuf {
 
 /// Links every code reference to an analysed binary.
 pub fn resolve(refs: Vec<CodeRef>, source: &SourceModel) -> Vec<FunctionLink> {
+    let index = source.binary_index();
     refs.into_iter()
         .map(|code| {
             let binary = if !code.dir.join("Cargo.toml").is_file() {
                 Err(format!("no Cargo.toml in {}", code.shown))
             } else {
-                source
-                    .find_binary(&code.dir, code.bin.as_deref())
-                    .map(|found| source.binaries.iter().position(|b| std::ptr::eq(b, found)).unwrap_or(0))
+                index
+                    .find(source, &code.dir, code.bin.as_deref())
                     .map_err(|e| e.message.replace(&code.dir.display().to_string(), &code.shown))
             };
             FunctionLink { template: code.template, function: code.function, code, binary }

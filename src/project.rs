@@ -12,7 +12,7 @@ use crate::model::load::{self, LoadError};
 use crate::model::template::{Modelled, StructureError, Template};
 use crate::model::tree::{DuplicateKey, Limits};
 use crate::settings::Settings;
-use crate::span::Span;
+use crate::span::{LineIndex, Span};
 
 /// A file that could not be read, decoded, parsed or used (reported as SL001).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,17 +66,22 @@ impl Project {
     pub fn load(discovery: Discovery, settings: &Settings, options: LoadOptions) -> Project {
         let cwd = settings.cwd.as_path();
         let Discovery { inputs, problems } = discovery;
-        let results: Vec<(Arc<str>, Loaded)> = inputs
+        let results: Vec<(Arc<str>, LineIndex, Loaded)> = inputs
             .par_iter()
             .enumerate()
-            .map(|(index, input)| load_input(FileId(index as u32), input, options))
+            .map(|(index, input)| {
+                let (text, loaded) = load_input(FileId(index as u32), input, options);
+                // Built here, in parallel, rather than when the file joins the database.
+                let lines = LineIndex::new(&text);
+                (text, lines, loaded)
+            })
             .collect();
         let mut project = Project::default();
-        for (input, (text, loaded)) in inputs.iter().zip(results) {
+        for (input, (text, lines, loaded)) in inputs.iter().zip(results) {
             if matches!(loaded, Loaded::Ignored) {
                 continue;
             }
-            let file = project.db.add(input.path.clone(), display_path(&input.path, cwd), text);
+            let file = project.db.add_indexed(input.path.clone(), display_path(&input.path, cwd), text, lines);
             project.record(file, loaded);
         }
         for problem in problems {
@@ -109,9 +114,16 @@ impl Project {
         }
         let first = u32::try_from(self.db.len()).unwrap_or(u32::MAX);
         let mut source = crate::source::analyse(&manifests, first);
-        for (path, text) in std::mem::take(&mut source.files) {
+        let files: Vec<(PathBuf, Arc<str>, LineIndex)> = std::mem::take(&mut source.files)
+            .into_par_iter()
+            .map(|(path, text)| {
+                let lines = LineIndex::new(&text);
+                (path, text, lines)
+            })
+            .collect();
+        for (path, text, lines) in files {
             let display = display_path(&path, &settings.cwd);
-            self.db.add(path, display, text);
+            self.db.add_indexed(path, display, text, lines);
         }
         self.sources_checked = self.db.len() - first as usize;
         self.files_checked += self.sources_checked;

@@ -289,32 +289,74 @@ impl std::error::Error for BinaryLookupError {}
 
 impl SourceModel {
     /// The binary `name` (or the only binary, when `name` is `None`) of the packages in `dir`:
-    /// the package there, or the members of the workspace there.
+    /// the package there, or the members of the workspace there. For many lookups, build a
+    /// [`BinaryIndex`] once instead.
     pub fn find_binary(&self, dir: &Path, name: Option<&str>) -> Result<&Binary, BinaryLookupError> {
+        let index = self.binary_index();
+        index.find(self, dir, name).map(|i| &self.binaries[i])
+    }
+
+    /// Packages and binaries by the folders a template can point at.
+    pub fn binary_index(&self) -> BinaryIndex {
+        let mut scopes: std::collections::HashMap<PathBuf, Scope> = std::collections::HashMap::new();
+        for (p, package) in self.packages.iter().enumerate() {
+            let mut dirs = vec![package.dir.clone()];
+            if let Some(root) = package.workspace_root.as_ref().and_then(|r| r.parent()) {
+                if root != package.dir {
+                    dirs.push(root.to_path_buf());
+                }
+            }
+            for dir in dirs {
+                let scope = scopes.entry(dir).or_default();
+                scope.declared.extend(package.bins.iter().map(|b| b.name.clone()));
+                scope.binaries.extend(self.binaries.iter().enumerate().filter(|(_, b)| b.package == p).map(|(i, _)| i));
+            }
+        }
+        BinaryIndex { scopes }
+    }
+}
+
+/// The binaries reachable from each package or workspace folder.
+#[derive(Debug, Default)]
+pub struct BinaryIndex {
+    scopes: std::collections::HashMap<PathBuf, Scope>,
+}
+
+#[derive(Debug, Default)]
+struct Scope {
+    /// Indexes into [`SourceModel::binaries`].
+    binaries: Vec<usize>,
+    /// Bin target names declared there (some may have no source file).
+    declared: Vec<String>,
+}
+
+impl BinaryIndex {
+    /// Like [`SourceModel::find_binary`], as an index into [`SourceModel::binaries`].
+    pub fn find(&self, model: &SourceModel, dir: &Path, name: Option<&str>) -> Result<usize, BinaryLookupError> {
         let dir = cargo::normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
-        let in_scope = |package: &Package| {
-            package.dir == dir || package.workspace_root.as_ref().and_then(|r| r.parent()).is_some_and(|r| r == dir)
-        };
-        let candidates: Vec<&Binary> = self.binaries.iter().filter(|b| in_scope(&self.packages[b.package])).collect();
-        let declared: Vec<String> =
-            self.packages.iter().filter(|p| in_scope(p)).flat_map(|p| p.bins.iter().map(|b| b.name.clone())).collect();
+        let empty = Scope::default();
+        let scope = self.scopes.get(&dir).unwrap_or(&empty);
         let error = |message: String| Err(BinaryLookupError { message });
         match name {
-            Some(name) => match candidates.iter().find(|b| b.name == name) {
-                Some(found) => Ok(found),
-                None if declared.iter().any(|d| d == name) => {
+            Some(name) => match scope.binaries.iter().find(|&&b| model.binaries[b].name == name) {
+                Some(&found) => Ok(found),
+                None if scope.declared.iter().any(|d| d == name) => {
                     error(format!("bin target `{name}` is declared but its source file does not exist"))
                 }
-                None if declared.is_empty() => error(format!("no Cargo package with bin targets in {}", dir.display())),
-                None => {
-                    error(format!("no bin target named `{name}` in {} (found: {})", dir.display(), declared.join(", ")))
+                None if scope.declared.is_empty() => {
+                    error(format!("no Cargo package with bin targets in {}", dir.display()))
                 }
+                None => error(format!(
+                    "no bin target named `{name}` in {} (found: {})",
+                    dir.display(),
+                    scope.declared.join(", ")
+                )),
             },
-            None => match candidates.as_slice() {
-                [only] => Ok(only),
+            None => match scope.binaries.as_slice() {
+                [only] => Ok(*only),
                 [] => error(format!("no bin target in {}", dir.display())),
                 many => {
-                    let names: Vec<&str> = many.iter().map(|b| b.name.as_str()).collect();
+                    let names: Vec<&str> = many.iter().map(|&b| model.binaries[b].name.as_str()).collect();
                     error(format!(
                         "{} has {} bin targets ({}); name one (BuildProperties.Binary)",
                         dir.display(),
