@@ -374,7 +374,7 @@ const ITER_SOURCES: &[&str] = &[
 ];
 
 /// Macros whose bodies are parsed as comma-separated expressions.
-const PARSED_MACROS: &[&str] = &["lambda", "join", "try_join", "select"];
+const PARSED_MACROS: &[&str] = &["lambda", "join", "try_join", "select", "format"];
 
 /// The code a call is recorded against, and the lexical context inside it.
 struct Body {

@@ -212,15 +212,9 @@ impl Tracer<'_, '_> {
             method_span: call.method_span,
             callee,
             literal_args: call.args.iter().filter_map(int).collect(),
-            string_args: call
-                .args
-                .iter()
-                .filter_map(|a| match a {
-                    ValueExpr::Str(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .collect(),
+            string_args: string_args(facts, index),
             chain_args: chain_args(facts, index),
+            chain_strings: chain_strings(facts, index),
             handler: work.handler,
             via: work.via.clone(),
             in_loop: work.in_loop || call.in_loop,
@@ -323,8 +317,9 @@ fn int(value: &ValueExpr) -> Option<i64> {
     }
 }
 
-/// The other method calls of `index`'s chain with their integer arguments, root first.
-fn chain_args(facts: &FileFacts, index: usize) -> Vec<(String, Vec<i64>)> {
+/// The other calls of `index`'s method chain, root first (`PgPoolOptions::new()` and
+/// `.max_connections(10)` for the `.connect(url)` of the same chain).
+fn chain_members(facts: &FileFacts, index: usize) -> Vec<usize> {
     let mut below = Vec::new();
     let mut current = index;
     for _ in 0..MAX_CHAIN {
@@ -347,9 +342,13 @@ fn chain_args(facts: &FileFacts, index: usize) -> Vec<(String, Vec<i64>)> {
         above.push(outer);
         current = outer;
     }
-    below
+    below.into_iter().chain(above).collect()
+}
+
+/// The other method calls of `index`'s chain with their integer arguments, root first.
+fn chain_args(facts: &FileFacts, index: usize) -> Vec<(String, Vec<i64>)> {
+    chain_members(facts, index)
         .into_iter()
-        .chain(above)
         .filter_map(|i| match &facts.calls[i].target {
             CallTarget::Method { name, .. } => {
                 Some((name.clone(), facts.calls[i].args.iter().filter_map(int).collect()))
@@ -357,6 +356,33 @@ fn chain_args(facts: &FileFacts, index: usize) -> Vec<(String, Vec<i64>)> {
             _ => None,
         })
         .collect()
+}
+
+/// String arguments of a call: literals, and the template of a `format!` argument.
+fn string_args(facts: &FileFacts, index: usize) -> Vec<String> {
+    facts.calls[index].args.iter().filter_map(|a| string_value(facts, a)).collect()
+}
+
+fn string_value(facts: &FileFacts, value: &ValueExpr) -> Option<String> {
+    match value {
+        ValueExpr::Str(s) => Some(s.clone()),
+        ValueExpr::Call(i) => match &facts.calls.get(*i)?.target {
+            CallTarget::Macro(path) if path.last() == "format" => match facts.calls[*i].args.first()? {
+                ValueExpr::Str(s) => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// String arguments of every call of `index`'s chain, itself included (the URL given to
+/// `.get(..)` of a `client.get(url).send()` chain).
+fn chain_strings(facts: &FileFacts, index: usize) -> Vec<String> {
+    let mut members = chain_members(facts, index);
+    members.push(index);
+    members.into_iter().flat_map(|i| string_args(facts, i)).collect()
 }
 
 fn receiver_kind(receiver: &ValueExpr) -> Receiver {

@@ -177,6 +177,9 @@ pub struct CallFact {
     /// (`PgPoolOptions::new().max_connections(10).connect(url)`: the `connect` call has
     /// `[("max_connections", [10])]`).
     pub chain_args: Vec<(String, Vec<i64>)>,
+    /// String arguments of every call of the chain, this one included, and the template of
+    /// a `format!` argument (`client.get(format!("http://localhost:{port}/..")).send()`).
+    pub chain_strings: Vec<String>,
     /// Index into [`Binary::handlers`] of the handler it was reached from (none for init code
     /// reached from `main`).
     pub handler: Option<usize>,

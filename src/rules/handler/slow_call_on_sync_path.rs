@@ -35,7 +35,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
-    /// HTTP calls to your own services look like third-party calls. Whether an SDK call is
+    /// HTTP calls to your own services look like third-party calls; calls to `localhost`
+    /// (extensions, sidecars) are not reported when the URL is a literal or a `format!`. Whether an SDK call is
     /// slow depends on the operation; only the operations listed above are flagged.
     pub struct SlowCallOnSyncPath {
         code: "SL502",
@@ -70,6 +71,15 @@ impl Rule for SlowCallOnSyncPath {
     }
 }
 
+/// Calls to a process on the same host (a Lambda extension such as the Parameters and
+/// Secrets extension on `localhost:2773`, a sidecar) are not third-party calls.
+fn is_local(call: &CallFact) -> bool {
+    call.chain_strings.iter().any(|s| {
+        let url = s.trim_start_matches("http://").trim_start_matches("https://");
+        url.starts_with("localhost") || url.starts_with("127.0.0.1") || url.starts_with("[::1]")
+    })
+}
+
 /// A description of the slow call, if `call` is one.
 fn slow_call(call: &CallFact) -> Option<&'static str> {
     if let Some((service, operation)) = code::sdk_operation(call) {
@@ -90,6 +100,9 @@ fn slow_call(call: &CallFact) -> Option<&'static str> {
             ("aws_sdk_sfn", "start_sync_execution") => Some("runs a Step Functions execution synchronously"),
             _ => None,
         };
+    }
+    if is_local(call) {
+        return None;
     }
     match &call.callee {
         Callee::Path(path) => match path.as_str() {
