@@ -35,35 +35,42 @@ pub fn deployments(project: &Project, index: usize) -> Vec<Deployment<'_>> {
 
 /// Why slint believes callers wait for a binary's invocations.
 pub struct SyncEvidence {
-    /// Who waits: `the caller of the REST API event `Create` (`CreateOrderFunction`)`, `its HTTP
-    /// caller (the handler takes `lambda_http::Request`)`.
+    /// Who waits, as the end of a sentence: `the caller of the REST API event `Create`
+    /// (`CreateOrderFunction`) waits`, `callers of `Api` (its 3 synchronous triggers) wait`,
+    /// `its HTTP caller (the handler takes `lambda_http::Request`) waits`.
     pub description: String,
-    /// The event in the template, when the evidence is there.
+    /// The (first) event in the template, when the evidence is there.
     pub site: Option<(FileId, Span)>,
 }
 
-/// The first synchronous trigger of a binary: a synchronous event of a deploying function
-/// (API routes made asynchronous with `X-Amz-Invocation-Type: 'Event'` do not count), or,
-/// without a template, a handler payload only synchronous callers send.
+/// The synchronous triggers of a binary: the synchronous events of its deploying functions
+/// (API routes made asynchronous with `X-Amz-Invocation-Type: 'Event'` and authorizers do not
+/// count), or, without a template, a handler payload only synchronous callers send.
 pub fn sync_trigger(project: &Project, index: usize) -> Option<SyncEvidence> {
     let deployed = deployments(project, index);
     for d in &deployed {
-        for &e in &d.function.events {
-            let event = &d.template.events[e];
-            if event.trigger == Trigger::Sync && event.kind != EventKind::Authorizer {
-                return Some(SyncEvidence {
-                    description: format!("the caller of {} (`{}`)", event.describe(d.template), d.function.id),
-                    site: Some((d.template.file, event.key_span)),
-                });
-            }
-        }
+        let sync: Vec<&crate::model::events::EventSource> = d
+            .function
+            .events
+            .iter()
+            .map(|&e| &d.template.events[e])
+            .filter(|e| e.trigger == Trigger::Sync && e.kind != EventKind::Authorizer)
+            .collect();
+        let Some(first) = sync.first() else { continue };
+        // A function with several routes (a router, manual dispatch) cannot say which route
+        // reaches the call, so it is described as a whole.
+        let description = match sync.len() {
+            1 => format!("the caller of {} (`{}`) waits", first.describe(d.template), d.function.id),
+            n => format!("callers of `{}` (its {n} synchronous triggers) wait", d.function.id),
+        };
+        return Some(SyncEvidence { description, site: Some((d.template.file, first.key_span)) });
     }
     if !deployed.is_empty() {
         return None;
     }
     let binary = &project.source.binaries[index];
     binary.payload_types.iter().find(|p| is_sync_payload(p)).map(|p| SyncEvidence {
-        description: format!("its HTTP caller (the handler takes `{}`)", short_type(p)),
+        description: format!("its HTTP caller (the handler takes `{}`) waits", short_type(p)),
         site: None,
     })
 }

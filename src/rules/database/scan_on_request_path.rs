@@ -65,7 +65,7 @@ impl Rule for ScanOnRequestPath {
                 index,
                 call,
                 true,
-                format!("{} scans a DynamoDB table{looped} while {} waits", chain(call), sync.description),
+                format!("{} scans a DynamoDB table{looped} while {}", chain(call), sync.description),
             )
             .help("query by key or through a global secondary index instead; a scan reads the whole table, so its latency and cost grow with the table");
             if let Some((file, span)) = sync.site {

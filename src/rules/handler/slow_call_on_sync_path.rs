@@ -61,7 +61,7 @@ impl Rule for SlowCallOnSyncPath {
                 index,
                 call,
                 true,
-                format!("{} {what} while {} waits", chain(call), sync.description),
+                format!("{} {what} while {}", chain(call), sync.description),
             )
             .help("move the slow work behind a queue (send an SQS message and return 202; a worker does the rest), or invoke it asynchronously");
             if let Some((file, span)) = sync.site {
