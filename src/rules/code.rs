@@ -148,6 +148,24 @@ pub fn report_call<'c>(
     finding
 }
 
+/// Reports a call on the invoke path of a binary that callers wait for (`{chain} {what}
+/// while {who waits}`), with the trigger as a related location. Nothing when no caller waits.
+pub fn report_on_sync_path<'c>(
+    cx: &'c mut Context<'_>,
+    project: &Project,
+    binary: usize,
+    call: &CallFact,
+    what: &str,
+) -> Option<&'c mut Finding> {
+    let sync = sync_trigger(project, binary)?;
+    let message = format!("{} {what} while {}", chain(call), sync.description);
+    let finding = report_call(cx, project, binary, call, true, message);
+    if let Some((file, span)) = sync.site {
+        finding.related(file, span, "callers wait on this trigger");
+    }
+    Some(finding)
+}
+
 /// Adds the deploying template functions to a finding in code.
 pub fn relate_deployments(finding: &mut Finding, project: &Project, binary: usize) {
     for d in deployments(project, binary) {

@@ -1,5 +1,5 @@
 use crate::project::Project;
-use crate::rules::code::{self, chain};
+use crate::rules::code;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
@@ -57,19 +57,9 @@ impl Rule for ScanOnRequestPath {
             if code::sdk_operation(call) != Some(("aws_sdk_dynamodb", "scan")) {
                 continue;
             }
-            let Some(sync) = code::sync_trigger(project, index) else { continue };
-            let looped = if call.in_loop { ", in a loop," } else { "" };
-            let finding = code::report_call(
-                cx,
-                project,
-                index,
-                call,
-                true,
-                format!("{} scans a DynamoDB table{looped} while {}", chain(call), sync.description),
-            )
-            .help("query by key or through a global secondary index instead; a scan reads the whole table, so its latency and cost grow with the table");
-            if let Some((file, span)) = sync.site {
-                finding.related(file, span, "callers wait on this trigger");
+            let what = if call.in_loop { "scans a DynamoDB table, in a loop," } else { "scans a DynamoDB table" };
+            if let Some(finding) = code::report_on_sync_path(cx, project, index, call, what) {
+                finding.help("query by key or through a global secondary index instead; a scan reads the whole table, so its latency and cost grow with the table");
             }
         }
     }

@@ -1,5 +1,5 @@
 use crate::project::Project;
-use crate::rules::code::{self, chain};
+use crate::rules::code;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 use crate::source::{CallFact, Callee};
 
@@ -54,18 +54,8 @@ impl Rule for SlowCallOnSyncPath {
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, _, call) in code::invoke_calls(project) {
             let Some(what) = slow_call(call) else { continue };
-            let Some(sync) = code::sync_trigger(project, index) else { continue };
-            let finding = code::report_call(
-                cx,
-                project,
-                index,
-                call,
-                true,
-                format!("{} {what} while {}", chain(call), sync.description),
-            )
-            .help("move the slow work behind a queue (send an SQS message and return 202; a worker does the rest), or invoke it asynchronously");
-            if let Some((file, span)) = sync.site {
-                finding.related(file, span, "callers wait on this trigger");
+            if let Some(finding) = code::report_on_sync_path(cx, project, index, call, what) {
+                finding.help("move the slow work behind a queue (send an SQS message and return 202; a worker does the rest), or invoke it asynchronously");
             }
         }
     }
