@@ -13,6 +13,7 @@ pub mod discover;
 pub mod error;
 pub mod files;
 pub mod guard;
+pub mod limits;
 pub mod link;
 pub mod model;
 pub mod project;

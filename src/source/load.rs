@@ -8,14 +8,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::ProblemKind;
 use super::cargo::{self, Manifest, Package, PackageRole, WorkspaceSection, normalize};
-use super::collect::{self, CollectError};
+use super::collect;
 use super::comments;
 use super::facts::{AllowComment, FileFacts, ModuleSource};
 use crate::span::Span;
-
-/// Files larger than this are not parsed.
-pub const MAX_SOURCE_BYTES: usize = 8 << 20;
 /// Ancestor folders searched for a workspace root.
 const MAX_WORKSPACE_SEARCH: usize = 8;
 
@@ -25,7 +23,7 @@ pub struct LoadProblem {
     pub file: usize,
     pub span: Span,
     pub message: String,
-    pub parse: bool,
+    pub kind: ProblemKind,
 }
 
 pub struct LoadedFile {
@@ -89,17 +87,18 @@ impl Loaded {
         crate::files::FileId(self.first_file_id.saturating_add(u32::try_from(index).unwrap_or(u32::MAX)))
     }
 
-    fn problem(&mut self, file: usize, span: Span, message: String, parse: bool) {
-        self.problems.push(LoadProblem { file, span, message, parse });
+    fn problem(&mut self, file: usize, span: Span, message: String, kind: ProblemKind) {
+        self.problems.push(LoadProblem { file, span, message, kind });
     }
 }
 
-pub fn load(manifests: &[PathBuf], first_file_id: u32) -> Loaded {
+/// Loads the crates of `manifests`; no file (manifest or `.rs`) larger than `max_bytes` is read.
+pub fn load(manifests: &[PathBuf], first_file_id: u32, max_bytes: u64) -> Loaded {
     let mut loaded = Loaded { first_file_id, ..Loaded::default() };
-    let mut packages = PackageLoader::default();
+    let mut packages = PackageLoader { max_bytes, ..PackageLoader::default() };
     packages.run(manifests, &mut loaded);
     build_crates(&mut loaded);
-    load_sources(&mut loaded);
+    load_sources(&mut loaded, max_bytes);
     loaded
 }
 
@@ -115,6 +114,8 @@ struct PackageLoader {
     expanded: HashSet<PathBuf>,
     /// Ancestor manifests looked at for a `[workspace]`.
     peeked: HashMap<PathBuf, Option<WorkspaceSection>>,
+    /// `max-file-size`: larger manifests are not read.
+    max_bytes: u64,
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -167,8 +168,8 @@ impl PackageLoader {
         self.peeked
             .entry(path.to_path_buf())
             .or_insert_with(|| {
-                let text = std::fs::read_to_string(path).ok()?;
-                cargo::parse_manifest(&text).ok()?.workspace
+                let text = crate::limits::read_text_limited(path, self.max_bytes).ok()?;
+                parse_manifest_guarded(&text).ok()?.ok()?.workspace
             })
             .clone()
     }
@@ -178,20 +179,25 @@ impl PackageLoader {
         if let Some(cached) = self.manifests.get(path) {
             return cached.clone();
         }
-        let result = match std::fs::read_to_string(path) {
+        let result = match crate::limits::read_text_limited(path, self.max_bytes) {
             Ok(text) => {
                 let file = loaded.add_file(path.to_path_buf(), Arc::from(text.as_str()));
-                match cargo::parse_manifest(&text) {
-                    Ok(manifest) => Some((file, manifest)),
-                    Err(e) => {
-                        loaded.problem(file, e.span, format!("cannot parse Cargo.toml: {}", e.message), true);
+                match parse_manifest_guarded(&text) {
+                    Ok(Ok(manifest)) => Some((file, manifest)),
+                    Ok(Err(e)) => {
+                        let message = format!("cannot parse Cargo.toml: {}", e.message);
+                        loaded.problem(file, e.span, message, ProblemKind::Parse);
+                        None
+                    }
+                    Err(panic) => {
+                        loaded.problem(file, Span::default(), panic, ProblemKind::Internal(MANIFEST_STAGE));
                         None
                     }
                 }
             }
-            Err(e) => {
+            Err(message) => {
                 let file = loaded.add_file(path.to_path_buf(), Arc::from(""));
-                loaded.problem(file, Span::default(), format!("cannot read {}: {e}", path.display()), true);
+                loaded.problem(file, Span::default(), message, ProblemKind::Parse);
                 None
             }
         };
@@ -301,6 +307,14 @@ impl PackageLoader {
     }
 }
 
+/// What an internal error in manifest parsing is reported as.
+const MANIFEST_STAGE: &str = "Cargo.toml parser";
+
+/// Parses a manifest; a panic in the TOML parser is returned, not propagated.
+fn parse_manifest_guarded(text: &str) -> Result<Result<Manifest, cargo::ManifestError>, String> {
+    crate::rules::engine::guarded(|| cargo::parse_manifest(text))
+}
+
 // ----- crates ---------------------------------------------------------------------------------
 
 fn build_crates(loaded: &mut Loaded) {
@@ -358,35 +372,45 @@ fn build_crates(loaded: &mut Loaded) {
 /// The outcome of reading and parsing one file.
 struct Parsed {
     text: Arc<str>,
-    facts: Result<FileFacts, CollectError>,
+    /// The facts, or where and why the file could not be analysed.
+    facts: Result<FileFacts, (Span, String, ProblemKind)>,
     comments: Vec<AllowComment>,
 }
 
-fn parse_one(path: &Path) -> Parsed {
-    let text = match std::fs::read(path) {
-        Ok(bytes) if bytes.len() > MAX_SOURCE_BYTES => {
-            let message = format!("file is larger than {} MiB; not analysed", MAX_SOURCE_BYTES >> 20);
-            return failed(Arc::from(""), message, false);
-        }
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Arc::<str>::from(text),
-            Err(_) => return failed(Arc::from(""), "file is not valid UTF-8".to_string(), true),
-        },
-        Err(e) => {
-            return failed(Arc::from(""), format!("cannot read {}: {e}", path.display()), true);
-        }
+/// What an internal error while parsing a `.rs` file is reported as.
+const PARSE_STAGE: &str = "Rust source analysis (parsing)";
+
+fn parse_one(path: &Path, max_bytes: u64) -> Parsed {
+    let bytes = match crate::limits::read_limited(path, max_bytes) {
+        Ok(bytes) => bytes,
+        Err(message) => return failed(Arc::from(""), Span::default(), message, ProblemKind::Parse),
     };
-    let facts = collect::collect_file(&text);
-    let comments = comments::allow_comments(&text);
-    Parsed { text, facts, comments }
+    let text: Arc<str> = match crate::model::load::decode(&bytes) {
+        Ok(text) => Arc::from(text),
+        // Kept lossy, so the finding can show where the bad byte is.
+        Err(e) => return failed(Arc::from(String::from_utf8_lossy(&bytes)), e.span, e.message, ProblemKind::Parse),
+    };
+    // syn and the collector see hostile code; a panic costs this file, not the run.
+    let analysed = crate::rules::engine::guarded(|| (collect::collect_file(&text), comments::allow_comments(&text)));
+    match analysed {
+        Ok((Ok(facts), comments)) => Parsed { text, facts: Ok(facts), comments },
+        Ok((Err(e), _)) => {
+            let kind = if e.syntax { ProblemKind::Parse } else { ProblemKind::Info };
+            failed(text, e.span, e.message, kind)
+        }
+        Err(panic) => {
+            proc_macro2::extra::invalidate_current_thread_spans();
+            failed(text, Span::default(), panic, ProblemKind::Internal(PARSE_STAGE))
+        }
+    }
 }
 
-fn failed(text: Arc<str>, message: String, syntax: bool) -> Parsed {
-    Parsed { text, facts: Err(CollectError { span: Span::default(), message, syntax }), comments: Vec::new() }
+fn failed(text: Arc<str>, span: Span, message: String, kind: ProblemKind) -> Parsed {
+    Parsed { text, facts: Err((span, message, kind)), comments: Vec::new() }
 }
 
 /// Parses every crate root, then the files their `mod` declarations name, wave by wave.
-fn load_sources(loaded: &mut Loaded) {
+fn load_sources(loaded: &mut Loaded, max_bytes: u64) {
     let mut wave: Vec<(PathBuf, bool)> = Vec::new();
     let mut queued: HashSet<PathBuf> = HashSet::new();
     for unit in &loaded.crates {
@@ -401,7 +425,7 @@ fn load_sources(loaded: &mut Loaded) {
     }
     let mut links: Vec<((usize, usize, usize), PathBuf)> = Vec::new();
     while !wave.is_empty() {
-        let parsed: Vec<Parsed> = wave.par_iter().map(|(path, _)| parse_one(path)).collect();
+        let parsed: Vec<Parsed> = wave.par_iter().map(|(path, _)| parse_one(path, max_bytes)).collect();
         let mut next = Vec::new();
         for ((path, mod_rs), result) in wave.into_iter().zip(parsed) {
             let index = loaded.add_file(path.clone(), result.text);
@@ -409,7 +433,7 @@ fn load_sources(loaded: &mut Loaded) {
             match result.facts {
                 Ok(facts) => {
                     for (span, note) in &facts.notes {
-                        loaded.problem(index, *span, note.clone(), false);
+                        loaded.problem(index, *span, note.clone(), ProblemKind::Info);
                     }
                     for (key, child_path, child_mod_rs) in module_files(index, &path, mod_rs, &facts, loaded) {
                         if queued.insert(child_path.clone()) {
@@ -419,7 +443,7 @@ fn load_sources(loaded: &mut Loaded) {
                     }
                     loaded.files[index].facts = Some(facts);
                 }
-                Err(e) => loaded.problem(index, e.span, e.message, e.syntax),
+                Err((span, message, kind)) => loaded.problem(index, span, message, kind),
             }
         }
         wave = next;
@@ -471,7 +495,7 @@ fn module_files(
                 None => {
                     let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
                     let message = format!("no file for module `{}` (looked for {})", child.name, looked.join(" and "));
-                    loaded.problem(file, child.span, message, false);
+                    loaded.problem(file, child.span, message, ProblemKind::Info);
                 }
             }
         }
@@ -521,6 +545,6 @@ fn attach_target_files(loaded: &mut Loaded) {
         }
     }
     for (file, span, message) in missing {
-        loaded.problem(file, span, message, false);
+        loaded.problem(file, span, message, ProblemKind::Info);
     }
 }
