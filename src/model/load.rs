@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use crate::model::tree::{DuplicateKey, Entry, Limits, NodeId, Tree};
+use crate::model::tree::{DuplicateKey, Entry, Limits, MAX_DUPLICATES, NodeId, Tree};
 use crate::span::Span;
 
 /// The syntax a template is written in.
@@ -188,7 +188,9 @@ impl MapEntries {
     pub(crate) fn insert(&mut self, key: Box<str>, key_span: Span, value: NodeId, duplicates: &mut Vec<DuplicateKey>) {
         if let Some(i) = self.find(&key) {
             let entry = &mut self.entries[i];
-            duplicates.push(DuplicateKey { key: key.into(), first: entry.key_span, second: key_span });
+            if duplicates.len() < MAX_DUPLICATES {
+                duplicates.push(DuplicateKey { key: key.into(), first: entry.key_span, second: key_span });
+            }
             entry.value = value;
             return;
         }
@@ -282,6 +284,17 @@ mod tests {
         assert_eq!(dups.len(), 2);
         assert_eq!((dups[0].first, dups[0].second), (Span::new(0, 1), Span::new(10, 11)));
         assert_eq!((dups[1].first, dups[1].second), (Span::new(0, 1), Span::new(20, 21)));
+    }
+
+    #[test]
+    fn duplicates_recorded_are_capped() {
+        let mut dups = Vec::new();
+        let mut map = MapEntries::default();
+        for i in 0..(MAX_DUPLICATES as u32 + 10) {
+            map.insert("a".into(), Span::at(i), NodeId(i), &mut dups);
+        }
+        assert_eq!(dups.len(), MAX_DUPLICATES);
+        assert_eq!(map.len(), 1);
     }
 
     #[test]

@@ -1462,11 +1462,11 @@ List:
         let start = Instant::now();
         let err = parse_err(&text);
         assert_quick(start);
-        assert_eq!(err.message, "aliases expand to more than 4000000 nodes (alias bomb?)");
-        // l0..l5 expand to 1,234,567 nodes with the root; each `*l5` adds 1,111,111, so the
-        // third one in `l6` crosses four million.
-        assert_eq!(snippet(&text, err.span), "*l5");
-        assert_eq!(pos(&text, err.span.start), (7, 20));
+        assert_eq!(err.message, "aliases expand to more than 1000000 nodes (alias bomb?)");
+        // l0..l4 expand to 123,456 nodes with the root; each `*l4` adds 111,111, so the
+        // eighth one in `l5` crosses a million.
+        assert_eq!(snippet(&text, err.span), "*l4");
+        assert_eq!(pos(&text, err.span.start), (6, 45));
         // Below the limit, the same shape loads as a handful of shared nodes.
         let limits = Limits { max_expanded_nodes: u32::MAX, ..Limits::default() };
         let tree = load(&text, limits).unwrap();
