@@ -790,11 +790,17 @@ struct Repair {
 /// first error rather than parsed without end.
 const MAX_REPAIRS: usize = 32;
 
+/// Bytes the re-parses of one file may cover together, so that repairs cost a bounded multiple
+/// of a real template's parse: 32 re-parses of a 1 MB template (CloudFormation's limit), one of
+/// a 20 MB file. Without it a 20 MB file with 33 broken constructs costs 32 full parses.
+const REPAIR_BUDGET_BYTES: usize = 32 << 20;
+
 fn load_under_indented(text: &str, limits: Limits, first: Failure) -> Result<Tree, LoadError> {
     let mut padding = Padding::default();
     let mut failure = first;
     let first_error = failure.error.clone();
-    for _ in 0..MAX_REPAIRS {
+    let repairs = MAX_REPAIRS.min(REPAIR_BUDGET_BYTES / text.len().max(1));
+    for _ in 0..repairs {
         let Some(repair) = failure.repair else {
             // A genuine error elsewhere, now that the earlier constructs are repaired.
             return Err(padding.restore_error(failure.error));
@@ -1562,6 +1568,21 @@ After: 1
         // A flow collection that does not end its line is left alone.
         let text = "a:\n  b: [1,\n  2] x\n";
         assert!(load(text, Limits::default()).is_err());
+    }
+
+    #[test]
+    fn repairs_are_bounded_by_the_bytes_they_reparse() {
+        // 40 constructs to re-indent after 2 MB: each repair re-parses the whole text, so only
+        // 16 of them are tried and the file is rejected at the first error.
+        let constructs: String = (0..40).map(|i| format!("k{i}: [\n1\n]\n")).collect();
+        let text = format!("# {}\n{constructs}", "x".repeat(2 << 20));
+        let start = Instant::now();
+        let err = parse_err(&text);
+        assert_quick(start);
+        assert_eq!((pos(&text, err.span.start), err.message.as_str()), ((3, 1), "invalid indentation"));
+        // A small file with the same constructs is repaired in full.
+        let tree = parse(&constructs[..constructs.find("k20").unwrap()]);
+        assert_eq!(at(&tree, &["k19"]).item(0).unwrap().as_i64(), Some(1));
     }
 
     #[test]
