@@ -17,7 +17,7 @@ use crate::guard::pack::{CATEGORY, Pack, PackRule};
 use crate::guard::report::{self, At, Failure, Report};
 use crate::guard::view::{self, Located};
 use crate::model::Template;
-use crate::model::tree::{NodeRef, TemplatePath};
+use crate::model::tree::{NodeId, NodeRef, TemplatePath};
 use crate::rules::engine::guarded;
 use crate::rules::meta::{InternalError, ParseError};
 use crate::settings::RuleSettings;
@@ -31,6 +31,10 @@ pub fn check_template(packs: &[Pack], template: &Template, settings: &RuleSettin
     let active: Vec<&Pack> = packs.iter().filter(|p| p.rules.iter().any(|r| settings.is_enabled(&r.info))).collect();
     if active.is_empty() {
         return Vec::new();
+    }
+    if let Err(reason) = within_guard_limits(template) {
+        let parse_errors_enabled = settings.is_enabled(&RuleInfo::from_meta(&ParseError::META));
+        return active.iter().filter(|_| parse_errors_enabled).map(|p| cannot_evaluate(p, template, &reason)).collect();
     }
     let data = view::to_json(template);
     let mut findings = Vec::new();
@@ -64,6 +68,29 @@ fn crashed(pack: &Pack, template: &Template, panic: &str) -> Finding {
         pack.name
     ));
     finding
+}
+
+/// Most nodes (aliases expanded) of a template handed to Guard. cfn-guard keeps a path string
+/// and more per value, about 2 KB a node (4 KB in mappings): a million-node template, which
+/// slint's own rules take, would cost Guard gigabytes. Real templates have a few thousand.
+pub const GUARD_MAX_NODES: u32 = 50_000;
+
+/// Most entries of one mapping handed to Guard: its time grows with the square of a mapping's
+/// size (40,000 keys take 14 s). CloudFormation allows 500 resources, 200 parameters.
+pub const GUARD_MAX_ENTRIES: usize = 2_000;
+
+/// Whether Guard may be given this template; the reason (a finding's message) when not.
+fn within_guard_limits(template: &Template) -> Result<(), String> {
+    let nodes = template.root().map_or(0, |r| r.raw().weight);
+    if nodes > GUARD_MAX_NODES {
+        return Err(format!("it has {nodes} nodes (aliases expanded), more than the {GUARD_MAX_NODES} Guard is given"));
+    }
+    let tree = &template.tree;
+    let widest = (0..tree.len()).map(|i| tree.node(NodeId(i as u32)).entries().len()).max().unwrap_or(0);
+    if widest > GUARD_MAX_ENTRIES {
+        return Err(format!("a mapping has {widest} keys, more than the {GUARD_MAX_ENTRIES} Guard is given"));
+    }
+    Ok(())
 }
 
 /// Runs one pack on one data document (JSON text) and reads the report.
@@ -282,6 +309,26 @@ rule TIMEOUT when %fns !empty {
     %fns.Properties.Timeout <= 30 <<severity: error\ntimeout of {resource} is above 30 s>>
 }
 ";
+
+    #[test]
+    fn templates_past_guard_limits_are_not_given_to_guard() {
+        let tags: String = (0..=GUARD_MAX_ENTRIES).map(|i| format!("k{i}: v, ")).collect();
+        let text =
+            format!("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {{Tags: {{{tags}}}}}\n");
+        let findings = check_template(&[pack(TIMEOUT_RULE)], &template(&text), &RuleSettings::default());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, "SL001");
+        assert!(findings[0].message.ends_with("a mapping has 2001 keys, more than the 2000 Guard is given"));
+        let items = "x, ".repeat(GUARD_MAX_NODES as usize);
+        let text =
+            format!("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {{Layers: [{items}]}}\n");
+        let findings = check_template(&[pack(TIMEOUT_RULE)], &template(&text), &RuleSettings::default());
+        assert!(
+            findings[0].message.contains("nodes (aliases expanded), more than the 50000"),
+            "{}",
+            findings[0].message
+        );
+    }
 
     /// Guard's `run_checks` returns only what is left in an 8 KiB buffer; this report is far
     /// bigger and every failure must still become a finding.
