@@ -67,10 +67,12 @@ enum Loaded {
 }
 
 /// Options for loading files.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct LoadOptions {
     pub max_file_size: u64,
     pub limits: Limits,
+    /// The folders files may be read from (Rust sources and manifests the templates lead to).
+    pub scope: crate::limits::ReadScope,
 }
 
 impl Project {
@@ -83,7 +85,7 @@ impl Project {
         let results: Vec<(Arc<str>, Loaded)> = inputs
             .par_iter()
             .enumerate()
-            .map(|(index, input)| load_input(FileId(index as u32), input, options))
+            .map(|(index, input)| load_input(FileId(index as u32), input, &options))
             .collect();
         let mut project = Project::default();
         for (input, (text, loaded)) in inputs.iter().zip(results) {
@@ -96,13 +98,13 @@ impl Project {
         for problem in problems {
             project.record_walk_problem(problem, cwd);
         }
-        project.load_sources(&inputs, settings);
+        project.load_sources(&inputs, settings, &options);
         project
     }
 
     /// Analyses the crates: the ones template functions point at, Lambda crates found by the
     /// walk, and the crates of named `.rs` files; then links functions to binaries.
-    fn load_sources(&mut self, inputs: &[Input], settings: &Settings) {
+    fn load_sources(&mut self, inputs: &[Input], settings: &Settings, options: &LoadOptions) {
         let template_paths: Vec<PathBuf> = self.templates.iter().map(|t| self.db.get(t.file).path.clone()).collect();
         let refs = crate::link::code_refs(&self.templates, &template_paths, settings);
         let mut manifests: Vec<PathBuf> =
@@ -122,7 +124,8 @@ impl Project {
             return;
         }
         let first = u32::try_from(self.db.len()).unwrap_or(u32::MAX);
-        let mut source = crate::source::analyse_limited(&manifests, first, settings.max_file_size);
+        let policy = crate::limits::ReadPolicy::new(options.max_file_size, options.scope.clone());
+        let mut source = crate::source::analyse_limited(&manifests, first, &policy);
         for (path, text) in std::mem::take(&mut source.files) {
             let display = display_path(&path, &settings.cwd);
             self.db.add(path, display, text);
@@ -237,7 +240,7 @@ fn looks_like_template_text(text: &str) -> bool {
     TEMPLATE_MARKERS.iter().any(|m| text.contains(m))
 }
 
-fn load_input(file: FileId, input: &Input, options: LoadOptions) -> (Arc<str>, Loaded) {
+fn load_input(file: FileId, input: &Input, options: &LoadOptions) -> (Arc<str>, Loaded) {
     if input.kind != InputKind::Document {
         // Rust sources and manifests are loaded by the source analysis.
         return (Arc::from(""), Loaded::Ignored);

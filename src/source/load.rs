@@ -13,6 +13,7 @@ use super::cargo::{self, Manifest, Package, PackageRole, WorkspaceSection, norma
 use super::collect;
 use super::comments;
 use super::facts::{AllowComment, FileFacts, ModuleSource};
+use crate::limits::{ReadError, ReadPolicy};
 use crate::span::Span;
 /// Ancestor folders searched for a workspace root.
 const MAX_WORKSPACE_SEARCH: usize = 8;
@@ -92,14 +93,24 @@ impl Loaded {
     }
 }
 
-/// Loads the crates of `manifests`; no file (manifest or `.rs`) larger than `max_bytes` is read.
-pub fn load(manifests: &[PathBuf], first_file_id: u32, max_bytes: u64) -> Loaded {
+/// Loads the crates of `manifests`; files (manifests or `.rs`) are read only as `policy`
+/// allows: small enough, and inside the folders slint was given.
+pub fn load(manifests: &[PathBuf], first_file_id: u32, policy: &ReadPolicy) -> Loaded {
     let mut loaded = Loaded { first_file_id, ..Loaded::default() };
-    let mut packages = PackageLoader { max_bytes, ..PackageLoader::default() };
+    let mut packages = PackageLoader { policy: policy.clone(), ..PackageLoader::default() };
     packages.run(manifests, &mut loaded);
     build_crates(&mut loaded);
-    load_sources(&mut loaded, max_bytes);
+    load_sources(&mut loaded, policy);
     loaded
+}
+
+/// A text file read under `policy`; a refusal or failure as the problem to report.
+fn read_text(policy: &ReadPolicy, path: &Path) -> Result<String, (String, ProblemKind)> {
+    match policy.read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ("file is not valid UTF-8".to_string(), ProblemKind::Parse)),
+        Err(ReadError::OutOfScope(message)) => Err((message, ProblemKind::Info)),
+        Err(ReadError::Failed(message)) => Err((message, ProblemKind::Parse)),
+    }
 }
 
 // ----- manifests ----------------------------------------------------------------------------
@@ -114,8 +125,8 @@ struct PackageLoader {
     expanded: HashSet<PathBuf>,
     /// Ancestor manifests looked at for a `[workspace]`.
     peeked: HashMap<PathBuf, Option<WorkspaceSection>>,
-    /// `max-file-size`: larger manifests are not read.
-    max_bytes: u64,
+    /// What may be read: `max-file-size`, and only inside the folders slint was given.
+    policy: ReadPolicy,
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -168,7 +179,7 @@ impl PackageLoader {
         self.peeked
             .entry(path.to_path_buf())
             .or_insert_with(|| {
-                let text = crate::limits::read_text_limited(path, self.max_bytes).ok()?;
+                let text = read_text(&self.policy, path).ok()?;
                 parse_manifest_guarded(&text).ok()?.ok()?.workspace
             })
             .clone()
@@ -179,7 +190,7 @@ impl PackageLoader {
         if let Some(cached) = self.manifests.get(path) {
             return cached.clone();
         }
-        let result = match crate::limits::read_text_limited(path, self.max_bytes) {
+        let result = match read_text(&self.policy, path) {
             Ok(text) => {
                 let file = loaded.add_file(path.to_path_buf(), Arc::from(text.as_str()));
                 match parse_manifest_guarded(&text) {
@@ -195,9 +206,9 @@ impl PackageLoader {
                     }
                 }
             }
-            Err(message) => {
+            Err((message, kind)) => {
                 let file = loaded.add_file(path.to_path_buf(), Arc::from(""));
-                loaded.problem(file, Span::default(), message, ProblemKind::Parse);
+                loaded.problem(file, Span::default(), message, kind);
                 None
             }
         };
@@ -380,10 +391,13 @@ struct Parsed {
 /// What an internal error while parsing a `.rs` file is reported as.
 const PARSE_STAGE: &str = "Rust source analysis (parsing)";
 
-fn parse_one(path: &Path, max_bytes: u64) -> Parsed {
-    let bytes = match crate::limits::read_limited(path, max_bytes) {
+fn parse_one(path: &Path, policy: &ReadPolicy) -> Parsed {
+    let bytes = match policy.read(path) {
         Ok(bytes) => bytes,
-        Err(message) => return failed(Arc::from(""), Span::default(), message, ProblemKind::Parse),
+        Err(ReadError::OutOfScope(message)) => {
+            return failed(Arc::from(""), Span::default(), message, ProblemKind::Info);
+        }
+        Err(ReadError::Failed(message)) => return failed(Arc::from(""), Span::default(), message, ProblemKind::Parse),
     };
     let text: Arc<str> = match crate::model::load::decode(&bytes) {
         Ok(text) => Arc::from(text),
@@ -410,7 +424,7 @@ fn failed(text: Arc<str>, span: Span, message: String, kind: ProblemKind) -> Par
 }
 
 /// Parses every crate root, then the files their `mod` declarations name, wave by wave.
-fn load_sources(loaded: &mut Loaded, max_bytes: u64) {
+fn load_sources(loaded: &mut Loaded, policy: &ReadPolicy) {
     let mut wave: Vec<(PathBuf, bool)> = Vec::new();
     let mut queued: HashSet<PathBuf> = HashSet::new();
     for unit in &loaded.crates {
@@ -425,7 +439,7 @@ fn load_sources(loaded: &mut Loaded, max_bytes: u64) {
     }
     let mut links: Vec<((usize, usize, usize), PathBuf)> = Vec::new();
     while !wave.is_empty() {
-        let parsed: Vec<Parsed> = wave.par_iter().map(|(path, _)| parse_one(path, max_bytes)).collect();
+        let parsed: Vec<Parsed> = wave.par_iter().map(|(path, _)| parse_one(path, policy)).collect();
         let mut next = Vec::new();
         for ((path, mod_rs), result) in wave.into_iter().zip(parsed) {
             let index = loaded.add_file(path.clone(), result.text);
@@ -435,7 +449,7 @@ fn load_sources(loaded: &mut Loaded, max_bytes: u64) {
                     for (span, note) in &facts.notes {
                         loaded.problem(index, *span, note.clone(), ProblemKind::Info);
                     }
-                    for (key, child_path, child_mod_rs) in module_files(index, &path, mod_rs, &facts, loaded) {
+                    for (key, child_path, child_mod_rs) in module_files(index, &path, mod_rs, &facts, loaded, policy) {
                         if queued.insert(child_path.clone()) {
                             next.push((child_path.clone(), child_mod_rs));
                         }
@@ -464,6 +478,7 @@ fn module_files(
     mod_rs: bool,
     facts: &FileFacts,
     loaded: &mut Loaded,
+    policy: &ReadPolicy,
 ) -> Vec<((usize, usize, usize), PathBuf, bool)> {
     let parent_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let own_dir = if mod_rs {
@@ -488,6 +503,11 @@ fn module_files(
                 None => (vec![base.join(format!("{}.rs", child.name)), base.join(&child.name).join("mod.rs")], false),
             };
             match candidates.iter().find(|p| p.is_file()) {
+                // `#[path = "../../.."]` or a symlink must not make slint read outside the tree.
+                Some(found) if !policy.scope.allows(found) => {
+                    let message = format!("module `{}`: {}", child.name, crate::limits::OUT_OF_SCOPE);
+                    loaded.problem(file, child.span, message, ProblemKind::Info);
+                }
                 Some(found) => {
                     let is_mod_rs = child_mod_rs || found.file_name().is_some_and(|n| n == "mod.rs");
                     out.push(((file, m, c), normalize(found), is_mod_rs));

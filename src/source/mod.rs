@@ -333,12 +333,12 @@ impl SourceModel {
 /// holding one) and analyses every bin target. Runs in parallel; reads and parses every file
 /// once. Never panics on malformed input: problems are reported in the model.
 pub fn analyse(manifests: &[PathBuf], first_file_id: u32) -> SourceModel {
-    analyse_limited(manifests, first_file_id, crate::settings::DEFAULT_MAX_FILE_SIZE)
+    analyse_limited(manifests, first_file_id, &crate::limits::ReadPolicy::default())
 }
 
-/// [`analyse`], reading no file (manifest or `.rs`) larger than `max_bytes`; a larger one is
-/// a parse problem.
-pub fn analyse_limited(manifests: &[PathBuf], first_file_id: u32, max_bytes: u64) -> SourceModel {
+/// [`analyse`], reading files (manifests and `.rs`) only as `policy` allows: one too large is a
+/// parse problem, one outside the folders slint was given an informational one.
+pub fn analyse_limited(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limits::ReadPolicy) -> SourceModel {
     // syn recurses on nested code; parse on threads with room for it, as many as the
     // caller's pool has.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -347,8 +347,8 @@ pub fn analyse_limited(manifests: &[PathBuf], first_file_id: u32, max_bytes: u64
         .thread_name(|i| format!("slint-source-{i}"))
         .build();
     match pool {
-        Ok(pool) => pool.install(|| analyse_here(manifests, first_file_id, max_bytes)),
-        Err(_) => analyse_here(manifests, first_file_id, max_bytes),
+        Ok(pool) => pool.install(|| analyse_here(manifests, first_file_id, policy)),
+        Err(_) => analyse_here(manifests, first_file_id, policy),
     }
 }
 
@@ -357,10 +357,10 @@ pub fn analyse_limited(manifests: &[PathBuf], first_file_id: u32, max_bytes: u64
 const RESOLVE_STAGE: &str = "Rust source analysis (name resolution)";
 const BINARY_STAGE: &str = "Rust source analysis (handlers and invoke path)";
 
-fn analyse_here(manifests: &[PathBuf], first_file_id: u32, max_bytes: u64) -> SourceModel {
+fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limits::ReadPolicy) -> SourceModel {
     use rayon::prelude::*;
 
-    let loaded = load::load(manifests, first_file_id, max_bytes);
+    let loaded = load::load(manifests, first_file_id, policy);
     let mut problems: Vec<SourceProblem> = loaded
         .problems
         .iter()
