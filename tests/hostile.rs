@@ -169,6 +169,13 @@ fn deep_rust(dir: &Path, expected: &mut Vec<Expected>) {
     let at = position(&text, text.find('[').unwrap() + 255);
     let message = "brackets are nested more than 256 levels deep; the file is not analysed";
     expect_push(expected, "deep-crate/src/main.rs", "SL005", at, message);
+
+    // 2 MB of Rust would cost syn about 300 MB: not parsed.
+    write(dir, "big-crate/Cargo.toml", manifest.replace("\"deep\"", "\"big\""));
+    let function = "fn f() -> u32 { let v = vec![1, 2, 3]; v.iter().map(|a| a + 1).sum::<u32>() }\n";
+    write(dir, "big-crate/src/main.rs", function.repeat(2_000_000 / function.len()));
+    let message = "file is 1999998 bytes; slint analyses Rust sources and manifests of up to 1048576 bytes";
+    expect_push(expected, "big-crate/src/main.rs", "SL005", (1, 1), message);
 }
 
 /// A Lambda crate whose module file is outside the tree (`#[path]`): not read, a note at the

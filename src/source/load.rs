@@ -104,12 +104,33 @@ pub fn load(manifests: &[PathBuf], first_file_id: u32, policy: &ReadPolicy) -> L
     loaded
 }
 
-/// A text file read under `policy`; a refusal or failure as the problem to report.
-fn read_text(policy: &ReadPolicy, path: &Path) -> Result<String, (String, ProblemKind)> {
+/// Largest `.rs` file or manifest analysed. Parsing Rust costs about 160 bytes of memory per
+/// byte of code (a 20 MB file took 3 GB and 14 s), so `max-file-size` alone is far too loose;
+/// hand-written files stay well below this.
+pub const MAX_PARSED_BYTES: u64 = 1 << 20;
+
+/// Reads a `.rs` file or a manifest under `policy`, and within [`MAX_PARSED_BYTES`].
+fn read_source(policy: &ReadPolicy, path: &Path) -> Result<Vec<u8>, (String, ProblemKind)> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size > MAX_PARSED_BYTES && size <= policy.max_bytes && policy.scope.allows(path) {
+        let message = format!(
+            "file is {size} bytes; slint analyses Rust sources and manifests of up to {MAX_PARSED_BYTES} bytes \
+             (parsing needs about 160 bytes of memory per byte); not analysed"
+        );
+        return Err((message, ProblemKind::Info));
+    }
     match policy.read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ("file is not valid UTF-8".to_string(), ProblemKind::Parse)),
+        Ok(bytes) => Ok(bytes),
         Err(ReadError::OutOfScope(message)) => Err((message, ProblemKind::Info)),
         Err(ReadError::Failed(message)) => Err((message, ProblemKind::Parse)),
+    }
+}
+
+/// A text file read under `policy`; a refusal or failure as the problem to report.
+fn read_text(policy: &ReadPolicy, path: &Path) -> Result<String, (String, ProblemKind)> {
+    match read_source(policy, path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ("file is not valid UTF-8".to_string(), ProblemKind::Parse)),
+        Err(problem) => Err(problem),
     }
 }
 
@@ -392,12 +413,9 @@ struct Parsed {
 const PARSE_STAGE: &str = "Rust source analysis (parsing)";
 
 fn parse_one(path: &Path, policy: &ReadPolicy) -> Parsed {
-    let bytes = match policy.read(path) {
+    let bytes = match read_source(policy, path) {
         Ok(bytes) => bytes,
-        Err(ReadError::OutOfScope(message)) => {
-            return failed(Arc::from(""), Span::default(), message, ProblemKind::Info);
-        }
-        Err(ReadError::Failed(message)) => return failed(Arc::from(""), Span::default(), message, ProblemKind::Parse),
+        Err((message, kind)) => return failed(Arc::from(""), Span::default(), message, kind),
     };
     let text: Arc<str> = match crate::model::load::decode(&bytes) {
         Ok(text) => Arc::from(text),
