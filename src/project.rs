@@ -85,7 +85,7 @@ impl Project {
         let results: Vec<(Arc<str>, Loaded)> = inputs
             .par_iter()
             .enumerate()
-            .map(|(index, input)| load_input(FileId(index as u32), input, &options))
+            .map(|(index, input)| load_input(FileId(index as u32), input, &options, settings.inject_panic.as_deref()))
             .collect();
         let mut project = Project::default();
         for (input, (text, loaded)) in inputs.iter().zip(results) {
@@ -153,7 +153,7 @@ impl Project {
     /// A project of one document given as text, read from nowhere: what `slint check` would
     /// make of a file at `path` named on the command line. For fuzzing and embedding.
     pub fn from_text(path: PathBuf, text: &str, settings: &Settings, limits: Limits) -> Project {
-        let loaded = model_document(FileId(0), &path, text, true, limits);
+        let loaded = model_document(FileId(0), &path, text, true, limits, None);
         let mut project = Project::default();
         let display = display_path(&path, &settings.cwd);
         let file = project.db.add(path, display, Arc::from(text));
@@ -240,7 +240,7 @@ fn looks_like_template_text(text: &str) -> bool {
     TEMPLATE_MARKERS.iter().any(|m| text.contains(m))
 }
 
-fn load_input(file: FileId, input: &Input, options: &LoadOptions) -> (Arc<str>, Loaded) {
+fn load_input(file: FileId, input: &Input, options: &LoadOptions, inject: Option<&str>) -> (Arc<str>, Loaded) {
     if input.kind != InputKind::Document {
         // Rust sources and manifests are loaded by the source analysis.
         return (Arc::from(""), Loaded::Ignored);
@@ -263,25 +263,40 @@ fn load_input(file: FileId, input: &Input, options: &LoadOptions) -> (Arc<str>, 
         return (Arc::from(""), Loaded::Ignored);
     }
     let text: Arc<str> = Arc::from(text);
-    let loaded = model_document(file, &input.path, &text, input.named, options.limits);
+    let loaded = model_document(file, &input.path, &text, input.named, options.limits, inject);
     (text, loaded)
 }
 
+fn maybe_inject(inject: Option<&str>, stage: &str) {
+    if inject == Some(stage) {
+        panic!("injected by SLINT_INTERNAL_PANIC for testing");
+    }
+}
+
 /// Parses and models one document. The parsers and the model are fed hostile text: a panic
-/// in either costs this file (an SL004 finding naming the stage), not the run.
-fn model_document(file: FileId, path: &Path, text: &str, named: bool, limits: Limits) -> Loaded {
+/// in either costs this file (an SL004 finding naming the stage), not the run. `inject`
+/// (`SLINT_INTERNAL_PANIC=parser` or `model`) makes a stage panic, for tests.
+fn model_document(file: FileId, path: &Path, text: &str, named: bool, limits: Limits, inject: Option<&str>) -> Loaded {
     let format = load::detect_format(path, text);
     let parser = match format {
         load::Format::Yaml => "YAML parser",
         load::Format::Json => "JSON parser",
     };
-    let mut tree = match crate::rules::engine::guarded(|| load::load(text, format, limits)) {
+    let parse = || {
+        maybe_inject(inject, "parser");
+        load::load(text, format, limits)
+    };
+    let mut tree = match crate::rules::engine::guarded(parse) {
         Ok(Ok(tree)) => tree,
         Ok(Err(error)) => return Loaded::Failed(error),
         Err(panic) => return Loaded::Panicked(parser, panic),
     };
     let duplicates = std::mem::take(&mut tree.duplicates);
-    let modelled = match crate::rules::engine::guarded(|| Template::build(file, tree)) {
+    let build = || {
+        maybe_inject(inject, "model");
+        Template::build(file, tree)
+    };
+    let modelled = match crate::rules::engine::guarded(build) {
         Ok(modelled) => modelled,
         Err(panic) => return Loaded::Panicked("template model", panic),
     };
