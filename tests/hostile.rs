@@ -378,7 +378,12 @@ fn a_hostile_folder_costs_seconds_and_one_precise_finding_per_bad_file() {
     assert!(crashes.is_empty(), "internal errors: {crashes:#?}");
     let mutant_files = by_file.keys().filter(|f| f.starts_with("mutants/")).count();
     assert!(mutant_files > mutant_count / 2, "the mutants were read ({mutant_files} with findings)");
-    let _ = std::fs::remove_dir_all(&base);
+    // `SLINT_HOSTILE_KEEP=1` keeps the folder, to time a release build on it by hand.
+    if std::env::var_os("SLINT_HOSTILE_KEEP").is_some() {
+        eprintln!("kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&base);
+    }
 }
 
 fn describe(finding: &Value) -> String {
