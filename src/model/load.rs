@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::model::tree::{DuplicateKey, Entry, Limits, MAX_DUPLICATES, NodeId, Tree};
 use crate::span::Span;
@@ -107,6 +108,8 @@ pub fn load(text: &str, format: Format, limits: Limits) -> Result<Tree, LoadErro
 /// much time or memory.
 pub(crate) struct Budget {
     limits: Limits,
+    /// Bytes of mapping keys read again through aliases (`*k : v`) and `<<` merges.
+    copied: u64,
     /// Nodes a consumer walking the finished tree would visit. It can run a little high (a
     /// replaced duplicate value, the `<<` value itself), never low.
     expanded: u64,
@@ -114,7 +117,7 @@ pub(crate) struct Budget {
 
 impl Budget {
     pub(crate) fn new(limits: Limits) -> Self {
-        Budget { limits, expanded: 0 }
+        Budget { limits, expanded: 0, copied: 0 }
     }
 
     pub(crate) fn max_depth(&self) -> u32 {
@@ -146,6 +149,21 @@ impl Budget {
         Ok(())
     }
 
+    /// Counts key bytes that aliases and merges make the loader hash or copy again: node
+    /// counts alone miss a 1 MB key merged into 300,000 mappings.
+    pub(crate) fn add_copy(&mut self, bytes: u64, span: Span) -> Result<(), LoadError> {
+        self.copied = self.copied.saturating_add(bytes);
+        if self.copied > MAX_COPIED_KEY_BYTES {
+            return Err(LoadError::new(
+                span,
+                format!(
+                    "aliases and merge keys repeat more than {MAX_COPIED_KEY_BYTES} bytes of mapping keys (alias bomb?)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Counts the nodes an alias stands for; `span` is the alias.
     pub(crate) fn add_alias(&mut self, weight: u32, span: Span) -> Result<(), LoadError> {
         self.expanded += u64::from(weight);
@@ -159,6 +177,10 @@ impl Budget {
     }
 }
 
+/// Bytes of mapping keys that aliases and `<<` merges may repeat in one document: 64 times a
+/// real template's whole text, a fraction of a second of hashing.
+pub const MAX_COPIED_KEY_BYTES: u64 = 64 << 20;
+
 /// Mappings up to this size find keys by a linear scan; bigger ones get a hash index, because
 /// hostile input can hold a mapping with a million keys.
 const LINEAR_SCAN_MAX: usize = 16;
@@ -167,7 +189,7 @@ const LINEAR_SCAN_MAX: usize = 16;
 #[derive(Default)]
 pub(crate) struct MapEntries {
     entries: Vec<Entry>,
-    index: Option<HashMap<Box<str>, usize>>,
+    index: Option<HashMap<Arc<str>, usize>>,
 }
 
 impl MapEntries {
@@ -194,6 +216,7 @@ impl MapEntries {
             entry.value = value;
             return;
         }
+        let key: Arc<str> = Arc::from(key);
         if let Some(index) = &mut self.index {
             index.insert(key.clone(), self.entries.len());
         }

@@ -5,6 +5,7 @@
 //! node records its first parent, which gives every node a [`TemplatePath`] without storing one.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::span::Span;
 
@@ -23,7 +24,9 @@ pub enum ScalarStyle {
 /// A key of a mapping with its position.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub key: Box<str>,
+    /// Shared, not owned: `<<` merges and SAM `Globals` copy entries into other mappings, and
+    /// a copied 1 MB key must not be a copied megabyte.
+    pub key: Arc<str>,
     pub key_span: Span,
     pub value: NodeId,
 }

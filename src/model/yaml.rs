@@ -388,7 +388,7 @@ impl<'t> Builder<'t> {
         let span = Span::new(frame.start, end.max(frame.start));
         let mut id = match frame.kind {
             FrameKind::Seq(items) => self.tree.push_seq(span, items),
-            FrameKind::Map(map) => self.build_map(span, map),
+            FrameKind::Map(map) => self.build_map(span, map)?,
         };
         self.reclaim_anchored(id, &frame.anchored);
         if let Some(wrapper) = frame.wrapper {
@@ -439,6 +439,7 @@ impl<'t> Builder<'t> {
             let Some(text) = self.tree.node(node).scalar_text() else {
                 return Err(LoadError::new(site, "mapping keys must be scalars"));
             };
+            self.budget.add_copy(text.len() as u64, site)?;
             self.set_key(text.into(), site, false);
             return Ok(());
         }
@@ -506,10 +507,14 @@ impl<'t> Builder<'t> {
 
     /// Builds a mapping, expanding its `<<` merge keys: explicit keys win over merged ones, and
     /// earlier merged mappings over later ones. Merged entries share the source's value nodes.
-    fn build_map(&mut self, span: Span, map: MapFrame) -> NodeId {
+    fn build_map(&mut self, span: Span, map: MapFrame) -> Result<NodeId, LoadError> {
         if map.merges.is_empty() {
-            return self.tree.push_map(span, map.entries.into_entries());
+            return Ok(self.tree.push_map(span, map.entries.into_entries()));
         }
+        // Merging hashes every key of every source again.
+        let sources = map.merges.iter().flat_map(|m| m.sources.iter());
+        let key_bytes: u64 = sources.flat_map(|&s| self.tree.node(s).entries()).map(|e| e.key.len() as u64).sum();
+        self.budget.add_copy(key_bytes, span)?;
         let (entries, inline) = merge_entries(&self.tree, map);
         let id = self.tree.push_map(span, entries);
         // A mapping written inline under `<<` has no home of its own in the document, so its
@@ -523,7 +528,7 @@ impl<'t> Builder<'t> {
                 self.tree.set_parent(value, Parent { node: id, slot: u32::try_from(slot).unwrap_or(u32::MAX) });
             }
         }
-        id
+        Ok(id)
     }
 }
 
@@ -1479,6 +1484,23 @@ List:
         assert!(tree.len() < 120, "{} nodes", tree.len());
         // The root: 1 + 11 + 111 + ... + 1,111,111,111.
         assert_eq!(tree.root().unwrap().raw().weight, 1_234_567_900);
+    }
+
+    #[test]
+    fn keys_repeated_by_merges_and_aliases_are_bounded_in_bytes() {
+        // A 1 MB key merged into mappings: each merge hashes it again; the 65th crosses 64 MiB.
+        let key = "K".repeat(1 << 20);
+        let text = format!("a: &a {{{key}: 1}}\nb: [{}]\n", vec!["{<<: *a}"; 100].join(", "));
+        let start = Instant::now();
+        let err = parse_err(&text);
+        assert_quick(start);
+        assert_eq!(err.message, "aliases and merge keys repeat more than 67108864 bytes of mapping keys (alias bomb?)");
+        assert_eq!(pos(&text, err.span.start), (2, 5 + 64 * 10));
+        // An alias of a long scalar used as a key copies it.
+        let text = format!("a: &k {key}\nb: [{}]\n", vec!["{*k : 1}"; 100].join(", "));
+        let err = parse_err(&text);
+        assert!(err.message.starts_with("aliases and merge keys repeat more than"), "{}", err.message);
+        assert_eq!(snippet(&text, err.span), "*k");
     }
 
     #[test]
