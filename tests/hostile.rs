@@ -1,7 +1,8 @@
 //! Hostile input, end to end: a folder of files built to hurt a linter (huge, deep, explosive,
 //! binary, mis-encoded, looping, unreadable, randomly broken) must cost slint seconds and a
 //! bounded amount of memory, and give one precise finding per bad file. The folder is generated
-//! at test time (the files are tens of MB; none is committed).
+//! at test time (the files are tens of MB; none is committed). Each crafted file is a case
+//! issue 6 names, or a resource bomb found while working on it (merge keys, `Globals`).
 //!
 //! Also: slint writes nothing but its `--output` file.
 
@@ -109,6 +110,31 @@ fn resource_bombs(dir: &Path, expected: &mut Vec<Expected>) {
     write(dir, "alias-bomb.yaml", &text);
     let at = position(&text, text.find("  l5:").unwrap() + 11 + 7 * 5);
     expect_push(expected, "alias-bomb.yaml", "SL001", at, "aliases expand to more than 1000000 nodes (alias bomb?)");
+
+    // A 1 MiB key merged into 300,000 mappings: shared, not copied, but hashed per merge;
+    // the 65th merge crosses the 64 MiB budget.
+    let text = format!(
+        "AWSTemplateFormatVersion: x\na: &a {{{}: 1}}\nResources: [{}]\n",
+        "K".repeat(1 << 20),
+        vec!["{<<: *a}"; 300_000].join(", ")
+    );
+    write(dir, "merge-bomb.yaml", &text);
+    let at = position(&text, text.find("Resources: [").unwrap() + 12 + 64 * 10);
+    let message = "aliases and merge keys repeat more than 67108864 bytes of mapping keys (alias bomb?)";
+    expect_push(expected, "merge-bomb.yaml", "SL001", at, message);
+
+    // A 100,000-key `Globals` section merged into 1,999 functions: 200 million entries.
+    let variables: Vec<String> = (0..100_000).map(|i| format!("k{i}: v")).collect();
+    let function = "    Type: AWS::Serverless::Function\n    Properties: {Environment: {Variables: {X: 1}}}\n";
+    let functions: String = (0..1_999).map(|i| format!("  F{i}:\n{function}")).collect();
+    let text = format!(
+        "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function: {{Environment: {{Variables: {{{}}}}}}}\n\
+         Resources:\n{functions}",
+        variables.join(", ")
+    );
+    write(dir, "globals-bomb.yaml", &text);
+    let message = "merging `Globals` into the resources writes more than 1000000 entries";
+    expect_push(expected, "globals-bomb.yaml", "SL001", (2, 1), message);
 
     // 20 MB on one line (under the 20 MiB limit), broken at its very end.
     let mut text = String::from("Resources: {Q: {Type: AWS::SQS::Queue, Properties: {QueueName: ");

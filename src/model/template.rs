@@ -305,8 +305,13 @@ impl Template {
             metadata,
             by_id,
         };
-        if template.sam {
-            sam::merge_globals(&mut template);
+        if template.sam
+            && let Err(message) = sam::merge_globals(&mut template)
+        {
+            let globals_key = template.root().and_then(|r| r.entry("Globals")).map(|e| e.key_span);
+            let span = globals_key.unwrap_or(Span::at(0));
+            errors.push(StructureError { span, message });
+            return Modelled::Broken(template.tree, errors);
         }
         template.functions = function::collect(&template);
         template.apis = api::collect_apis(&template);
@@ -468,6 +473,25 @@ mod tests {
             model(&format!("Resources:\n{}", &queues[..queues.rfind("  Q").unwrap()])),
             Modelled::Template(..)
         ));
+    }
+
+    #[test]
+    fn merging_globals_is_bounded() {
+        // 1,001 functions each merging 1,001 variables: over a million entries written.
+        let variables: String = (0..1000).map(|i| format!("k{i}: v, ")).collect();
+        let function = "    Type: AWS::Serverless::Function\n    Properties: {Environment: {Variables: {X: 1}}}\n";
+        let functions: String = (0..1001).map(|i| format!("  F{i}:\n{function}")).collect();
+        let text = format!(
+            "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function: {{Environment: {{Variables: {{{variables}}}}}}}\n\
+             Resources:\n{functions}"
+        );
+        let Modelled::Broken(_, errors) = model(&text) else { panic!("modelled") };
+        assert_eq!(errors[0].span, Span::new(38, 45));
+        assert!(errors[0].message.starts_with("merging `Globals` into the resources writes more than 1000000 entries"));
+        // Half as many functions merge fine.
+        let half: String = (0..500).map(|i| format!("  F{i}:\n{function}")).collect();
+        let text = text.replace(&functions, &half);
+        assert!(matches!(model(&text), Modelled::Template(..)));
     }
 
     #[test]
