@@ -590,6 +590,26 @@ impl Drop for TempCrate {
     }
 }
 
+/// Found by the `rust_source` fuzz target: name resolution tried every glob import at every
+/// level of a re-export chain, exponential in the depth; it hung for minutes.
+#[test]
+fn name_resolution_is_bounded_in_steps() {
+    const MANIFEST: &str =
+        "[package]\nname = \"globs\"\nversion = \"0.1.0\"\n\n[dependencies]\nlambda_runtime = \"0.13\"\n";
+    // Twenty modules that glob-import each other, and a name none of them has.
+    let globs: String = (0..20).map(|j| format!("pub use super::m{j}::*; ")).collect();
+    let mut text: String = (0..20).map(|i| format!("mod m{i} {{ {globs} }}\n")).collect();
+    text.push_str("use m0::*;\nfn main() { missing(); }\n");
+    let fuzzed = include_str!("../../testdata/fuzz/rust_source/resolve-timeout.rs").to_string();
+    for (name, main) in [("globs", text), ("fuzzed", fuzzed)] {
+        let krate = TempCrate::new(name, &[("Cargo.toml", MANIFEST.to_string()), ("src/main.rs", main)]);
+        let start = std::time::Instant::now();
+        let model = analyse(&[krate.dir.clone()], 0);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{name}: {:?}", start.elapsed());
+        assert_eq!(model.binaries.len(), 1, "{name}");
+    }
+}
+
 #[test]
 fn pathological_files_do_not_crash_the_analysis() {
     let n = 20_000;
