@@ -106,7 +106,7 @@ impl Project {
     /// walk, and the crates of named `.rs` files; then links functions to binaries.
     fn load_sources(&mut self, inputs: &[Input], settings: &Settings, options: &LoadOptions) {
         let template_paths: Vec<PathBuf> = self.templates.iter().map(|t| self.db.get(t.file).path.clone()).collect();
-        let refs = crate::link::code_refs(&self.templates, &template_paths, settings);
+        let refs = crate::link::code_refs(&self.templates, &template_paths, settings, &options.scope);
         let mut manifests: Vec<PathBuf> =
             refs.iter().map(|r| r.dir.join("Cargo.toml")).filter(|m| m.is_file()).collect();
         for input in inputs {
