@@ -56,11 +56,13 @@ fn handler(options: RenderOptions) -> GraphicalReportHandler {
         .with_width(options.width.max(MIN_WIDTH))
 }
 
-/// Renders one finding into `text`. miette reports a failure only as `fmt::Error`; rather
-/// than losing the finding (or the whole output), it is then written as a concise line.
+/// Renders one finding into `text`. miette reports a failure only as `fmt::Error`, and has
+/// panicked on inputs nobody foresaw; rather than losing the finding (or the whole output), it
+/// is then written as a concise line.
 fn render_finding(handler: &GraphicalReportHandler, finding: &Finding, db: &SourceDb, text: &mut String) {
     let view = FindingView::new(finding, db);
-    if handler.render_report(text, &view).is_err() {
+    let rendered = crate::rules::engine::guarded(|| handler.render_report(text, &view));
+    if !matches!(rendered, Ok(Ok(()))) {
         text.clear();
         text.push_str(&concise::line(finding, db));
         text.push('\n');
