@@ -1,17 +1,19 @@
 //! Reading files written by strangers: slint runs in CI on pull requests, so every file it
-//! reads may be hostile. What bounds each stage (documented in the README's "Limits"):
+//! reads may be hostile. The README's "Limits" section lists every bound; this module holds
+//! the ones about reading:
 //!
-//! - size: no file larger than `max-file-size` (default 20 MiB, [`crate::settings::DEFAULT_MAX_FILE_SIZE`]) is read, template, manifest or
-//!   `.rs` file alike ([`read_limited`]); the size is checked before anything is read, and the
-//!   read itself stops past the limit (a file growing meanwhile does not get through);
-//! - nesting: templates past [`crate::model::tree::Limits::max_depth`] levels and Rust files
-//!   past [`crate::source::collect::MAX_BRACKET_DEPTH`] brackets are rejected by a scan that
-//!   does not recurse, before any recursive parser sees them;
-//! - nodes: a template's tree, aliases expanded, is bounded by
-//!   [`crate::model::tree::Limits::max_expanded_nodes`]; an alias is the anchored node itself,
-//!   never a copy, so an alias bomb costs memory linear in its text;
-//! - work: parsing is linear in the text; YAML re-parses for under-indented flow content are
-//!   bounded in number and in bytes ([`crate::model::yaml`]).
+//! - size: no file larger than `max-file-size` (default
+//!   [`crate::settings::DEFAULT_MAX_FILE_SIZE`], 20 MiB) is read, template, manifest or `.rs`
+//!   file alike ([`read_limited`]); the size is checked before anything is read, and the read
+//!   itself stops past the limit (a file growing meanwhile does not get through);
+//! - place: the source analysis reads nothing outside the folders slint was given
+//!   ([`ReadScope`]), whatever a template, manifest, module path or symlink points at.
+//!
+//! The others live with what they bound: nesting, nodes and copied keys in
+//! [`crate::model::tree::Limits`] and [`crate::model::load`], resources and `Globals` merging
+//! in [`crate::model::template`] and [`crate::model::sam`], YAML re-parses in
+//! [`crate::model::yaml`], Guard's input in `guard::eval`, Rust file size, nesting and name
+//! resolution in [`crate::source`].
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
