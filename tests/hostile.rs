@@ -50,10 +50,6 @@ struct Expected {
     message: String,
 }
 
-fn expect(file: &'static str, code: &'static str, (line, column): (u64, u64), message: impl Into<String>) -> Expected {
-    Expected { file, code, line, column, message: message.into() }
-}
-
 /// 1-based line and column (in characters, a leading BOM not counted) of byte `offset`.
 fn position(text: &str, offset: usize) -> (u64, u64) {
     let before = &text[..offset];
@@ -152,7 +148,8 @@ fn expect_push(
     at: (u64, u64),
     message: impl Into<String>,
 ) {
-    expected.push(expect(file, code, at, message));
+    let (line, column) = at;
+    expected.push(Expected { file, code, line, column, message: message.into() });
 }
 
 /// Bytes that are not text, text that is not UTF-8, and UTF-8 dressed up (BOM, CRLF).
