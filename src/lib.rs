@@ -13,6 +13,7 @@ pub mod discover;
 pub mod error;
 pub mod files;
 pub mod guard;
+pub mod limits;
 pub mod link;
 pub mod model;
 pub mod project;
@@ -50,7 +51,11 @@ impl Outcome {
 /// Finds and loads every file under `paths` once, and plans the concurrency budgets.
 pub fn load(paths: &[PathBuf], settings: &Settings) -> error::Result<Project> {
     let discovery = discover::discover(paths, &settings.cwd, &settings.exclude)?;
-    let options = LoadOptions { max_file_size: settings.max_file_size, limits: model::tree::Limits::default() };
+    let options = LoadOptions {
+        max_file_size: settings.max_file_size,
+        limits: model::tree::Limits::default(),
+        scope: limits::ReadScope::of(paths, &settings.cwd),
+    };
     let mut project = Project::load(discovery, settings, options);
     project.capacity = capacity::plan(&project, settings);
     Ok(project)

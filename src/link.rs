@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::limits::ReadScope;
 use crate::model::Template;
 use crate::model::tree::NodeId;
 use crate::settings::Settings;
@@ -46,12 +47,18 @@ pub struct FunctionLink {
 }
 
 /// The code references of every Rust function of the templates.
-pub fn code_refs(templates: &[Template], template_paths: &[PathBuf], settings: &Settings) -> Vec<CodeRef> {
+/// `scope` bounds what is read (a Makefile): a `CodeUri` may lead anywhere.
+pub fn code_refs(
+    templates: &[Template],
+    template_paths: &[PathBuf],
+    settings: &Settings,
+    scope: &ReadScope,
+) -> Vec<CodeRef> {
     let mut refs = Vec::new();
     for (ti, template) in templates.iter().enumerate() {
         let Some(dir) = template_paths[ti].parent() else { continue };
         for (fi, _) in template.functions.iter().enumerate() {
-            if let Some(code) = code_ref(template, ti, fi, dir, &template_paths[ti], settings) {
+            if let Some(code) = code_ref(template, ti, fi, dir, &template_paths[ti], settings, scope) {
                 refs.push(code);
             }
         }
@@ -66,6 +73,7 @@ fn code_ref(
     template_dir: &Path,
     template_path: &Path,
     settings: &Settings,
+    scope: &ReadScope,
 ) -> Option<CodeRef> {
     let function = &template.functions[fi];
     let resource = function.resource(template);
@@ -109,7 +117,8 @@ fn code_ref(
     if !is_rust {
         return None;
     }
-    let recipe = if build_method == "makefile" { makefile_recipe(&dir, function.id.as_str()) } else { Vec::new() };
+    let recipe =
+        if build_method == "makefile" { makefile_recipe(&dir, function.id.as_str(), scope) } else { Vec::new() };
     let bin = binary_node.and_then(|b| b.as_str()).map(str::to_string).or_else(|| recipe_bin(&recipe));
     Some(CodeRef {
         template: ti,
@@ -124,8 +133,12 @@ fn code_ref(
 
 /// The recipe lines of the `build-<LogicalId>` target of a Makefile (SAM's `makefile` build
 /// method runs `make build-<LogicalId>`).
-fn makefile_recipe(dir: &Path, logical_id: &str) -> Vec<String> {
-    let Some(text) = read_small(&dir.join("Makefile")) else { return Vec::new() };
+fn makefile_recipe(dir: &Path, logical_id: &str, scope: &ReadScope) -> Vec<String> {
+    let makefile = dir.join("Makefile");
+    if !scope.allows(&makefile) {
+        return Vec::new();
+    }
+    let Some(text) = read_small(&makefile) else { return Vec::new() };
     let target = format!("build-{logical_id}:");
     let mut lines = Vec::new();
     let mut in_target = false;
@@ -211,14 +224,17 @@ mod tests {
             "build-Other:\n\tcargo build --release --bin other\nbuild-Orders:\n\tcargo lambda build --release --bin orders\n\tcp target/lambda/orders/bootstrap $(ARTIFACTS_DIR)\nbuild-Raw:\n\tcargo lambda build --release --disable-optimizations\n",
         )
         .unwrap();
-        let orders = makefile_recipe(&dir, "Orders");
+        let orders = makefile_recipe(&dir, "Orders", &ReadScope::anywhere());
         assert_eq!(recipe_bin(&orders).as_deref(), Some("orders"));
         assert!(recipe_uses_cargo_lambda(&orders));
-        let other = makefile_recipe(&dir, "Other");
+        let other = makefile_recipe(&dir, "Other", &ReadScope::anywhere());
         assert_eq!(recipe_bin(&other).as_deref(), Some("other"));
         assert!(!recipe_uses_cargo_lambda(&other), "plain cargo");
-        assert!(!recipe_uses_cargo_lambda(&makefile_recipe(&dir, "Raw")), "optimisations disabled");
-        assert!(makefile_recipe(&dir, "Missing").is_empty());
+        assert!(
+            !recipe_uses_cargo_lambda(&makefile_recipe(&dir, "Raw", &ReadScope::anywhere())),
+            "optimisations disabled"
+        );
+        assert!(makefile_recipe(&dir, "Missing", &ReadScope::anywhere()).is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

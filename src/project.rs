@@ -14,6 +14,16 @@ use crate::model::tree::{DuplicateKey, Limits};
 use crate::settings::Settings;
 use crate::span::{LineIndex, Span};
 
+/// A panic caught while loading one file (reported as SL004, naming the stage).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InternalFailure {
+    pub file: FileId,
+    pub span: Span,
+    /// What was running: `YAML parser`, `template model`, `Rust source analysis`, ...
+    pub stage: String,
+    pub message: String,
+}
+
 /// A file that could not be read, decoded, parsed or used (reported as SL001).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadFailure {
@@ -29,6 +39,8 @@ pub struct Project {
     pub db: SourceDb,
     pub templates: Vec<Template>,
     pub failures: Vec<LoadFailure>,
+    /// Panics caught while loading a file: the file is skipped, the run goes on.
+    pub internal_errors: Vec<InternalFailure>,
     /// Duplicate mapping keys of every template, by file.
     pub duplicates: Vec<(FileId, DuplicateKey)>,
     /// Files that were read and kept (templates, named documents, sources).
@@ -48,15 +60,19 @@ enum Loaded {
     Template(Box<Template>, Vec<StructureError>, Vec<DuplicateKey>),
     Broken(Vec<StructureError>, Vec<DuplicateKey>),
     Failed(LoadError),
+    /// A stage panicked on the file: `(stage, panic message)`.
+    Panicked(&'static str, String),
     /// Read fine but not something slint lints (a walked YAML file that is no template).
     Ignored,
 }
 
 /// Options for loading files.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct LoadOptions {
     pub max_file_size: u64,
     pub limits: Limits,
+    /// The folders files may be read from (Rust sources and manifests the templates lead to).
+    pub scope: crate::limits::ReadScope,
 }
 
 impl Project {
@@ -70,7 +86,8 @@ impl Project {
             .par_iter()
             .enumerate()
             .map(|(index, input)| {
-                let (text, loaded) = load_input(FileId(index as u32), input, options);
+                let (text, loaded) =
+                    load_input(FileId(index as u32), input, &options, settings.inject_panic.as_deref());
                 // Built here, in parallel, rather than when the file joins the database.
                 let lines = LineIndex::new(&text);
                 (text, lines, loaded)
@@ -87,15 +104,15 @@ impl Project {
         for problem in problems {
             project.record_walk_problem(problem, cwd);
         }
-        project.load_sources(&inputs, settings);
+        project.load_sources(&inputs, settings, &options);
         project
     }
 
     /// Analyses the crates: the ones template functions point at, Lambda crates found by the
     /// walk, and the crates of named `.rs` files; then links functions to binaries.
-    fn load_sources(&mut self, inputs: &[Input], settings: &Settings) {
+    fn load_sources(&mut self, inputs: &[Input], settings: &Settings, options: &LoadOptions) {
         let template_paths: Vec<PathBuf> = self.templates.iter().map(|t| self.db.get(t.file).path.clone()).collect();
-        let refs = crate::link::code_refs(&self.templates, &template_paths, settings);
+        let refs = crate::link::code_refs(&self.templates, &template_paths, settings, &options.scope);
         let mut manifests: Vec<PathBuf> =
             refs.iter().map(|r| r.dir.join("Cargo.toml")).filter(|m| m.is_file()).collect();
         for input in inputs {
@@ -113,7 +130,8 @@ impl Project {
             return;
         }
         let first = u32::try_from(self.db.len()).unwrap_or(u32::MAX);
-        let mut source = crate::source::analyse(&manifests, first);
+        let policy = crate::limits::ReadPolicy::new(options.max_file_size, options.scope.clone());
+        let mut source = crate::source::analyse_limited(&manifests, first, &policy);
         let files: Vec<(PathBuf, Arc<str>, LineIndex)> = std::mem::take(&mut source.files)
             .into_par_iter()
             .map(|(path, text)| {
@@ -128,17 +146,32 @@ impl Project {
         self.sources_checked = self.db.len() - first as usize;
         self.files_checked += self.sources_checked;
         for problem in &source.problems {
-            if problem.kind == crate::source::ProblemKind::Parse {
-                self.failures.push(LoadFailure {
-                    file: problem.file,
-                    span: problem.span,
-                    message: problem.message.clone(),
-                    fatal: true,
-                });
-            }
+            self.record_source_problem(problem);
         }
         self.links = crate::link::resolve(refs, &source);
         self.source = source;
+    }
+
+    fn record_source_problem(&mut self, problem: &crate::source::SourceProblem) {
+        let (file, span, message) = (problem.file, problem.span, problem.message.clone());
+        match &problem.kind {
+            crate::source::ProblemKind::Parse => self.failures.push(LoadFailure { file, span, message, fatal: true }),
+            crate::source::ProblemKind::Internal(stage) => {
+                self.internal_errors.push(InternalFailure { file, span, stage: stage.to_string(), message })
+            }
+            crate::source::ProblemKind::Info => {}
+        }
+    }
+
+    /// A project of one document given as text, read from nowhere: what `slint check` would
+    /// make of a file at `path` named on the command line. For fuzzing and embedding.
+    pub fn from_text(path: PathBuf, text: &str, settings: &Settings, limits: Limits) -> Project {
+        let loaded = model_document(FileId(0), &path, text, true, limits, None);
+        let mut project = Project::default();
+        let display = display_path(&path, &settings.cwd);
+        let file = project.db.add(path, display, Arc::from(text));
+        project.record(file, loaded);
+        project
     }
 
     fn record(&mut self, file: FileId, loaded: Loaded) {
@@ -157,6 +190,11 @@ impl Project {
             Loaded::Failed(error) => {
                 self.files_checked += 1;
                 self.failures.push(LoadFailure { file, span: error.span, message: error.message, fatal: true });
+            }
+            Loaded::Panicked(stage, message) => {
+                self.files_checked += 1;
+                let stage = stage.to_string();
+                self.internal_errors.push(InternalFailure { file, span: Span::at(0), stage, message });
             }
             Loaded::Ignored => {}
         }
@@ -199,7 +237,8 @@ impl Project {
 /// Whether a walked `Cargo.toml` may be a Lambda crate: it names a Lambda runtime crate.
 /// Other crates of a monorepo are not analysed (their bins cannot be Lambda handlers).
 fn mentions_lambda_runtime(manifest: &Path) -> bool {
-    std::fs::read_to_string(manifest).is_ok_and(|text| text.contains("lambda"))
+    crate::limits::read_limited(manifest, crate::settings::DEFAULT_MAX_FILE_SIZE)
+        .is_ok_and(|bytes| bytes.windows(6).any(|w| w == b"lambda"))
 }
 
 /// The `Cargo.toml` of the crate a named `.rs` file belongs to.
@@ -214,12 +253,12 @@ fn looks_like_template_text(text: &str) -> bool {
     TEMPLATE_MARKERS.iter().any(|m| text.contains(m))
 }
 
-fn load_input(file: FileId, input: &Input, options: LoadOptions) -> (Arc<str>, Loaded) {
+fn load_input(file: FileId, input: &Input, options: &LoadOptions, inject: Option<&str>) -> (Arc<str>, Loaded) {
     if input.kind != InputKind::Document {
         // Rust sources and manifests are loaded by the source analysis.
         return (Arc::from(""), Loaded::Ignored);
     }
-    let bytes = match read_limited(&input.path, options.max_file_size) {
+    let bytes = match crate::limits::read_limited(&input.path, options.max_file_size) {
         Ok(bytes) => bytes,
         Err(message) => return (Arc::from(""), Loaded::Failed(LoadError { span: Span::at(0), message })),
     };
@@ -237,40 +276,47 @@ fn load_input(file: FileId, input: &Input, options: LoadOptions) -> (Arc<str>, L
         return (Arc::from(""), Loaded::Ignored);
     }
     let text: Arc<str> = Arc::from(text);
-    let loaded = model_document(file, &input.path, &text, input.named, options.limits);
+    let loaded = model_document(file, &input.path, &text, input.named, options.limits, inject);
     (text, loaded)
 }
 
-fn model_document(file: FileId, path: &Path, text: &str, named: bool, limits: Limits) -> Loaded {
+fn maybe_inject(inject: Option<&str>, stage: &str) {
+    if inject == Some(stage) {
+        panic!("injected by SLINT_INTERNAL_PANIC for testing");
+    }
+}
+
+/// Parses and models one document. The parsers and the model are fed hostile text: a panic
+/// in either costs this file (an SL004 finding naming the stage), not the run. `inject`
+/// (`SLINT_INTERNAL_PANIC=parser` or `model`) makes a stage panic, for tests.
+fn model_document(file: FileId, path: &Path, text: &str, named: bool, limits: Limits, inject: Option<&str>) -> Loaded {
     let format = load::detect_format(path, text);
-    let mut tree = match load::load(text, format, limits) {
-        Ok(tree) => tree,
-        Err(error) => return Loaded::Failed(error),
+    let parser = match format {
+        load::Format::Yaml => "YAML parser",
+        load::Format::Json => "JSON parser",
+    };
+    let parse = || {
+        maybe_inject(inject, "parser");
+        load::load(text, format, limits)
+    };
+    let mut tree = match crate::rules::engine::guarded(parse) {
+        Ok(Ok(tree)) => tree,
+        Ok(Err(error)) => return Loaded::Failed(error),
+        Err(panic) => return Loaded::Panicked(parser, panic),
     };
     let duplicates = std::mem::take(&mut tree.duplicates);
-    match Template::build(file, tree) {
+    let build = || {
+        maybe_inject(inject, "model");
+        Template::build(file, tree)
+    };
+    let modelled = match crate::rules::engine::guarded(build) {
+        Ok(modelled) => modelled,
+        Err(panic) => return Loaded::Panicked("template model", panic),
+    };
+    match modelled {
         Modelled::Template(template, errors) => Loaded::Template(template, errors, duplicates),
         Modelled::Broken(_, errors) => Loaded::Broken(errors, duplicates),
         Modelled::NotATemplate(_) if named => Loaded::Broken(Vec::new(), duplicates),
         Modelled::NotATemplate(_) => Loaded::Ignored,
     }
-}
-
-/// Reads a file unless it is larger than the limit (checked before reading, so a huge file
-/// costs nothing).
-fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let reason = |e: std::io::Error| format!("cannot read file: {}", crate::config::io_reason(&e));
-    let meta = std::fs::metadata(path).map_err(reason)?;
-    if !meta.is_file() {
-        // A FIFO or device named on the command line would block or never end.
-        return Err("not a regular file".to_string());
-    }
-    if meta.len() > max {
-        return Err(format!(
-            "file is {} bytes, larger than the {} byte limit (`max-file-size` in slint.toml)",
-            meta.len(),
-            max
-        ));
-    }
-    std::fs::read(path).map_err(reason)
 }

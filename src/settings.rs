@@ -214,8 +214,9 @@ pub struct Settings {
     /// Accounts and their quotas; the last one is `default`.
     pub accounts: Vec<AccountSetting>,
     pub functions: Vec<FunctionSetting>,
-    /// Makes the rule with this code panic, so tests can prove a crashing rule costs one
-    /// finding and not the run. Set from `SLINT_INTERNAL_PANIC` by the binary; not a config key.
+    /// Makes the rule with this code panic (or the template loading stage: `parser`, `model`),
+    /// so tests can prove a crash costs one finding and not the run. Set from
+    /// `SLINT_INTERNAL_PANIC` by the binary; not a config key.
     pub inject_panic: Option<String>,
 }
 

@@ -221,3 +221,26 @@ fn a_panicking_rule_costs_one_finding_not_the_run() {
     assert!(text.contains("testdata/SL301/bad.yaml:24:24: warning SL301"), "other rules and files still run: {text}");
     assert!(stderr(&out).is_empty(), "a caught panic prints nothing: {}", stderr(&out));
 }
+
+#[test]
+fn a_panicking_parser_or_model_costs_one_finding_naming_the_stage() {
+    for (stage, named) in [("parser", "YAML parser"), ("model", "template model")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_slint"))
+            .args(["check", "testdata/SL101/bad.yaml", "testdata/SL301/bad.yaml", "--format", "concise"])
+            .current_dir(root())
+            .env("SLINT_INTERNAL_PANIC", stage)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let text = stdout(&out);
+        for file in ["testdata/SL101/bad.yaml", "testdata/SL301/bad.yaml"] {
+            let line = format!(
+                "{file}:1:1: error SL004 internal error: the {named} panicked on this file: injected by \
+                 SLINT_INTERNAL_PANIC for testing"
+            );
+            assert!(text.contains(&line), "{text}");
+        }
+        assert!(text.contains("2 files checked"), "both files are still counted: {text}");
+        assert!(stderr(&out).is_empty(), "a caught panic prints nothing: {}", stderr(&out));
+    }
+}

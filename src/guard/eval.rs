@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Cursor;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use cfn_guard::commands::Executable;
 use cfn_guard::commands::validate::{OutputFormatType, ShowSummaryType};
@@ -18,8 +17,9 @@ use crate::guard::pack::{CATEGORY, Pack, PackRule};
 use crate::guard::report::{self, At, Failure, Report};
 use crate::guard::view::{self, Located};
 use crate::model::Template;
-use crate::model::tree::{NodeRef, TemplatePath};
-use crate::rules::meta::ParseError;
+use crate::model::tree::{NodeId, NodeRef, TemplatePath};
+use crate::rules::engine::guarded;
+use crate::rules::meta::{InternalError, ParseError};
 use crate::settings::RuleSettings;
 use crate::span::Span;
 
@@ -32,24 +32,65 @@ pub fn check_template(packs: &[Pack], template: &Template, settings: &RuleSettin
     if active.is_empty() {
         return Vec::new();
     }
+    if let Err(reason) = within_guard_limits(template) {
+        let parse_errors_enabled = settings.is_enabled(&RuleInfo::from_meta(&ParseError::META));
+        return active.iter().filter(|_| parse_errors_enabled).map(|p| cannot_evaluate(p, template, &reason)).collect();
+    }
     let data = view::to_json(template);
     let mut findings = Vec::new();
     for pack in active {
-        // Guard's own panics are caught in `run_guard`; this also covers slint's side (path
-        // resolution), so a bug there costs this template's pack findings, not the run.
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            evaluate(pack, &data).map(|report| to_findings(pack, &report, template, settings))
-        }))
-        .unwrap_or_else(|panic| Err(format!("internal error in slint's Guard support ({})", panic_text(&panic))));
+        // A panic in Guard or on slint's side (path resolution) costs this template's pack
+        // findings, not the run: it is an internal error (SL004) naming the pack.
+        let outcome = guarded(|| evaluate(pack, &data).map(|report| to_findings(pack, &report, template, settings)));
         match outcome {
-            Ok(found) => findings.extend(found),
-            Err(reason) if settings.is_enabled(&RuleInfo::from_meta(&ParseError::META)) => {
+            Ok(Ok(found)) => findings.extend(found),
+            Ok(Err(reason)) if settings.is_enabled(&RuleInfo::from_meta(&ParseError::META)) => {
                 findings.push(cannot_evaluate(pack, template, &reason));
             }
-            Err(_) => {}
+            Err(panic) if settings.is_enabled(&RuleInfo::from_meta(&InternalError::META)) => {
+                findings.push(crashed(pack, template, &panic));
+            }
+            Ok(Err(_)) | Err(_) => {}
         }
     }
     findings
+}
+
+/// A panic while evaluating `pack` on a template, reported as SL004.
+fn crashed(pack: &Pack, template: &Template, panic: &str) -> Finding {
+    let meta = &InternalError::META;
+    let site = Site::new(template.file, top_of(template));
+    let message = format!("internal error: Guard pack `{}` panicked on this template: {panic}", pack.name);
+    let mut finding = Finding::new(meta.code, meta.name, meta.severity, site, message);
+    finding.help(format!(
+        "this is a bug in slint or cfn-guard; please report it with the template. The rules of pack `{}` did not \
+         run on it; the built-in rules did",
+        pack.name
+    ));
+    finding
+}
+
+/// Most nodes (aliases expanded) of a template handed to Guard. cfn-guard keeps a path string
+/// and more per value, about 2 KB a node (4 KB in mappings): a million-node template, which
+/// slint's own rules take, would cost Guard gigabytes. Real templates have a few thousand.
+pub const GUARD_MAX_NODES: u32 = 50_000;
+
+/// Most entries of one mapping handed to Guard: its time grows with the square of a mapping's
+/// size (40,000 keys take 14 s). CloudFormation allows 500 resources, 200 parameters.
+pub const GUARD_MAX_ENTRIES: usize = 2_000;
+
+/// Whether Guard may be given this template; the reason (a finding's message) when not.
+fn within_guard_limits(template: &Template) -> Result<(), String> {
+    let nodes = template.root().map_or(0, |r| r.raw().weight);
+    if nodes > GUARD_MAX_NODES {
+        return Err(format!("it has {nodes} nodes (aliases expanded), more than the {GUARD_MAX_NODES} Guard is given"));
+    }
+    let tree = &template.tree;
+    let widest = (0..tree.len()).map(|i| tree.node(NodeId(i as u32)).entries().len()).max().unwrap_or(0);
+    if widest > GUARD_MAX_ENTRIES {
+        return Err(format!("a mapping has {widest} keys, more than the {GUARD_MAX_ENTRIES} Guard is given"));
+    }
+    Ok(())
 }
 
 /// Runs one pack on one data document (JSON text) and reads the report.
@@ -59,13 +100,9 @@ pub fn evaluate(pack: &Pack, data_json: &str) -> Result<Report, String> {
 
 /// One `Validate` call: payload mode (rules and data in memory), structured JSON written into a
 /// `Vec` — never `run_checks`, whose result is cut at 8 KiB. cfn-guard has a few `panic!`s in
-/// its reporters; a panic is this template's problem, not the run's.
+/// its reporters; the caller catches them (see [`check_template`]).
 pub fn run_guard(pack: &Pack, data_json: &str) -> Result<String, String> {
-    let payload = pack.payload(data_json);
-    match catch_unwind(AssertUnwindSafe(|| validate(payload))) {
-        Ok(result) => result,
-        Err(panic) => Err(format!("Guard crashed ({})", panic_text(&panic))),
-    }
+    validate(pack.payload(data_json))
 }
 
 fn validate(payload: String) -> Result<String, String> {
@@ -86,14 +123,6 @@ fn validate(payload: String) -> Result<String, String> {
         return Err(one_line(if reason.trim().is_empty() { "Guard reported an error" } else { &reason }));
     }
     writer.into_string().map_err(|e| e.to_string())
-}
-
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "no message".into())
 }
 
 /// Guard's errors can quote a whole document; a finding message is one short line.
@@ -280,6 +309,26 @@ rule TIMEOUT when %fns !empty {
     %fns.Properties.Timeout <= 30 <<severity: error\ntimeout of {resource} is above 30 s>>
 }
 ";
+
+    #[test]
+    fn templates_past_guard_limits_are_not_given_to_guard() {
+        let tags: String = (0..=GUARD_MAX_ENTRIES).map(|i| format!("k{i}: v, ")).collect();
+        let text =
+            format!("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {{Tags: {{{tags}}}}}\n");
+        let findings = check_template(&[pack(TIMEOUT_RULE)], &template(&text), &RuleSettings::default());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, "SL001");
+        assert!(findings[0].message.ends_with("a mapping has 2001 keys, more than the 2000 Guard is given"));
+        let items = "x, ".repeat(GUARD_MAX_NODES as usize);
+        let text =
+            format!("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {{Layers: [{items}]}}\n");
+        let findings = check_template(&[pack(TIMEOUT_RULE)], &template(&text), &RuleSettings::default());
+        assert!(
+            findings[0].message.contains("nodes (aliases expanded), more than the 50000"),
+            "{}",
+            findings[0].message
+        );
+    }
 
     /// Guard's `run_checks` returns only what is left in an 8 KiB buffer; this report is far
     /// bigger and every failure must still become a finding.

@@ -192,9 +192,10 @@ fn cases<'t>(file: &TestFile, tree: &'t Tree) -> Result<Vec<Case<'t>>> {
 /// What went wrong in one case (empty: it passed).
 fn run_case(pack: &Pack, case: &Case<'_>) -> Vec<String> {
     let data = input_as_guard_sees_it(case.input);
-    let report = match eval::evaluate(pack, &data) {
-        Ok(report) => report,
-        Err(reason) => return vec![format!("Guard cannot evaluate the input: {reason}")],
+    let report = match crate::rules::engine::guarded(|| eval::evaluate(pack, &data)) {
+        Ok(Ok(report)) => report,
+        Ok(Err(reason)) => return vec![format!("Guard cannot evaluate the input: {reason}")],
+        Err(panic) => return vec![format!("Guard panicked on the input (a bug in slint or cfn-guard): {panic}")],
     };
     let actual = statuses(&report);
     case.expected

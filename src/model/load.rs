@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::model::tree::{DuplicateKey, Entry, Limits, NodeId, Tree};
+use crate::model::tree::{DuplicateKey, Entry, Limits, MAX_DUPLICATES, NodeId, Tree};
 use crate::span::Span;
 
 /// The syntax a template is written in.
@@ -93,20 +93,23 @@ pub fn detect_format(path: &Path, text: &str) -> Format {
 /// Parses text into a Tree. Empty / whitespace / comment-only document → Ok(tree with no root).
 ///
 /// Spans are byte offsets into `text`, a leading BOM included.
+///
+/// Both parsers are third-party code fed hostile input. A panic is not caught here: the caller
+/// (`project`) catches it and reports an internal error (SL004) naming the parser, and the
+/// fuzz targets see it as the crash it is.
 pub fn load(text: &str, format: Format, limits: Limits) -> Result<Tree, LoadError> {
-    // Both parsers are third-party code fed hostile input; a bug in one of them must cost one
-    // file, not the whole run.
-    let parsed = panic::catch_unwind(AssertUnwindSafe(|| match format {
+    match format {
         Format::Yaml => super::yaml::load(text, limits),
         Format::Json => super::json::load(text, limits),
-    }));
-    parsed.unwrap_or_else(|_| Err(LoadError::at(0, "the parser failed on this file (internal error)")))
+    }
 }
 
 /// Enforces [`Limits`] while a tree is built, so a hostile file is rejected before it costs
 /// much time or memory.
 pub(crate) struct Budget {
     limits: Limits,
+    /// Bytes of mapping keys read again through aliases (`*k : v`) and `<<` merges.
+    copied: u64,
     /// Nodes a consumer walking the finished tree would visit. It can run a little high (a
     /// replaced duplicate value, the `<<` value itself), never low.
     expanded: u64,
@@ -114,7 +117,7 @@ pub(crate) struct Budget {
 
 impl Budget {
     pub(crate) fn new(limits: Limits) -> Self {
-        Budget { limits, expanded: 0 }
+        Budget { limits, expanded: 0, copied: 0 }
     }
 
     pub(crate) fn max_depth(&self) -> u32 {
@@ -146,6 +149,21 @@ impl Budget {
         Ok(())
     }
 
+    /// Counts key bytes that aliases and merges make the loader hash or copy again: node
+    /// counts alone miss a 1 MB key merged into 300,000 mappings.
+    pub(crate) fn add_copy(&mut self, bytes: u64, span: Span) -> Result<(), LoadError> {
+        self.copied = self.copied.saturating_add(bytes);
+        if self.copied > MAX_COPIED_KEY_BYTES {
+            return Err(LoadError::new(
+                span,
+                format!(
+                    "aliases and merge keys repeat more than {MAX_COPIED_KEY_BYTES} bytes of mapping keys (alias bomb?)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Counts the nodes an alias stands for; `span` is the alias.
     pub(crate) fn add_alias(&mut self, weight: u32, span: Span) -> Result<(), LoadError> {
         self.expanded += u64::from(weight);
@@ -159,6 +177,10 @@ impl Budget {
     }
 }
 
+/// Bytes of mapping keys that aliases and `<<` merges may repeat in one document: 64 times a
+/// real template's whole text, a fraction of a second of hashing.
+pub const MAX_COPIED_KEY_BYTES: u64 = 64 << 20;
+
 /// Mappings up to this size find keys by a linear scan; bigger ones get a hash index, because
 /// hostile input can hold a mapping with a million keys.
 const LINEAR_SCAN_MAX: usize = 16;
@@ -167,7 +189,7 @@ const LINEAR_SCAN_MAX: usize = 16;
 #[derive(Default)]
 pub(crate) struct MapEntries {
     entries: Vec<Entry>,
-    index: Option<HashMap<Box<str>, usize>>,
+    index: Option<HashMap<Arc<str>, usize>>,
 }
 
 impl MapEntries {
@@ -188,10 +210,13 @@ impl MapEntries {
     pub(crate) fn insert(&mut self, key: Box<str>, key_span: Span, value: NodeId, duplicates: &mut Vec<DuplicateKey>) {
         if let Some(i) = self.find(&key) {
             let entry = &mut self.entries[i];
-            duplicates.push(DuplicateKey { key: key.into(), first: entry.key_span, second: key_span });
+            if duplicates.len() < MAX_DUPLICATES {
+                duplicates.push(DuplicateKey { key: key.into(), first: entry.key_span, second: key_span });
+            }
             entry.value = value;
             return;
         }
+        let key: Arc<str> = Arc::from(key);
         if let Some(index) = &mut self.index {
             index.insert(key.clone(), self.entries.len());
         }
@@ -282,6 +307,17 @@ mod tests {
         assert_eq!(dups.len(), 2);
         assert_eq!((dups[0].first, dups[0].second), (Span::new(0, 1), Span::new(10, 11)));
         assert_eq!((dups[1].first, dups[1].second), (Span::new(0, 1), Span::new(20, 21)));
+    }
+
+    #[test]
+    fn duplicates_recorded_are_capped() {
+        let mut dups = Vec::new();
+        let mut map = MapEntries::default();
+        for i in 0..(MAX_DUPLICATES as u32 + 10) {
+            map.insert("a".into(), Span::at(i), NodeId(i), &mut dups);
+        }
+        assert_eq!(dups.len(), MAX_DUPLICATES);
+        assert_eq!(map.len(), 1);
     }
 
     #[test]

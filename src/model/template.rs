@@ -192,6 +192,18 @@ pub struct Template {
     by_id: HashMap<String, usize>,
 }
 
+/// Most resources (or SAM event sources, each of which becomes at least one resource) slint
+/// models in one template. CloudFormation deploys at most 500; rules compare resources with
+/// each other, so this bounds their work on a hostile file (2,000² is cheap, 200,000² is not).
+pub const MAX_RESOURCES: usize = 2_000;
+
+fn too_many(what: &str, count: usize) -> String {
+    format!(
+        "the template declares {count} {what}, more than the {MAX_RESOURCES} slint analyses \
+         (CloudFormation deploys at most 500 resources per template); it is not analysed"
+    )
+}
+
 /// Why a parsed document is not a usable template; reported as SL001.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StructureError {
@@ -248,6 +260,10 @@ impl Template {
             }
             Some(entry) => {
                 let node = tree.node(entry.value);
+                if node.len() > MAX_RESOURCES {
+                    errors.push(StructureError { span: entry.key_span, message: too_many("resources", node.len()) });
+                    return Modelled::Broken(tree, errors);
+                }
                 if node.is_null() || (node.is_map() && node.is_empty()) {
                     errors.push(StructureError {
                         span: entry.key_span,
@@ -289,12 +305,22 @@ impl Template {
             metadata,
             by_id,
         };
-        if template.sam {
-            sam::merge_globals(&mut template);
+        if template.sam
+            && let Err(message) = sam::merge_globals(&mut template)
+        {
+            let globals_key = template.root().and_then(|r| r.entry("Globals")).map(|e| e.key_span);
+            let span = globals_key.unwrap_or(Span::at(0));
+            errors.push(StructureError { span, message });
+            return Modelled::Broken(template.tree, errors);
         }
         template.functions = function::collect(&template);
         template.apis = api::collect_apis(&template);
         template.events = events::collect(&template);
+        if template.events.len() > MAX_RESOURCES {
+            let span = template.tree.node(resources_node).span();
+            errors.push(StructureError { span, message: too_many("event sources", template.events.len()) });
+            return Modelled::Broken(template.tree, errors);
+        }
         template.methods = api::collect_methods(&template);
         events::link_to_functions(&mut template);
         template.queues = queue::collect(&template);
@@ -424,4 +450,57 @@ fn collect_resources(resources: NodeRef<'_>, errors: &mut Vec<StructureError>) -
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::load::{Format, load};
+    use crate::model::tree::Limits;
+
+    fn model(text: &str) -> Modelled {
+        Template::build(FileId(0), load(text, Format::Yaml, Limits::default()).unwrap())
+    }
+
+    #[test]
+    fn too_many_resources_is_a_structure_error_not_quadratic_work() {
+        let queues: String = (0..=MAX_RESOURCES).map(|i| format!("  Q{i}: {{Type: AWS::SQS::Queue}}\n")).collect();
+        let Modelled::Broken(_, errors) = model(&format!("Resources:\n{queues}")) else { panic!("modelled") };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].span, Span::new(0, 9));
+        assert!(errors[0].message.starts_with("the template declares 2001 resources, more than the 2000"));
+        assert!(matches!(
+            model(&format!("Resources:\n{}", &queues[..queues.rfind("  Q").unwrap()])),
+            Modelled::Template(..)
+        ));
+    }
+
+    #[test]
+    fn merging_globals_is_bounded() {
+        // 1,001 functions each merging 1,001 variables: over a million entries written.
+        let variables: String = (0..1000).map(|i| format!("k{i}: v, ")).collect();
+        let function = "    Type: AWS::Serverless::Function\n    Properties: {Environment: {Variables: {X: 1}}}\n";
+        let functions: String = (0..1001).map(|i| format!("  F{i}:\n{function}")).collect();
+        let text = format!(
+            "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function: {{Environment: {{Variables: {{{variables}}}}}}}\n\
+             Resources:\n{functions}"
+        );
+        let Modelled::Broken(_, errors) = model(&text) else { panic!("modelled") };
+        assert_eq!(errors[0].span, Span::new(38, 45));
+        assert!(errors[0].message.starts_with("merging `Globals` into the resources writes more than 1000000 entries"));
+        // Half as many functions merge fine.
+        let half: String = (0..500).map(|i| format!("  F{i}:\n{function}")).collect();
+        let text = text.replace(&functions, &half);
+        assert!(matches!(model(&text), Modelled::Template(..)));
+    }
+
+    #[test]
+    fn too_many_event_sources_is_a_structure_error() {
+        let events: String =
+            (0..=MAX_RESOURCES).map(|i| format!("        E{i}: {{Type: SQS, Properties: {{Queue: q}}}}\n")).collect();
+        let text =
+            format!("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n{events}");
+        let Modelled::Broken(_, errors) = model(&text) else { panic!("modelled") };
+        assert!(errors[0].message.starts_with("the template declares 2001 event sources"), "{}", errors[0].message);
+    }
 }

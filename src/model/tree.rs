@@ -5,6 +5,7 @@
 //! node records its first parent, which gives every node a [`TemplatePath`] without storing one.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::span::Span;
 
@@ -23,7 +24,9 @@ pub enum ScalarStyle {
 /// A key of a mapping with its position.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub key: Box<str>,
+    /// Shared, not owned: `<<` merges and SAM `Globals` copy entries into other mappings, and
+    /// a copied 1 MB key must not be a copied megabyte.
+    pub key: Arc<str>,
     pub key_span: Span,
     pub value: NodeId,
 }
@@ -72,11 +75,17 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        // Real templates nest below 40 levels and stay under 100k nodes; these leave room for
-        // large OpenAPI bodies while keeping every walk bounded.
-        Limits { max_depth: 256, max_expanded_nodes: 4_000_000 }
+        // Real templates nest below 40 levels and stay under 100k nodes (CloudFormation takes
+        // at most 1 MB of template, about 500k nodes at the very densest). A node costs about
+        // 200 bytes at the peak of loading, so a million keeps one hostile file near 200 MB;
+        // the depth bounds every recursive walk.
+        Limits { max_depth: 256, max_expanded_nodes: 1_000_000 }
     }
 }
+
+/// Duplicate keys recorded per document (each is an SL002 finding); past this a file full of
+/// repeated keys would cost a finding per line.
+pub const MAX_DUPLICATES: usize = 1_000;
 
 /// A loaded document: nodes, root, and what the loader noticed on the way.
 #[derive(Clone, Debug, Default)]

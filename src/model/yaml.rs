@@ -388,7 +388,7 @@ impl<'t> Builder<'t> {
         let span = Span::new(frame.start, end.max(frame.start));
         let mut id = match frame.kind {
             FrameKind::Seq(items) => self.tree.push_seq(span, items),
-            FrameKind::Map(map) => self.build_map(span, map),
+            FrameKind::Map(map) => self.build_map(span, map)?,
         };
         self.reclaim_anchored(id, &frame.anchored);
         if let Some(wrapper) = frame.wrapper {
@@ -439,6 +439,7 @@ impl<'t> Builder<'t> {
             let Some(text) = self.tree.node(node).scalar_text() else {
                 return Err(LoadError::new(site, "mapping keys must be scalars"));
             };
+            self.budget.add_copy(text.len() as u64, site)?;
             self.set_key(text.into(), site, false);
             return Ok(());
         }
@@ -506,10 +507,14 @@ impl<'t> Builder<'t> {
 
     /// Builds a mapping, expanding its `<<` merge keys: explicit keys win over merged ones, and
     /// earlier merged mappings over later ones. Merged entries share the source's value nodes.
-    fn build_map(&mut self, span: Span, map: MapFrame) -> NodeId {
+    fn build_map(&mut self, span: Span, map: MapFrame) -> Result<NodeId, LoadError> {
         if map.merges.is_empty() {
-            return self.tree.push_map(span, map.entries.into_entries());
+            return Ok(self.tree.push_map(span, map.entries.into_entries()));
         }
+        // Merging hashes every key of every source again.
+        let sources = map.merges.iter().flat_map(|m| m.sources.iter());
+        let key_bytes: u64 = sources.flat_map(|&s| self.tree.node(s).entries()).map(|e| e.key.len() as u64).sum();
+        self.budget.add_copy(key_bytes, span)?;
         let (entries, inline) = merge_entries(&self.tree, map);
         let id = self.tree.push_map(span, entries);
         // A mapping written inline under `<<` has no home of its own in the document, so its
@@ -523,7 +528,7 @@ impl<'t> Builder<'t> {
                 self.tree.set_parent(value, Parent { node: id, slot: u32::try_from(slot).unwrap_or(u32::MAX) });
             }
         }
-        id
+        Ok(id)
     }
 }
 
@@ -790,11 +795,17 @@ struct Repair {
 /// first error rather than parsed without end.
 const MAX_REPAIRS: usize = 32;
 
+/// Bytes the re-parses of one file may cover together, so that repairs cost a bounded multiple
+/// of a real template's parse: 32 re-parses of a 1 MB template (CloudFormation's limit), one of
+/// a 20 MB file. Without it a 20 MB file with 33 broken constructs costs 32 full parses.
+const REPAIR_BUDGET_BYTES: usize = 32 << 20;
+
 fn load_under_indented(text: &str, limits: Limits, first: Failure) -> Result<Tree, LoadError> {
     let mut padding = Padding::default();
     let mut failure = first;
     let first_error = failure.error.clone();
-    for _ in 0..MAX_REPAIRS {
+    let repairs = MAX_REPAIRS.min(REPAIR_BUDGET_BYTES / text.len().max(1));
+    for _ in 0..repairs {
         let Some(repair) = failure.repair else {
             // A genuine error elsewhere, now that the earlier constructs are repaired.
             return Err(padding.restore_error(failure.error));
@@ -1462,17 +1473,34 @@ List:
         let start = Instant::now();
         let err = parse_err(&text);
         assert_quick(start);
-        assert_eq!(err.message, "aliases expand to more than 4000000 nodes (alias bomb?)");
-        // l0..l5 expand to 1,234,567 nodes with the root; each `*l5` adds 1,111,111, so the
-        // third one in `l6` crosses four million.
-        assert_eq!(snippet(&text, err.span), "*l5");
-        assert_eq!(pos(&text, err.span.start), (7, 20));
+        assert_eq!(err.message, "aliases expand to more than 1000000 nodes (alias bomb?)");
+        // l0..l4 expand to 123,456 nodes with the root; each `*l4` adds 111,111, so the
+        // eighth one in `l5` crosses a million.
+        assert_eq!(snippet(&text, err.span), "*l4");
+        assert_eq!(pos(&text, err.span.start), (6, 45));
         // Below the limit, the same shape loads as a handful of shared nodes.
         let limits = Limits { max_expanded_nodes: u32::MAX, ..Limits::default() };
         let tree = load(&text, limits).unwrap();
         assert!(tree.len() < 120, "{} nodes", tree.len());
         // The root: 1 + 11 + 111 + ... + 1,111,111,111.
         assert_eq!(tree.root().unwrap().raw().weight, 1_234_567_900);
+    }
+
+    #[test]
+    fn keys_repeated_by_merges_and_aliases_are_bounded_in_bytes() {
+        // A 1 MB key merged into mappings: each merge hashes it again; the 65th crosses 64 MiB.
+        let key = "K".repeat(1 << 20);
+        let text = format!("a: &a {{{key}: 1}}\nb: [{}]\n", vec!["{<<: *a}"; 100].join(", "));
+        let start = Instant::now();
+        let err = parse_err(&text);
+        assert_quick(start);
+        assert_eq!(err.message, "aliases and merge keys repeat more than 67108864 bytes of mapping keys (alias bomb?)");
+        assert_eq!(pos(&text, err.span.start), (2, 5 + 64 * 10));
+        // An alias of a long scalar used as a key copies it.
+        let text = format!("a: &k {key}\nb: [{}]\n", vec!["{*k : 1}"; 100].join(", "));
+        let err = parse_err(&text);
+        assert!(err.message.starts_with("aliases and merge keys repeat more than"), "{}", err.message);
+        assert_eq!(snippet(&text, err.span), "*k");
     }
 
     #[test]
@@ -1562,6 +1590,21 @@ After: 1
         // A flow collection that does not end its line is left alone.
         let text = "a:\n  b: [1,\n  2] x\n";
         assert!(load(text, Limits::default()).is_err());
+    }
+
+    #[test]
+    fn repairs_are_bounded_by_the_bytes_they_reparse() {
+        // 40 constructs to re-indent after 2 MB: each repair re-parses the whole text, so only
+        // 16 of them are tried and the file is rejected at the first error.
+        let constructs: String = (0..40).map(|i| format!("k{i}: [\n1\n]\n")).collect();
+        let text = format!("# {}\n{constructs}", "x".repeat(2 << 20));
+        let start = Instant::now();
+        let err = parse_err(&text);
+        assert_quick(start);
+        assert_eq!((pos(&text, err.span.start), err.message.as_str()), ((3, 1), "invalid indentation"));
+        // A small file with the same constructs is repaired in full.
+        let tree = parse(&constructs[..constructs.find("k20").unwrap()]);
+        assert_eq!(at(&tree, &["k19"]).item(0).unwrap().as_i64(), Some(1));
     }
 
     #[test]

@@ -26,6 +26,16 @@ use crate::span::Span;
 /// underflows on tiny widths).
 const MIN_WIDTH: usize = 40;
 
+/// Longest line shown in a snippet, in bytes. miette pads to a label's column with a format
+/// width, which panics past 65,535 (a finding at the end of a 20 MB one-line template took
+/// the whole report down), and a megabyte line is no snippet anyway: the finding then shows
+/// its `file:line:col` instead.
+const MAX_SNIPPET_LINE_BYTES: usize = 2_000;
+
+/// Lines a label may span; a longer span is shown from its start (a finding on a whole
+/// 100,000-line mapping must not print it).
+const MAX_SNIPPET_LINES: usize = 20;
+
 pub(super) fn render(report: &Report, db: &SourceDb, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(options);
     let mut text = String::with_capacity(2048);
@@ -46,11 +56,13 @@ fn handler(options: RenderOptions) -> GraphicalReportHandler {
         .with_width(options.width.max(MIN_WIDTH))
 }
 
-/// Renders one finding into `text`. miette reports a failure only as `fmt::Error`; rather
-/// than losing the finding (or the whole output), it is then written as a concise line.
+/// Renders one finding into `text`. miette reports a failure only as `fmt::Error`, and has
+/// panicked on inputs nobody foresaw; rather than losing the finding (or the whole output), it
+/// is then written as a concise line.
 fn render_finding(handler: &GraphicalReportHandler, finding: &Finding, db: &SourceDb, text: &mut String) {
     let view = FindingView::new(finding, db);
-    if handler.render_report(text, &view).is_err() {
+    let rendered = crate::rules::engine::guarded(|| handler.render_report(text, &view));
+    if !matches!(rendered, Ok(Ok(()))) {
         text.clear();
         text.push_str(&concise::line(finding, db));
         text.push('\n');
@@ -67,6 +79,22 @@ impl<'a> FileSource<'a> {
     /// The file, when it has text to show (an unreadable file has none).
     fn of(db: &'a SourceDb, id: FileId) -> Option<Self> {
         source_file(db, id).filter(|f| !f.text.is_empty()).map(|file| FileSource { file })
+    }
+
+    /// `span` as miette shows it, or `None` when a line around it is too long to show.
+    fn shown(&self, span: Span) -> Option<SourceSpan> {
+        let first = self.file.line_col(span.start).line as usize;
+        let mut last = self.file.line_col(span.end).line as usize;
+        let mut span = span;
+        if last > first + MAX_SNIPPET_LINES {
+            span = Span::at(span.start);
+            last = first;
+        }
+        // miette shows a line of context on each side.
+        let lines = first.saturating_sub(1).max(1)..=(last + 1).min(self.file.lines.line_count());
+        let too_long =
+            lines.into_iter().any(|line| self.line_start(line + 1) - self.line_start(line) > MAX_SNIPPET_LINE_BYTES);
+        (!too_long).then(|| self.span(span))
     }
 
     /// `span` as miette needs it: inside the text and on character boundaries, so no
@@ -176,19 +204,20 @@ struct FindingView<'a> {
 
 impl<'a> FindingView<'a> {
     fn new(finding: &'a Finding, db: &'a SourceDb) -> Self {
-        let source = FileSource::of(db, finding.file);
+        let mut source = FileSource::of(db, finding.file);
         let mut labels = Vec::with_capacity(1 + finding.related.len());
         let mut related = Vec::new();
-        if let Some(source) = source {
-            let text = finding.path.as_ref().map(ToString::to_string);
-            labels.push(LabeledSpan::new_primary_with_span(text, source.span(finding.span)));
+        match source.and_then(|s| s.shown(finding.span)) {
+            Some(span) => {
+                let text = finding.path.as_ref().map(ToString::to_string);
+                labels.push(LabeledSpan::new_primary_with_span(text, span));
+            }
+            None => source = None,
         }
         for r in &finding.related {
-            match source {
-                Some(source) if r.file == finding.file => {
-                    labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), source.span(r.span)))
-                }
-                _ => related.push(RelatedView::new(r, db)),
+            match source.filter(|_| r.file == finding.file).and_then(|s| s.shown(r.span)) {
+                Some(span) => labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), span)),
+                None => related.push(RelatedView::new(r, db)),
             }
         }
         let bare_location = source.is_none().then(|| locate(db, finding.file, finding.span));
@@ -250,8 +279,9 @@ struct RelatedView<'a> {
 
 impl<'a> RelatedView<'a> {
     fn new(related: &'a Related, db: &'a SourceDb) -> Self {
-        let source = FileSource::of(db, related.file);
-        let label = source.map(|s| LabeledSpan::new_primary_with_span(None, s.span(related.span)));
+        let shown = FileSource::of(db, related.file).and_then(|s| Some((s, s.shown(related.span)?)));
+        let source = shown.map(|(s, _)| s);
+        let label = shown.map(|(_, span)| LabeledSpan::new_primary_with_span(None, span));
         let bare_location = source.is_none().then(|| locate(db, related.file, related.span));
         RelatedView { message: &related.message, source, label, bare_location }
     }
@@ -345,6 +375,31 @@ mod tests {
         let past = source.span(Span::new(u32::MAX - 1, u32::MAX));
         assert_eq!((past.offset(), past.len()), (fixture::TEMPLATE.len(), 0));
         assert!(FileSource::of(&fx.db, crate::files::FileId(1)).is_none(), "empty text");
+    }
+
+    /// One finding in a file of `text`, rendered.
+    fn render_one(text: &str, span: Span) -> String {
+        let mut db = SourceDb::new();
+        let file = db.add("t.yaml".into(), "t.yaml".into(), text.into());
+        let finding =
+            Finding::new("SL001", "parse-error", Severity::Error, crate::diagnostic::Site::new(file, span), "bad");
+        let report = Report { findings: vec![finding], summary: Default::default() };
+        let mut out = Vec::new();
+        render(OutputFormat::Human, &report, &db, &[], RenderOptions::default(), &mut out).expect("renders");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn long_lines_and_spans_are_not_shown_whole() {
+        // miette's padding panicked past column 65,535: a 100 KB line is located, not shown.
+        let text = format!("a: {}\nb: 1\n", "x".repeat(100_000));
+        let out = render_one(&text, Span::at(100_002));
+        assert!(out.contains("at t.yaml:1:100003"), "{out}");
+        assert!(out.lines().all(|l| l.len() < 200), "{}", out.len());
+        // A span over 1,000 lines is shown from its start.
+        let text = "k: v\n".repeat(1_000);
+        let out = render_one(&text, Span::new(0, text.len() as u32));
+        assert!(out.contains("[t.yaml:1:1]") && out.lines().count() < 20, "{out}");
     }
 
     #[test]

@@ -8,14 +8,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::ProblemKind;
 use super::cargo::{self, Manifest, Package, PackageRole, WorkspaceSection, normalize};
-use super::collect::{self, CollectError};
+use super::collect;
 use super::comments;
 use super::facts::{AllowComment, FileFacts, ModuleSource};
+use crate::limits::{ReadError, ReadPolicy};
 use crate::span::Span;
-
-/// Files larger than this are not parsed.
-pub const MAX_SOURCE_BYTES: usize = 8 << 20;
 /// Ancestor folders searched for a workspace root.
 const MAX_WORKSPACE_SEARCH: usize = 8;
 
@@ -25,7 +24,7 @@ pub struct LoadProblem {
     pub file: usize,
     pub span: Span,
     pub message: String,
-    pub parse: bool,
+    pub kind: ProblemKind,
 }
 
 pub struct LoadedFile {
@@ -89,18 +88,50 @@ impl Loaded {
         crate::files::FileId(self.first_file_id.saturating_add(u32::try_from(index).unwrap_or(u32::MAX)))
     }
 
-    fn problem(&mut self, file: usize, span: Span, message: String, parse: bool) {
-        self.problems.push(LoadProblem { file, span, message, parse });
+    fn problem(&mut self, file: usize, span: Span, message: String, kind: ProblemKind) {
+        self.problems.push(LoadProblem { file, span, message, kind });
     }
 }
 
-pub fn load(manifests: &[PathBuf], first_file_id: u32) -> Loaded {
+/// Loads the crates of `manifests`; files (manifests or `.rs`) are read only as `policy`
+/// allows: small enough, and inside the folders slint was given.
+pub fn load(manifests: &[PathBuf], first_file_id: u32, policy: &ReadPolicy) -> Loaded {
     let mut loaded = Loaded { first_file_id, ..Loaded::default() };
-    let mut packages = PackageLoader::default();
+    let mut packages = PackageLoader { policy: policy.clone(), ..PackageLoader::default() };
     packages.run(manifests, &mut loaded);
     build_crates(&mut loaded);
-    load_sources(&mut loaded);
+    load_sources(&mut loaded, policy);
     loaded
+}
+
+/// Largest `.rs` file or manifest analysed. Parsing Rust costs about 160 bytes of memory per
+/// byte of code (a 20 MB file took 3 GB and 14 s), so `max-file-size` alone is far too loose;
+/// hand-written files stay well below this.
+pub const MAX_PARSED_BYTES: u64 = 1 << 20;
+
+/// Reads a `.rs` file or a manifest under `policy`, and within [`MAX_PARSED_BYTES`].
+fn read_source(policy: &ReadPolicy, path: &Path) -> Result<Vec<u8>, (String, ProblemKind)> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size > MAX_PARSED_BYTES && size <= policy.max_bytes && policy.scope.allows(path) {
+        let message = format!(
+            "file is {size} bytes; slint analyses Rust sources and manifests of up to {MAX_PARSED_BYTES} bytes \
+             (parsing needs about 160 bytes of memory per byte); not analysed"
+        );
+        return Err((message, ProblemKind::Info));
+    }
+    match policy.read(path) {
+        Ok(bytes) => Ok(bytes),
+        Err(ReadError::OutOfScope(message)) => Err((message, ProblemKind::Info)),
+        Err(ReadError::Failed(message)) => Err((message, ProblemKind::Parse)),
+    }
+}
+
+/// A text file read under `policy`; a refusal or failure as the problem to report.
+fn read_text(policy: &ReadPolicy, path: &Path) -> Result<String, (String, ProblemKind)> {
+    match read_source(policy, path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| ("file is not valid UTF-8".to_string(), ProblemKind::Parse)),
+        Err(problem) => Err(problem),
+    }
 }
 
 // ----- manifests ----------------------------------------------------------------------------
@@ -115,6 +146,8 @@ struct PackageLoader {
     expanded: HashSet<PathBuf>,
     /// Ancestor manifests looked at for a `[workspace]`.
     peeked: HashMap<PathBuf, Option<WorkspaceSection>>,
+    /// What may be read: `max-file-size`, and only inside the folders slint was given.
+    policy: ReadPolicy,
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -167,8 +200,8 @@ impl PackageLoader {
         self.peeked
             .entry(path.to_path_buf())
             .or_insert_with(|| {
-                let text = std::fs::read_to_string(path).ok()?;
-                cargo::parse_manifest(&text).ok()?.workspace
+                let text = read_text(&self.policy, path).ok()?;
+                parse_manifest_guarded(&text).ok()?.ok()?.workspace
             })
             .clone()
     }
@@ -178,20 +211,25 @@ impl PackageLoader {
         if let Some(cached) = self.manifests.get(path) {
             return cached.clone();
         }
-        let result = match std::fs::read_to_string(path) {
+        let result = match read_text(&self.policy, path) {
             Ok(text) => {
                 let file = loaded.add_file(path.to_path_buf(), Arc::from(text.as_str()));
-                match cargo::parse_manifest(&text) {
-                    Ok(manifest) => Some((file, manifest)),
-                    Err(e) => {
-                        loaded.problem(file, e.span, format!("cannot parse Cargo.toml: {}", e.message), true);
+                match parse_manifest_guarded(&text) {
+                    Ok(Ok(manifest)) => Some((file, manifest)),
+                    Ok(Err(e)) => {
+                        let message = format!("cannot parse Cargo.toml: {}", e.message);
+                        loaded.problem(file, e.span, message, ProblemKind::Parse);
+                        None
+                    }
+                    Err(panic) => {
+                        loaded.problem(file, Span::default(), panic, ProblemKind::Internal(MANIFEST_STAGE));
                         None
                     }
                 }
             }
-            Err(e) => {
+            Err((message, kind)) => {
                 let file = loaded.add_file(path.to_path_buf(), Arc::from(""));
-                loaded.problem(file, Span::default(), format!("cannot read {}: {e}", path.display()), true);
+                loaded.problem(file, Span::default(), message, kind);
                 None
             }
         };
@@ -301,6 +339,14 @@ impl PackageLoader {
     }
 }
 
+/// What an internal error in manifest parsing is reported as.
+const MANIFEST_STAGE: &str = "Cargo.toml parser";
+
+/// Parses a manifest; a panic in the TOML parser is returned, not propagated.
+fn parse_manifest_guarded(text: &str) -> Result<Result<Manifest, cargo::ManifestError>, String> {
+    crate::rules::engine::guarded(|| cargo::parse_manifest(text))
+}
+
 // ----- crates ---------------------------------------------------------------------------------
 
 fn build_crates(loaded: &mut Loaded) {
@@ -358,35 +404,45 @@ fn build_crates(loaded: &mut Loaded) {
 /// The outcome of reading and parsing one file.
 struct Parsed {
     text: Arc<str>,
-    facts: Result<FileFacts, CollectError>,
+    /// The facts, or where and why the file could not be analysed.
+    facts: Result<FileFacts, (Span, String, ProblemKind)>,
     comments: Vec<AllowComment>,
 }
 
-fn parse_one(path: &Path) -> Parsed {
-    let text = match std::fs::read(path) {
-        Ok(bytes) if bytes.len() > MAX_SOURCE_BYTES => {
-            let message = format!("file is larger than {} MiB; not analysed", MAX_SOURCE_BYTES >> 20);
-            return failed(Arc::from(""), message, false);
-        }
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Arc::<str>::from(text),
-            Err(_) => return failed(Arc::from(""), "file is not valid UTF-8".to_string(), true),
-        },
-        Err(e) => {
-            return failed(Arc::from(""), format!("cannot read {}: {e}", path.display()), true);
-        }
+/// What an internal error while parsing a `.rs` file is reported as.
+const PARSE_STAGE: &str = "Rust source analysis (parsing)";
+
+fn parse_one(path: &Path, policy: &ReadPolicy) -> Parsed {
+    let bytes = match read_source(policy, path) {
+        Ok(bytes) => bytes,
+        Err((message, kind)) => return failed(Arc::from(""), Span::default(), message, kind),
     };
-    let facts = collect::collect_file(&text);
-    let comments = comments::allow_comments(&text);
-    Parsed { text, facts, comments }
+    let text: Arc<str> = match crate::model::load::decode(&bytes) {
+        Ok(text) => Arc::from(text),
+        // Kept lossy, so the finding can show where the bad byte is.
+        Err(e) => return failed(Arc::from(String::from_utf8_lossy(&bytes)), e.span, e.message, ProblemKind::Parse),
+    };
+    // syn and the collector see hostile code; a panic costs this file, not the run.
+    let analysed = crate::rules::engine::guarded(|| (collect::collect_file(&text), comments::allow_comments(&text)));
+    match analysed {
+        Ok((Ok(facts), comments)) => Parsed { text, facts: Ok(facts), comments },
+        Ok((Err(e), _)) => {
+            let kind = if e.syntax { ProblemKind::Parse } else { ProblemKind::Info };
+            failed(text, e.span, e.message, kind)
+        }
+        Err(panic) => {
+            proc_macro2::extra::invalidate_current_thread_spans();
+            failed(text, Span::default(), panic, ProblemKind::Internal(PARSE_STAGE))
+        }
+    }
 }
 
-fn failed(text: Arc<str>, message: String, syntax: bool) -> Parsed {
-    Parsed { text, facts: Err(CollectError { span: Span::default(), message, syntax }), comments: Vec::new() }
+fn failed(text: Arc<str>, span: Span, message: String, kind: ProblemKind) -> Parsed {
+    Parsed { text, facts: Err((span, message, kind)), comments: Vec::new() }
 }
 
 /// Parses every crate root, then the files their `mod` declarations name, wave by wave.
-fn load_sources(loaded: &mut Loaded) {
+fn load_sources(loaded: &mut Loaded, policy: &ReadPolicy) {
     let mut wave: Vec<(PathBuf, bool)> = Vec::new();
     let mut queued: HashSet<PathBuf> = HashSet::new();
     for unit in &loaded.crates {
@@ -401,7 +457,7 @@ fn load_sources(loaded: &mut Loaded) {
     }
     let mut links: Vec<((usize, usize, usize), PathBuf)> = Vec::new();
     while !wave.is_empty() {
-        let parsed: Vec<Parsed> = wave.par_iter().map(|(path, _)| parse_one(path)).collect();
+        let parsed: Vec<Parsed> = wave.par_iter().map(|(path, _)| parse_one(path, policy)).collect();
         let mut next = Vec::new();
         for ((path, mod_rs), result) in wave.into_iter().zip(parsed) {
             let index = loaded.add_file(path.clone(), result.text);
@@ -409,9 +465,9 @@ fn load_sources(loaded: &mut Loaded) {
             match result.facts {
                 Ok(facts) => {
                     for (span, note) in &facts.notes {
-                        loaded.problem(index, *span, note.clone(), false);
+                        loaded.problem(index, *span, note.clone(), ProblemKind::Info);
                     }
-                    for (key, child_path, child_mod_rs) in module_files(index, &path, mod_rs, &facts, loaded) {
+                    for (key, child_path, child_mod_rs) in module_files(index, &path, mod_rs, &facts, loaded, policy) {
                         if queued.insert(child_path.clone()) {
                             next.push((child_path.clone(), child_mod_rs));
                         }
@@ -419,7 +475,7 @@ fn load_sources(loaded: &mut Loaded) {
                     }
                     loaded.files[index].facts = Some(facts);
                 }
-                Err(e) => loaded.problem(index, e.span, e.message, e.syntax),
+                Err((span, message, kind)) => loaded.problem(index, span, message, kind),
             }
         }
         wave = next;
@@ -440,6 +496,7 @@ fn module_files(
     mod_rs: bool,
     facts: &FileFacts,
     loaded: &mut Loaded,
+    policy: &ReadPolicy,
 ) -> Vec<((usize, usize, usize), PathBuf, bool)> {
     let parent_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let own_dir = if mod_rs {
@@ -464,6 +521,11 @@ fn module_files(
                 None => (vec![base.join(format!("{}.rs", child.name)), base.join(&child.name).join("mod.rs")], false),
             };
             match candidates.iter().find(|p| p.is_file()) {
+                // `#[path = "../../.."]` or a symlink must not make slint read outside the tree.
+                Some(found) if !policy.scope.allows(found) => {
+                    let message = format!("module `{}`: {}", child.name, crate::limits::OUT_OF_SCOPE);
+                    loaded.problem(file, child.span, message, ProblemKind::Info);
+                }
                 Some(found) => {
                     let is_mod_rs = child_mod_rs || found.file_name().is_some_and(|n| n == "mod.rs");
                     out.push(((file, m, c), normalize(found), is_mod_rs));
@@ -471,7 +533,7 @@ fn module_files(
                 None => {
                     let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
                     let message = format!("no file for module `{}` (looked for {})", child.name, looked.join(" and "));
-                    loaded.problem(file, child.span, message, false);
+                    loaded.problem(file, child.span, message, ProblemKind::Info);
                 }
             }
         }
@@ -521,6 +583,6 @@ fn attach_target_files(loaded: &mut Loaded) {
         }
     }
     for (file, span, message) in missing {
-        loaded.problem(file, span, message, false);
+        loaded.problem(file, span, message, ProblemKind::Info);
     }
 }

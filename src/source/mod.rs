@@ -244,6 +244,8 @@ pub enum ProblemKind {
     /// Something slint could not follow (a missing module file, a handler it could not
     /// resolve, a file too deeply nested to analyse).
     Info,
+    /// slint itself failed (a panic, caught) in this stage: an SL004 finding.
+    Internal(&'static str),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -376,6 +378,12 @@ impl BinaryIndex {
 /// holding one) and analyses every bin target. Runs in parallel; reads and parses every file
 /// once. Never panics on malformed input: problems are reported in the model.
 pub fn analyse(manifests: &[PathBuf], first_file_id: u32) -> SourceModel {
+    analyse_limited(manifests, first_file_id, &crate::limits::ReadPolicy::default())
+}
+
+/// [`analyse`], reading files (manifests and `.rs`) only as `policy` allows: one too large is a
+/// parse problem, one outside the folders slint was given an informational one.
+pub fn analyse_limited(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limits::ReadPolicy) -> SourceModel {
     // syn recurses on nested code; parse on threads with room for it, as many as the
     // caller's pool has.
     let pool = rayon::ThreadPoolBuilder::new()
@@ -384,36 +392,60 @@ pub fn analyse(manifests: &[PathBuf], first_file_id: u32) -> SourceModel {
         .thread_name(|i| format!("slint-source-{i}"))
         .build();
     match pool {
-        Ok(pool) => pool.install(|| analyse_here(manifests, first_file_id)),
-        Err(_) => analyse_here(manifests, first_file_id),
+        Ok(pool) => pool.install(|| analyse_here(manifests, first_file_id, policy)),
+        Err(_) => analyse_here(manifests, first_file_id, policy),
     }
 }
 
-fn analyse_here(manifests: &[PathBuf], first_file_id: u32) -> SourceModel {
+/// Stages of the analysis that see the whole program; a panic in one is reported against the
+/// crate root (or the first file) with this name.
+const RESOLVE_STAGE: &str = "Rust source analysis (name resolution)";
+const BINARY_STAGE: &str = "Rust source analysis (handlers and invoke path)";
+
+fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limits::ReadPolicy) -> SourceModel {
     use rayon::prelude::*;
 
-    let loaded = load::load(manifests, first_file_id);
-    let program = resolve::Program::new(&loaded);
-    let binaries: Vec<(Binary, Vec<SourceProblem>)> = loaded
-        .crates
-        .par_iter()
-        .enumerate()
-        .filter(|(_, unit)| unit.bin.is_some() && unit.root.is_some())
-        .map(|(index, _)| binary(&program, &loaded, index))
-        .collect();
+    let loaded = load::load(manifests, first_file_id, policy);
     let mut problems: Vec<SourceProblem> = loaded
         .problems
         .iter()
-        .map(|p| SourceProblem {
-            file: loaded.file_id(p.file),
-            span: p.span,
-            message: p.message.clone(),
-            kind: if p.parse { ProblemKind::Parse } else { ProblemKind::Info },
-        })
+        .map(|p| SourceProblem { file: loaded.file_id(p.file), span: p.span, message: p.message.clone(), kind: p.kind })
         .collect();
+    // Each stage runs on code written by strangers: a panic costs the binaries it concerns, and
+    // is reported (SL004), never the run.
+    let internal = |file: FileId, stage: &'static str, message: String| SourceProblem {
+        file,
+        span: Span::default(),
+        message,
+        kind: ProblemKind::Internal(stage),
+    };
+    let program = match crate::rules::engine::guarded(|| resolve::Program::new(&loaded)) {
+        Ok(program) => Some(program),
+        Err(panic) => {
+            problems.push(internal(loaded.file_id(0), RESOLVE_STAGE, panic));
+            None
+        }
+    };
+    // A binary whose analysis panicked is left out: rules would see an empty invoke path.
+    let binaries: Vec<(Option<Binary>, Vec<SourceProblem>)> = match &program {
+        Some(program) => loaded
+            .crates
+            .par_iter()
+            .enumerate()
+            .filter(|(_, unit)| unit.bin.is_some() && unit.root.is_some())
+            .map(|(index, unit)| match crate::rules::engine::guarded(|| binary(program, &loaded, index)) {
+                Ok((found, notes)) => (Some(found), notes),
+                Err(panic) => {
+                    let root = loaded.file_id(unit.root.unwrap_or_default());
+                    (None, vec![internal(root, BINARY_STAGE, panic)])
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let mut out = Vec::new();
     for (binary, notes) in binaries {
-        out.push(binary);
+        out.extend(binary);
         problems.extend(notes);
     }
     let suppressions = loaded

@@ -15,6 +15,26 @@ use super::load::{CrateUnit, DepTarget, Loaded, LoadedFile};
 const MAX_RESOLVE_DEPTH: usize = 12;
 /// Module nesting followed when building module trees.
 const MAX_MODULE_DEPTH: usize = 64;
+/// Scope lookups one resolution may make. The depth limit alone still lets each level try
+/// every `use` of a module: 30 glob imports over 12 levels is 30^12 lookups (a fuzzed file
+/// hung for minutes). Real paths take a few dozen.
+const MAX_RESOLVE_STEPS: usize = 4_096;
+
+thread_local! {
+    /// Lookups left for the resolution running on this thread; reset by each top-level one.
+    static STEPS_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_RESOLVE_STEPS) };
+}
+
+/// Spends one lookup of the current resolution; false once they are used up.
+fn take_step() -> bool {
+    STEPS_LEFT.with(|left| match left.get() {
+        0 => false,
+        n => {
+            left.set(n - 1);
+            true
+        }
+    })
+}
 
 /// Crates that are always in scope.
 const BUILTIN_CRATES: &[&str] = &["std", "core", "alloc", "proc_macro"];
@@ -252,6 +272,10 @@ impl<'a> Program<'a> {
         if depth > MAX_RESOLVE_DEPTH {
             return None;
         }
+        if depth == 0 {
+            // Every resolution starts here at depth 0; nested ones go deeper.
+            STEPS_LEFT.with(|left| left.set(MAX_RESOLVE_STEPS));
+        }
         let start = if absolute {
             self.extern_crate(module, first).unwrap_or_else(|| Resolved::External(first.clone()))
         } else {
@@ -297,7 +321,7 @@ impl<'a> Program<'a> {
     /// name is probably from there"; it is consulted only when `external_globs` is set, after
     /// the crate names (so `serde_json::Value` stays `serde_json`).
     fn lookup(&self, module: ModId, name: &str, depth: usize, external_globs: bool) -> Option<Resolved> {
-        if depth > MAX_RESOLVE_DEPTH {
+        if depth > MAX_RESOLVE_DEPTH || !take_step() {
             return None;
         }
         let node = &self.modules[module.0];
