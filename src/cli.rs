@@ -89,8 +89,22 @@ pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
     /// Also list the rules of this Guard pack (.guard file, folder, or builtin:<name>); repeatable.
+    /// The packs of slint.toml are listed too.
     #[arg(long, value_name = "PATH")]
     pub pack: Vec<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Which slint.toml to read, for the commands that only need its packs.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Use this config file instead of the nearest slint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every slint.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -101,8 +115,13 @@ pub enum ListFormat {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule code (SL101) or name (uncapped-async-consumer).
+    /// A rule code (SL101), name (uncapped-async-consumer) or Guard pack rule (org/RULE_NAME).
     pub rule: String,
+    /// A Guard pack to look pack rules up in (besides the packs of slint.toml); repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub pack: Vec<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

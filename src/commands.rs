@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{
-    CapacityArgs, CapacityFormat, CheckArgs, ColorChoice, ExplainArgs, ListFormat, RulesArgs, TestPackArgs,
+    CapacityArgs, CapacityFormat, CheckArgs, ColorChoice, ConfigArgs, ExplainArgs, ListFormat, RulesArgs, TestPackArgs,
 };
 use crate::error::{Error, Result};
 use crate::report::{self, OutputFormat, RenderOptions};
@@ -128,12 +128,11 @@ fn write_output(settings: &Settings, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// `slint rules` (with `--pack`, the packs' rules after the built-in ones).
+/// `slint rules`: the built-in rules, then the rules of the packs of slint.toml and `--pack`.
 pub fn rules(args: RulesArgs) -> u8 {
     let mut infos = registry::infos();
-    let cwd = std::env::current_dir().unwrap_or_default();
-    match crate::guard::Packs::load(&args.pack, &cwd) {
-        Ok(packs) => infos.extend(packs.infos()),
+    match pack_rules(&args.pack, &args.config) {
+        Ok(pack_infos) => infos.extend(pack_infos),
         Err(err) => {
             eprintln!("slint: {err}");
             return EXIT_ERROR;
@@ -147,11 +146,31 @@ pub fn rules(args: RulesArgs) -> u8 {
     EXIT_CLEAN
 }
 
-/// `slint explain CODE|NAME`.
+/// The rules of the packs named in slint.toml (as `check` would find it) and on the command line.
+fn pack_rules(extra: &[String], config: &ConfigArgs) -> Result<Vec<crate::diagnostic::RuleInfo>> {
+    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
+    let mut settings = configured_settings(&cwd, config.config.as_deref(), config.no_config)?;
+    settings.packs.extend(extra.iter().cloned());
+    Ok(crate::guard::Packs::load(&settings.packs, &cwd)?.infos())
+}
+
+/// `slint explain CODE|NAME`: a built-in rule, else a rule of the packs of slint.toml and `--pack`
+/// (the config is only read when the rule is not built in, so a broken config cannot hide the docs).
 pub fn explain(args: ExplainArgs) -> u8 {
-    match registry::lookup(&args.rule) {
-        Some(meta) => {
-            print!("{}", report::explain(meta));
+    if let Some(meta) = registry::lookup(&args.rule) {
+        print!("{}", report::explain(meta));
+        return EXIT_CLEAN;
+    }
+    let pack_infos = match pack_rules(&args.pack, &args.config) {
+        Ok(infos) => infos,
+        Err(err) => {
+            eprintln!("slint: {err}");
+            return EXIT_ERROR;
+        }
+    };
+    match pack_infos.iter().find(|info| info.code == args.rule.as_str()) {
+        Some(info) => {
+            print!("{}", report::explain_pack_rule(info));
             EXIT_CLEAN
         }
         None => {

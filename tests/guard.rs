@@ -173,6 +173,37 @@ mod with_guard {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// `slint rules` and `slint explain` know the packs of slint.toml, as `check` does.
+    #[test]
+    fn rules_and_explain_read_the_packs_of_the_config() {
+        let dir = scratch("listing");
+        std::fs::copy(root().join(PACK), dir.join("org.guard")).unwrap();
+        std::fs::write(dir.join("slint.toml"), "packs = [\"org.guard\"]\n").unwrap();
+        let table = stdout(&slint(&dir, &["rules"]));
+        assert!(table.contains("org/FUNCTIONS_ON_ARM64 "), "{table}");
+        assert!(!stdout(&slint(&dir, &["rules", "--no-config"])).contains("org/"), "--no-config drops them");
+
+        let doc = slint(&dir, &["explain", "org/FUNCTIONS_ON_ARM64"]);
+        assert_eq!(doc.status.code(), Some(0), "{}", stderr(&doc));
+        let doc = stdout(&doc);
+        assert!(
+            doc.starts_with("# org/FUNCTIONS_ON_ARM64 FUNCTIONS_ON_ARM64\n\ncategory: pack, default severity: error\n")
+        );
+        assert!(doc.contains("<resource> does not run on arm64"), "{doc}");
+        assert!(doc.contains("Help: set `Architectures: [arm64]`"), "{doc}");
+        let by_flag = slint(root(), &["explain", "org/QUEUE_HAS_DLQ", "--pack", PACK, "--no-config"]);
+        assert_eq!(by_flag.status.code(), Some(0), "{}", stderr(&by_flag));
+
+        let unknown = slint(&dir, &["explain", "org/NO_SUCH_RULE"]);
+        assert_eq!(unknown.status.code(), Some(2));
+        assert_eq!(stderr(&unknown), "slint: unknown rule `org/NO_SUCH_RULE` (see `slint rules`)\n");
+        // A built-in rule's docs do not depend on the config being valid.
+        std::fs::write(dir.join("slint.toml"), "packs = [\"missing.guard\"]\n").unwrap();
+        assert_eq!(slint(&dir, &["explain", "SL101"]).status.code(), Some(0));
+        assert_eq!(slint(&dir, &["rules"]).status.code(), Some(2), "a pack that does not load is exit 2");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// Guard's `run_checks` returns only the last 8 KiB buffer of its report; slint reads the
     /// whole report from memory, so none of these 300 findings is lost.
     #[test]

@@ -60,6 +60,14 @@ pub fn rules_json(rules: &[RuleInfo]) -> String {
 }
 
 /// A rule's documentation: a heading line, then its doc comment as markdown.
+/// `slint explain` for a Guard pack rule: its listing line and the docs built from its messages.
+pub fn explain_pack_rule(info: &RuleInfo) -> String {
+    format!(
+        "# {} {}\n\ncategory: {}, default severity: {}\n\n{}",
+        info.code, info.name, info.category, info.severity, info.docs
+    )
+}
+
 pub fn explain(meta: &RuleMeta) -> String {
     let mut out =
         format!("# {} {}\n\ncategory: {}, default severity: {}\n", meta.code, meta.name, meta.category, meta.severity);

@@ -218,4 +218,4 @@ mod tests {
 
 pub mod capacity;
 mod listing;
-pub use listing::{explain, rules_json, rules_table};
+pub use listing::{explain, explain_pack_rule, rules_json, rules_table};
