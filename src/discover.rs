@@ -134,6 +134,16 @@ fn kind_of_walked(path: &Path) -> Option<InputKind> {
     TEMPLATE_EXTENSIONS.iter().any(|t| t.eq_ignore_ascii_case(ext)).then_some(InputKind::Document)
 }
 
+/// What one walked entry is: an input, a problem to report, or nothing to lint.
+enum Walked {
+    Input(PathBuf, InputKind),
+    Problem(WalkProblem),
+    Skip,
+}
+
+/// Walks `root` on as many threads as rayon has (`--threads`): on a large tree the walk is
+/// otherwise a serial step before parsing can start. Results are sorted afterwards, so the
+/// order of the walk does not matter.
 fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeMap<PathBuf, Input>, problems: &mut Vec<WalkProblem>) {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let exclude_for_filter = exclude.clone();
@@ -147,37 +157,55 @@ fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeMap<PathBuf, Input>, pr
         .git_global(false)
         .require_git(false)
         .follow_links(false)
+        .threads(rayon::current_num_threads())
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             let name = entry.file_name().to_str().unwrap_or("");
             let skipped_dir = is_dir && SKIPPED_DIRS.contains(&name);
             !skipped_dir && !exclude_for_filter.matches(entry.path())
         });
-    for entry in builder.build() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                problems.push(walk_problem(root, &err));
-                continue;
-            }
-        };
-        let Some(file_type) = entry.file_type() else { continue };
-        let path = entry.path();
-        let Some(kind) = kind_of_walked(path) else { continue };
-        if file_type.is_symlink() {
-            match symlink_inside(&canonical_root, path) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(message) => {
-                    problems.push(WalkProblem { path: path.to_path_buf(), message });
-                    continue;
+    let collected = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    builder.build_parallel().run(|| {
+        let (collected, canonical_root) = (&collected, &canonical_root);
+        Box::new(move |entry| {
+            let walked = classify(root, canonical_root, entry);
+            if !matches!(walked, Walked::Skip) {
+                let mut lists = collected.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match walked {
+                    Walked::Input(path, kind) => lists.0.push((path, kind)),
+                    Walked::Problem(problem) => lists.1.push(problem),
+                    Walked::Skip => {}
                 }
             }
-        } else if !file_type.is_file() {
-            continue;
-        }
-        found.entry(path.to_path_buf()).or_insert(Input { path: path.to_path_buf(), kind, named: false });
+            ignore::WalkState::Continue
+        })
+    });
+    let (inputs, mut walk_problems) = collected.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for (path, kind) in inputs {
+        found.entry(path.clone()).or_insert(Input { path, kind, named: false });
     }
+    walk_problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    problems.extend(walk_problems);
+}
+
+fn classify(root: &Path, canonical_root: &Path, entry: std::result::Result<ignore::DirEntry, ignore::Error>) -> Walked {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(err) => return Walked::Problem(walk_problem(root, &err)),
+    };
+    let Some(file_type) = entry.file_type() else { return Walked::Skip };
+    let path = entry.path();
+    let Some(kind) = kind_of_walked(path) else { return Walked::Skip };
+    if file_type.is_symlink() {
+        match symlink_inside(canonical_root, path) {
+            Ok(true) => {}
+            Ok(false) => return Walked::Skip,
+            Err(message) => return Walked::Problem(WalkProblem { path: path.to_path_buf(), message }),
+        }
+    } else if !file_type.is_file() {
+        return Walked::Skip;
+    }
+    Walked::Input(path.to_path_buf(), kind)
 }
 
 /// Whether a symlink resolves to a regular file inside the walked root. Links that leave the
