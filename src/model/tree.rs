@@ -120,6 +120,11 @@ impl Tree {
         self.nodes.len()
     }
 
+    /// The span of every node, in no particular order.
+    pub fn node_spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.nodes.iter().map(|node| node.span)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }

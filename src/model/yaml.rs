@@ -791,7 +791,7 @@ struct Repair {
     min_column: usize,
 }
 
-/// Each repaired construct costs one more parse; a file needing more is rejected with its
+/// Each re-parse repairs at least one more construct; a file needing more is rejected with its
 /// first error rather than parsed without end.
 const MAX_REPAIRS: usize = 32;
 
@@ -800,29 +800,179 @@ const MAX_REPAIRS: usize = 32;
 /// a 20 MB file. Without it a 20 MB file with 33 broken constructs costs 32 full parses.
 const REPAIR_BUDGET_BYTES: usize = 32 << 20;
 
+/// saphyr stops at the first rejected construct, so repairing them one by one costs a parse
+/// each (four JSON policies at their key's column in one template: five parses). The first
+/// re-parse therefore also re-indents every later construct that *looks* the same
+/// ([`likely_repairs`]); that guess is kept only when the tree it allows puts every re-indented
+/// line inside a quoted scalar or flow collection, where indentation means nothing. Otherwise
+/// the repairs start over, one construct per parse.
 fn load_under_indented(text: &str, limits: Limits, first: Failure) -> Result<Tree, LoadError> {
-    let mut padding = Padding::default();
-    let mut failure = first;
-    let first_error = failure.error.clone();
-    let repairs = MAX_REPAIRS.min(REPAIR_BUDGET_BYTES / text.len().max(1));
-    for _ in 0..repairs {
-        let Some(repair) = failure.repair else {
-            // A genuine error elsewhere, now that the earlier constructs are repaired.
-            return Err(padding.restore_error(failure.error));
-        };
-        if !padding.indent(text, &repair) {
-            break;
+    let first_error = first.error.clone();
+    let Some(repair) = first.repair else { return Err(first.error) };
+    let mut parses_left = MAX_REPAIRS.min(REPAIR_BUDGET_BYTES / text.len().max(1));
+    let guesses = likely_repairs(text, repair.end);
+    if !guesses.is_empty() {
+        let mut padding = Padding::default();
+        for construct in std::iter::once(&repair).chain(&guesses) {
+            padding.indent_original(text, construct);
         }
+        padding.reindex();
+        if let Ok(tree) = reparse_until_clean(text, limits, &mut padding, &mut parses_left) {
+            if only_inside_flow_content(text, &tree, padding.inserts.keys().copied()) {
+                return Ok(tree);
+            }
+        }
+    }
+    let mut padding = Padding::default();
+    padding.indent_original(text, &repair);
+    padding.reindex();
+    reparse_until_clean(text, limits, &mut padding, &mut parses_left).map_err(|error| error.unwrap_or(first_error))
+}
+
+/// Parses `text` with `padding`, adding the repair of each construct saphyr still rejects,
+/// while parses are left. `Err(None)`: out of parses, or a repair that changes nothing (the
+/// caller reports the first error); `Err(Some(e))`: a genuine error elsewhere.
+fn reparse_until_clean(
+    text: &str,
+    limits: Limits,
+    padding: &mut Padding,
+    parses_left: &mut usize,
+) -> Result<Tree, Option<LoadError>> {
+    while *parses_left > 0 {
+        *parses_left -= 1;
+        #[cfg(test)]
+        tests::REPARSES.with(|n| n.set(n.get() + 1));
         let padded = padding.apply(text);
         match build(&padded, limits) {
             Ok(mut tree) => {
                 tree.map_spans(|span| padding.restore(span));
                 return Ok(tree);
             }
-            Err(next) => failure = next,
+            Err(Failure { repair: None, error }) => return Err(Some(padding.restore_error(error))),
+            Err(Failure { repair: Some(repair), .. }) => {
+                if !padding.indent(text, &repair) {
+                    return Err(None);
+                }
+            }
         }
     }
-    Err(first_error)
+    Err(None)
+}
+
+/// Quoted scalars and flow collections after `from` that saphyr would reject like the one it
+/// did: one that opens a block mapping value (`Key: [`, `Key: !Sub '{`) or a sequence item
+/// (`- {`) and continues on lines indented no deeper than that key or dash. Read lexically,
+/// line by line (block scalars skipped), so it is a guess, checked by the caller.
+fn likely_repairs(text: &str, from: usize) -> Vec<Repair> {
+    let bytes = text.as_bytes();
+    let line_after = |at: usize| bytes[at.min(bytes.len())..].iter().position(|&b| b == b'\n').map(|p| at + p + 1);
+    let mut repairs = Vec::new();
+    let mut block_scalar_parent: Option<usize> = None;
+    // Looking for a construct's end may scan to the end of the text; lines opening constructs
+    // that never close would make that quadratic, so the scans share a budget of twice the text.
+    let mut scan_budget = 2 * bytes.len();
+    let mut next = line_after(from);
+    while let Some(line_start) = next.filter(|&at| at < bytes.len()) {
+        let line_end = line_after(line_start).map_or(bytes.len(), |after| after - 1);
+        next = line_after(line_start);
+        let content = skip_blanks(bytes, line_start);
+        let blank = content >= line_end || matches!(bytes[content], b'\r' | b'#');
+        if let Some(parent) = block_scalar_parent {
+            if blank || content - line_start > parent {
+                continue;
+            }
+            block_scalar_parent = None;
+        }
+        if blank {
+            continue;
+        }
+        let Some((value, parent)) = block_value(bytes, line_start, line_end) else { continue };
+        match bytes[value] {
+            b'|' | b'>' => block_scalar_parent = Some(parent),
+            _ => {
+                let end = construct_end(text, value);
+                let scanned = end.unwrap_or(bytes.len()) - value;
+                let Some(left) = scan_budget.checked_sub(scanned) else { break };
+                scan_budget = left;
+                if let Some(end) = end.filter(|&end| end > line_end) {
+                    repairs.push(Repair { start: value, end, min_column: parent + 1 });
+                    next = line_after(end - 1);
+                }
+            }
+        }
+    }
+    repairs
+}
+
+/// Where the value of a block mapping entry or sequence item on this line starts (after any
+/// tag or anchor), and the column of its key or dash, for a line like `  Key: !Sub '{`,
+/// `- [` or `- Key: {`. None for anything else (a quoted key, a bare scalar, no value).
+fn block_value(bytes: &[u8], line_start: usize, line_end: usize) -> Option<(usize, usize)> {
+    let mut at = skip_blanks(bytes, line_start);
+    let mut dash = None;
+    while bytes.get(at) == Some(&b'-') && matches!(bytes.get(at + 1), Some(b' ' | b'\t')) {
+        dash = Some(at - line_start);
+        at = skip_blanks(bytes, at + 1);
+    }
+    if at >= line_end {
+        return None;
+    }
+    let (value, parent) = match dash {
+        Some(dash) if matches!(bytes[at], b'\'' | b'"' | b'[' | b'{' | b'|' | b'>' | b'!' | b'&') => (at, dash),
+        _ => (skip_blanks(bytes, plain_key_colon(bytes, at, line_end)? + 1), at - line_start),
+    };
+    let value = skip_properties(bytes, value, line_end);
+    (value < line_end && !matches!(bytes[value], b'\r' | b'#')).then_some((value, parent))
+}
+
+/// The `:` that ends a plain mapping key starting at `at`, on this line.
+fn plain_key_colon(bytes: &[u8], at: usize, line_end: usize) -> Option<usize> {
+    if matches!(
+        bytes.get(at)?,
+        b'\'' | b'"' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' | b','
+    ) {
+        return None;
+    }
+    (at..line_end)
+        .find(|&i| bytes[i] == b':' && (i + 1 == line_end || matches!(bytes[i + 1], b' ' | b'\t' | b'\r')))
+        .filter(|&colon| !bytes[at..colon].windows(2).any(|w| matches!(w, [b' ' | b'\t', b'#'])))
+}
+
+/// Skips a node's tag (`!Sub`) and anchor (`&name`), each followed by blanks.
+fn skip_properties(bytes: &[u8], mut at: usize, line_end: usize) -> usize {
+    while at < line_end && matches!(bytes[at], b'!' | b'&') {
+        while at < line_end && !matches!(bytes[at], b' ' | b'\t' | b'\r') {
+            at += 1;
+        }
+        at = skip_blanks(bytes, at);
+    }
+    at
+}
+
+/// Whether every one of `line_starts` lies strictly inside a quoted scalar or flow collection
+/// of `tree` (a node whose text starts with a quote or bracket): re-indenting such a line
+/// changes nothing, anywhere else it could change the structure.
+fn only_inside_flow_content(text: &str, tree: &Tree, line_starts: impl Iterator<Item = usize>) -> bool {
+    let bytes = text.as_bytes();
+    let mut spans: Vec<(usize, usize)> = tree
+        .node_spans()
+        .map(|span| (span.start as usize, span.end as usize))
+        .filter(|&(start, _)| matches!(bytes.get(start), Some(b'\'' | b'"' | b'[' | b'{')))
+        .collect();
+    spans.sort_unstable();
+    let mut reach = 0;
+    let furthest_end: Vec<usize> = spans
+        .iter()
+        .map(|&(_, end)| {
+            reach = reach.max(end);
+            reach
+        })
+        .collect();
+    let mut line_starts = line_starts;
+    line_starts.all(|at| {
+        let before = spans.partition_point(|&(start, _)| start < at);
+        before > 0 && furthest_end[before - 1] > at
+    })
 }
 
 /// Spaces inserted at line starts of the original text.
@@ -839,7 +989,21 @@ impl Padding {
     /// Indents every line starting inside `repair` (given in padded coordinates) to its
     /// minimum column. Returns false when nothing needed to change.
     fn indent(&mut self, text: &str, repair: &Repair) -> bool {
-        let (start, end) = (self.original(repair.start), self.original(repair.end));
+        let original = Repair {
+            start: self.original(repair.start),
+            end: self.original(repair.end),
+            min_column: repair.min_column,
+        };
+        let changed = self.indent_original(text, &original);
+        if changed {
+            self.reindex();
+        }
+        changed
+    }
+
+    /// [`Padding::indent`] for a construct given in original coordinates; the caller reindexes.
+    fn indent_original(&mut self, text: &str, repair: &Repair) -> bool {
+        let (start, end) = (repair.start, repair.end);
         let bytes = text.as_bytes();
         let construct = bytes.get(start..end.min(bytes.len())).unwrap_or_default();
         let mut changed = false;
@@ -851,9 +1015,6 @@ impl Padding {
                 self.inserts.insert(line_start, repair.min_column - blanks);
                 changed = true;
             }
-        }
-        if changed {
-            self.reindex();
         }
         changed
     }
@@ -1018,6 +1179,18 @@ mod tests {
     use super::*;
     use crate::model::tree::NodeRef;
     use crate::span::LineIndex;
+
+    thread_local! {
+        /// Re-parses done by `reparse_until_clean` on this thread.
+        pub(super) static REPARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Loads `text`, returning how many re-parses the repairs took.
+    fn reparses(text: &str) -> (Result<Tree, LoadError>, usize) {
+        REPARSES.with(|n| n.set(0));
+        let result = load(text, Limits::default());
+        (result, REPARSES.with(std::cell::Cell::get))
+    }
 
     fn parse(text: &str) -> Tree {
         load(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?} at {:?}", pos(text, e.span.start)))
@@ -1594,17 +1767,85 @@ After: 1
 
     #[test]
     fn repairs_are_bounded_by_the_bytes_they_reparse() {
-        // 40 constructs to re-indent after 2 MB: each repair re-parses the whole text, so only
-        // 16 of them are tried and the file is rejected at the first error.
-        let constructs: String = (0..40).map(|i| format!("k{i}: [\n1\n]\n")).collect();
+        // 40 constructs to re-indent after 2 MB, under quoted keys (which the lexical guess
+        // leaves alone): each repair re-parses the whole text, so only 15 of them are tried
+        // (32 MB / 2.0005 MB) and the file is rejected at the first error.
+        let constructs: String = (0..40).map(|i| format!("\"k{i}\": [\n1\n]\n")).collect();
         let text = format!("# {}\n{constructs}", "x".repeat(2 << 20));
         let start = Instant::now();
-        let err = parse_err(&text);
+        let (result, parses) = reparses(&text);
         assert_quick(start);
+        let err = result.unwrap_err();
         assert_eq!((pos(&text, err.span.start), err.message.as_str()), ((3, 1), "invalid indentation"));
-        // A small file with the same constructs is repaired in full.
-        let tree = parse(&constructs[..constructs.find("k20").unwrap()]);
-        assert_eq!(at(&tree, &["k19"]).item(0).unwrap().as_i64(), Some(1));
+        assert_eq!(parses, 15);
+        // A small file with the same constructs is repaired in full, one parse each.
+        let (tree, parses) = reparses(&constructs[..constructs.find("\"k20").unwrap()]);
+        assert_eq!(at(&tree.unwrap(), &["k19"]).item(0).unwrap().as_i64(), Some(1));
+        assert_eq!(parses, 20);
+    }
+
+    #[test]
+    fn constructs_that_look_alike_are_repaired_in_one_parse() {
+        // The shape of the corpus's MSK templates: JSON policies closed at their key's column.
+        let policy = |name: &str| {
+            format!("  - PolicyName: {name}\n    PolicyDocument: !Sub '{{\n      \"Action\": \"*\"\n    }}'\n")
+        };
+        let text = format!(
+            "Policies:\n{}{}Notes: |\n  - Key: '{{\n  }}\nMore: [a,\n]\nOthers:\n{}Last: 1\n",
+            policy("A"),
+            policy("B"),
+            policy("C")
+        );
+        let (tree, parses) = reparses(&text);
+        let tree = tree.unwrap();
+        assert_eq!(parses, 1, "one re-parse for the four constructs");
+        let documents: Vec<String> = (0..3)
+            .map(|i| {
+                let list = if i < 2 { at(&tree, &["Policies"]).item(i) } else { at(&tree, &["Others"]).item(0) };
+                let policy = list.unwrap().get("PolicyDocument").unwrap();
+                policy.intrinsic().unwrap().1.as_str().unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(documents, ["{ \"Action\": \"*\" }"; 3]);
+        // The block scalar's text is not re-indented, though a line in it looks like a value.
+        assert_eq!(at(&tree, &["Notes"]).as_str(), Some("- Key: '{\n}\n"));
+        assert_eq!(at(&tree, &["More"]).len(), 1);
+        assert_eq!(pos(&text, at(&tree, &["Last"]).span().start), (20, 7));
+    }
+
+    #[test]
+    fn a_wrong_guess_is_dropped_and_repairs_go_one_by_one() {
+        // After the rejected `[`, the line `  - [x,` looks like a sequence item opening a flow
+        // collection, but it continues the plain scalar `one`: the guess re-indents `  y]`, a
+        // line of that plain scalar. The tree shows it, the guess is dropped, and the repair is
+        // done again alone (two re-parses), with the same result.
+        let text = "a: [\n]\nb: one\n  - [x,\n  y]\nc: 3\n";
+        let (tree, parses) = reparses(text);
+        let tree = tree.unwrap();
+        assert_eq!(parses, 2);
+        assert_eq!(at(&tree, &["b"]).as_str(), Some("one - [x, y]"));
+        assert_eq!(at(&tree, &["c"]).as_i64(), Some(3));
+        assert_eq!(pos(text, at(&tree, &["c"]).span().start), (6, 4));
+    }
+
+    #[test]
+    fn guessing_costs_linear_time_on_constructs_that_never_close() {
+        // After one repairable construct, 200,000 lines each opening a flow sequence that
+        // never closes: finding each one's end scans the rest of the file.
+        let text = format!("a: [\n]\n{}", "k: [\n".repeat(200_000));
+        let start = Instant::now();
+        assert!(load(&text, Limits::default()).is_err());
+        assert_quick(start);
+    }
+
+    #[test]
+    fn guesses_are_kept_only_inside_flow_content() {
+        let text = "a: '\n  x'\nb: [1,\n  2]\nc: plain\n  text\n";
+        let tree = parse(text);
+        let line = |n: usize| text.match_indices('\n').nth(n - 2).map(|(i, _)| i + 1).unwrap();
+        assert!(only_inside_flow_content(text, &tree, [line(2), line(4)].into_iter()));
+        assert!(!only_inside_flow_content(text, &tree, [line(2), line(6)].into_iter()));
+        assert!(!only_inside_flow_content(text, &tree, [line(3)].into_iter()), "a line starting a mapping entry");
     }
 
     #[test]
