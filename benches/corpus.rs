@@ -7,7 +7,10 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod common;
+use common::{measure, median, ms};
 
 use rayon::prelude::*;
 use slint::discover::{Exclude, InputKind, discover};
@@ -78,25 +81,7 @@ fn main() {
     println!("ratio to read + parse: slint::check {:.2}, the process {:.2}", ratio(&check), ratio(&process));
 }
 
-fn measure(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
-    f(); // warm the file cache and the allocator
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect()
-}
-
-fn median(times: &[Duration]) -> Duration {
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    sorted[sorted.len() / 2]
-}
-
 fn report(label: &str, times: &[Duration]) {
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "{label:<45} median {:>7.2} ms   min {:>7.2} ms   max {:>7.2} ms",
         ms(median(times)),

@@ -13,7 +13,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+
+mod common;
+use common::{measure, median, ms};
 
 const RUNS: usize = 5;
 
@@ -84,27 +86,6 @@ fn peak_rss_and_findings(binary: &str, root: &Path) -> (Option<u64>, usize) {
         .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
         .and_then(|v| v.trim().parse().ok());
     (rss, String::from_utf8_lossy(&out.stdout).lines().count())
-}
-
-fn measure(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
-    f();
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect()
-}
-
-fn median(times: &[Duration]) -> Duration {
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    sorted[sorted.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// Writes the monorepo (idempotent: reuses an existing tree of the same scale). Returns the

@@ -57,12 +57,8 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
-    /// Use this config file instead of the nearest slint.toml.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Ignore every slint.toml.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// A Guard rule pack (.guard file, folder, or builtin:<name>); repeatable.
     #[arg(long, value_name = "PATH")]
     pub pack: Vec<String>,
@@ -96,7 +92,7 @@ pub struct RulesArgs {
     pub config: ConfigArgs,
 }
 
-/// Which slint.toml to read, for the commands that only need its packs.
+/// Which slint.toml to read: the nearest one, a named one, or none.
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     /// Use this config file instead of the nearest slint.toml.
@@ -140,12 +136,8 @@ pub struct CapacityArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = CapacityFormat::Human)]
     pub format: CapacityFormat,
-    /// Use this config file instead of the nearest slint.toml.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Ignore every slint.toml.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Globs of paths not to read; repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,

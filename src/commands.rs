@@ -52,9 +52,9 @@ fn run_check(args: CheckArgs) -> Result<u8> {
 }
 
 /// Settings from the config file: named with `--config`, found from `cwd` upwards, or none.
-fn configured_settings(cwd: &Path, config: Option<&Path>, no_config: bool) -> Result<Settings> {
+fn configured_settings(cwd: &Path, args: &ConfigArgs) -> Result<Settings> {
     let mut settings = Settings::new(cwd.to_path_buf());
-    let config_path = match (config, no_config) {
+    let config_path = match (args.config.as_deref(), args.no_config) {
         (Some(path), _) => Some(crate::discover::absolute(cwd, path)),
         (None, true) => None,
         (None, false) => config::find(cwd),
@@ -68,7 +68,7 @@ fn configured_settings(cwd: &Path, config: Option<&Path>, no_config: bool) -> Re
 
 /// Config file (found, named or none), then command-line flags on top.
 pub fn resolve_settings(args: &CheckArgs, cwd: PathBuf) -> Result<Settings> {
-    let mut settings = configured_settings(&cwd, args.config.as_deref(), args.no_config)?;
+    let mut settings = configured_settings(&cwd, &args.config)?;
     if let Some(format) = args.format {
         settings.format = format;
     }
@@ -149,7 +149,7 @@ pub fn rules(args: RulesArgs) -> u8 {
 /// The rules of the packs named in slint.toml (as `check` would find it) and on the command line.
 fn pack_rules(extra: &[String], config: &ConfigArgs) -> Result<Vec<crate::diagnostic::RuleInfo>> {
     let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
-    let mut settings = configured_settings(&cwd, config.config.as_deref(), config.no_config)?;
+    let mut settings = configured_settings(&cwd, config)?;
     settings.packs.extend(extra.iter().cloned());
     Ok(crate::guard::Packs::load(&settings.packs, &cwd)?.infos())
 }
@@ -193,7 +193,7 @@ pub fn capacity(args: CapacityArgs) -> u8 {
 
 fn run_capacity(args: CapacityArgs) -> Result<()> {
     let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
-    let mut settings = configured_settings(&cwd, args.config.as_deref(), args.no_config)?;
+    let mut settings = configured_settings(&cwd, &args.config)?;
     for pattern in &args.exclude {
         settings.exclude.add(&cwd, pattern)?;
     }

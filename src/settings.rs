@@ -494,6 +494,7 @@ mod tests {
         assert_eq!(Selector::parse("SL1").unwrap(), Selector::Prefix("SL1".into()));
         assert_eq!(Selector::parse("concurrency").unwrap(), Selector::Category(Category::Concurrency));
         assert_eq!(Selector::parse("org/").unwrap(), Selector::Pack("org/".into()));
+        // SL999 is deliberately not a rule.
         assert!(Selector::parse("SL999").unwrap_err().message().contains("unknown rule `SL999`"));
         assert!(Selector::parse("no-such-rule").is_err());
     }

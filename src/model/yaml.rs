@@ -812,20 +812,14 @@ fn load_under_indented(text: &str, limits: Limits, first: Failure) -> Result<Tre
     let mut parses_left = MAX_REPAIRS.min(REPAIR_BUDGET_BYTES / text.len().max(1));
     let guesses = likely_repairs(text, repair.end);
     if !guesses.is_empty() {
-        let mut padding = Padding::default();
-        for construct in std::iter::once(&repair).chain(&guesses) {
-            padding.indent_original(text, construct);
-        }
-        padding.reindex();
+        let mut padding = Padding::indenting(text, std::iter::once(&repair).chain(&guesses));
         if let Ok(tree) = reparse_until_clean(text, limits, &mut padding, &mut parses_left) {
             if only_inside_flow_content(text, &tree, padding.inserts.keys().copied()) {
                 return Ok(tree);
             }
         }
     }
-    let mut padding = Padding::default();
-    padding.indent_original(text, &repair);
-    padding.reindex();
+    let mut padding = Padding::indenting(text, [&repair]);
     reparse_until_clean(text, limits, &mut padding, &mut parses_left).map_err(|error| error.unwrap_or(first_error))
 }
 
@@ -952,7 +946,7 @@ fn skip_properties(bytes: &[u8], mut at: usize, line_end: usize) -> usize {
 /// Whether every one of `line_starts` lies strictly inside a quoted scalar or flow collection
 /// of `tree` (a node whose text starts with a quote or bracket): re-indenting such a line
 /// changes nothing, anywhere else it could change the structure.
-fn only_inside_flow_content(text: &str, tree: &Tree, line_starts: impl Iterator<Item = usize>) -> bool {
+fn only_inside_flow_content(text: &str, tree: &Tree, mut line_starts: impl Iterator<Item = usize>) -> bool {
     let bytes = text.as_bytes();
     let mut spans: Vec<(usize, usize)> = tree
         .node_spans()
@@ -968,7 +962,6 @@ fn only_inside_flow_content(text: &str, tree: &Tree, line_starts: impl Iterator<
             reach
         })
         .collect();
-    let mut line_starts = line_starts;
     line_starts.all(|at| {
         let before = spans.partition_point(|&(start, _)| start < at);
         before > 0 && furthest_end[before - 1] > at
@@ -986,6 +979,16 @@ struct Padding {
 }
 
 impl Padding {
+    /// Padding that re-indents `constructs`, given in original coordinates.
+    fn indenting<'a>(text: &str, constructs: impl IntoIterator<Item = &'a Repair>) -> Padding {
+        let mut padding = Padding::default();
+        for construct in constructs {
+            padding.indent_original(text, construct);
+        }
+        padding.reindex();
+        padding
+    }
+
     /// Indents every line starting inside `repair` (given in padded coordinates) to its
     /// minimum column. Returns false when nothing needed to change.
     fn indent(&mut self, text: &str, repair: &Repair) -> bool {
@@ -1001,7 +1004,7 @@ impl Padding {
         changed
     }
 
-    /// [`Padding::indent`] for a construct given in original coordinates; the caller reindexes.
+    /// [`Padding::indent`] for a construct given in original coordinates, without reindexing.
     fn indent_original(&mut self, text: &str, repair: &Repair) -> bool {
         let (start, end) = (repair.start, repair.end);
         let bytes = text.as_bytes();

@@ -59,18 +59,19 @@ pub fn rules_json(rules: &[RuleInfo]) -> String {
     text
 }
 
-/// A rule's documentation: a heading line, then its doc comment as markdown.
-/// `slint explain` for a Guard pack rule: its listing line and the docs built from its messages.
-pub fn explain_pack_rule(info: &RuleInfo) -> String {
-    format!(
-        "# {} {}\n\ncategory: {}, default severity: {}\n\n{}",
-        info.code, info.name, info.category, info.severity, info.docs
-    )
+/// The heading `slint explain` prints for any rule, built-in or from a pack.
+fn heading(code: &str, name: &str, category: &dyn std::fmt::Display, severity: &dyn std::fmt::Display) -> String {
+    format!("# {code} {name}\n\ncategory: {category}, default severity: {severity}\n")
 }
 
+/// `slint explain` for a Guard pack rule: the heading, then the docs built from its messages.
+pub fn explain_pack_rule(info: &RuleInfo) -> String {
+    format!("{}\n{}", heading(&info.code, &info.name, &info.category, &info.severity), info.docs)
+}
+
+/// A rule's documentation: a heading line, then its doc comment as markdown.
 pub fn explain(meta: &RuleMeta) -> String {
-    let mut out =
-        format!("# {} {}\n\ncategory: {}, default severity: {}\n", meta.code, meta.name, meta.category, meta.severity);
+    let mut out = heading(meta.code, meta.name, &meta.category, &meta.severity);
     if !meta.options.is_empty() {
         out.push_str("options:");
         for option in meta.options {

@@ -162,6 +162,7 @@ mod tests {
             Span::new(4, 6),               // across the `\r\n`
             Span::new(0, u32::MAX),        // the whole file and beyond
         ];
+        // SL900-SL902 are made-up codes, not rules: renderers must cope with any finding.
         let mut findings: Vec<Finding> = spans
             .iter()
             .map(|&span| Finding::new("SL900", "odd", Severity::Error, Site::new(file, span), "odd span"))

@@ -121,6 +121,12 @@ pub fn chain_calls(call: &CallFact, method: &str) -> bool {
     call.chain_args.iter().any(|(name, _)| name == method)
 }
 
+/// `, in a loop,` for a call made inside a loop on the invoke path (it then happens many times
+/// per invocation), to put before "on every invocation".
+pub fn in_loop(call: &CallFact) -> &'static str {
+    if call.in_loop { ", in a loop," } else { "" }
+}
+
 /// The handler chain of a call for messages: `create_order → send_receipt`, with the closure
 /// handed to the runtime named as such.
 pub fn chain(call: &CallFact) -> String {

@@ -62,7 +62,7 @@ impl Rule for ConnectionPerInvocation {
         for (index, _, call) in code::invoke_calls(project) {
             let Some(open) = code::db_open(call) else { continue };
             let verb = if open.pool.is_some() { "builds" } else { "opens" };
-            let looped = if call.in_loop { ", in a loop," } else { "" };
+            let looped = code::in_loop(call);
             code::report_call(
                 cx,
                 project,

@@ -62,7 +62,7 @@ impl Rule for ClientInHandler {
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, _, call) in code::invoke_calls(project) {
             let Some((what, path)) = client_construction(call) else { continue };
-            let looped = if call.in_loop { ", in a loop," } else { "" };
+            let looped = code::in_loop(call);
             code::report_call(
                 cx,
                 project,

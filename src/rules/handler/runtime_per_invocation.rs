@@ -60,7 +60,7 @@ impl Rule for RuntimePerInvocation {
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, _, call) in code::invoke_calls(project) {
             let Some((what, path)) = runtime_construction(call) else { continue };
-            let looped = if call.in_loop { ", in a loop," } else { "" };
+            let looped = code::in_loop(call);
             code::report_call(cx, project, index, call, false, format!("{} {what} (`{path}`){looped} on every invocation", chain(call)))
                 .help("build the runtime once (`#[tokio::main]` on `main`) and make the handler `async`; await futures instead of blocking on them");
         }

@@ -67,7 +67,7 @@ impl Rule for SecretFetchPerInvocation {
         for (index, binary, call) in code::invoke_calls(project) {
             let package = &project.source.packages[binary.package];
             let Some((what, operation)) = secret_read(call, package) else { continue };
-            let looped = if call.in_loop { ", in a loop," } else { "" };
+            let looped = code::in_loop(call);
             code::report_call(
                 cx,
                 project,
