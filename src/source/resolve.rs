@@ -7,6 +7,7 @@
 //! Every recursion is depth-limited, so re-export cycles and hostile code cannot loop.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use super::facts::*;
 use super::load::{CrateUnit, DepTarget, Loaded, LoadedFile};
@@ -15,13 +16,13 @@ use super::load::{CrateUnit, DepTarget, Loaded, LoadedFile};
 const MAX_RESOLVE_DEPTH: usize = 12;
 /// Module nesting followed when building module trees.
 const MAX_MODULE_DEPTH: usize = 64;
-/// Scope lookups one resolution may make. The depth limit alone still lets each level try
-/// every `use` of a module: 30 glob imports over 12 levels is 30^12 lookups (a fuzzed file
+/// Scope lookups one top-level lookup may make. The depth limit alone still lets each level
+/// try every `use` of a module: 30 glob imports over 12 levels is 30^12 lookups (a fuzzed file
 /// hung for minutes). Real paths take a few dozen.
 const MAX_RESOLVE_STEPS: usize = 4_096;
 
 thread_local! {
-    /// Lookups left for the resolution running on this thread; reset by each top-level one.
+    /// Lookups left for the top-level lookup running on this thread; reset by each.
     static STEPS_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_RESOLVE_STEPS) };
 }
 
@@ -104,6 +105,21 @@ pub struct Program<'a> {
     calls_by_owner: HashMap<(usize, Owner), Vec<usize>>,
     lets_by_owner: HashMap<(usize, Owner), Vec<usize>>,
     refs_by_owner: HashMap<(usize, Owner), Vec<usize>>,
+    /// Answers of top-level scope lookups, per module (see [`Program::top_lookup`]).
+    scopes: Vec<Mutex<ScopeCache>>,
+}
+
+/// The top-level lookups of one module: a name as a path's first segment (without and with
+/// external glob imports), and as a later segment (`module::name`).
+#[derive(Default)]
+struct ScopeCache([HashMap<String, Option<Resolved>>; 3]);
+
+/// Which top-level lookup is asked; each is a pure function of the module and the name.
+#[derive(Clone, Copy)]
+enum TopLookup {
+    First = 0,
+    FirstWithGlobs = 1,
+    Member = 2,
 }
 
 impl<'a> Program<'a> {
@@ -119,12 +135,14 @@ impl<'a> Program<'a> {
             calls_by_owner: HashMap::new(),
             lets_by_owner: HashMap::new(),
             refs_by_owner: HashMap::new(),
+            scopes: Vec::new(),
         };
         for (krate, unit) in loaded.crates.iter().enumerate() {
             let root = unit.root.filter(|&f| loaded.files[f].facts.is_some());
             let root = root.map(|file| program.build_module(krate, (file, 0), None, Vec::new(), loaded, 0));
             program.crate_roots.push(root);
         }
+        program.scopes = program.modules.iter().map(|_| Mutex::default()).collect();
         program.index_impls();
         program.index_owners();
         program
@@ -272,10 +290,6 @@ impl<'a> Program<'a> {
         if depth > MAX_RESOLVE_DEPTH {
             return None;
         }
-        if depth == 0 {
-            // Every resolution starts here at depth 0; nested ones go deeper.
-            STEPS_LEFT.with(|left| left.set(MAX_RESOLVE_STEPS));
-        }
         let start = if absolute {
             self.extern_crate(module, first).unwrap_or_else(|| Resolved::External(first.clone()))
         } else {
@@ -284,9 +298,12 @@ impl<'a> Program<'a> {
                 "self" if !rest.is_empty() => Resolved::Module(module),
                 "super" => Resolved::Module(self.modules[module.0].parent.unwrap_or(module)),
                 "Self" => Resolved::Type(self_ty?.clone()),
-                name => match self.lookup(module, name, depth, false) {
+                name => match self.scope_lookup(module, name, depth, TopLookup::First) {
                     Some(found) => found,
-                    None => match self.extern_crate(module, name).or_else(|| self.lookup(module, name, depth, true)) {
+                    None => match self
+                        .extern_crate(module, name)
+                        .or_else(|| self.scope_lookup(module, name, depth, TopLookup::FirstWithGlobs))
+                    {
                         Some(found) => found,
                         None if rest.is_empty() => {
                             return Some(Resolved::Unresolved(name.to_string()));
@@ -302,7 +319,7 @@ impl<'a> Program<'a> {
         for (i, segment) in rest.iter().enumerate() {
             current = match current {
                 Resolved::Module(m) if segment == "super" => Resolved::Module(self.modules[m.0].parent.unwrap_or(m)),
-                Resolved::Module(m) => self.lookup(m, segment, depth + 1, true)?,
+                Resolved::Module(m) => self.scope_lookup(m, segment, depth, TopLookup::Member)?,
                 Resolved::Type(TypeKey::Local { file, index }) if i + 1 == rest.len() => {
                     Resolved::Assoc { ty: TypeKey::Local { file, index }, name: segment.clone() }
                 }
@@ -313,6 +330,45 @@ impl<'a> Program<'a> {
             };
         }
         Some(current)
+    }
+
+    /// [`Program::lookup`] for resolution at `depth`: a top-level one (`depth` 0) is answered
+    /// once per module and name, and shared by every binary and thread.
+    fn scope_lookup(&self, module: ModId, name: &str, depth: usize, kind: TopLookup) -> Option<Resolved> {
+        let external_globs = !matches!(kind, TopLookup::First);
+        // A later segment is looked up one level deeper than the path it belongs to.
+        let lookup_depth = if matches!(kind, TopLookup::Member) { depth + 1 } else { depth };
+        if depth == 0 {
+            self.top_lookup(module, name, kind, lookup_depth, external_globs)
+        } else {
+            self.lookup(module, name, lookup_depth, external_globs)
+        }
+    }
+
+    /// A top-level lookup, cached. It starts with a full step budget, so its answer depends on
+    /// nothing but the module and the name: the cache cannot make output depend on which
+    /// binary or thread asked first.
+    fn top_lookup(
+        &self,
+        module: ModId,
+        name: &str,
+        kind: TopLookup,
+        depth: usize,
+        external_globs: bool,
+    ) -> Option<Resolved> {
+        let cache = self.scopes.get(module.0)?;
+        let cached = |cache: &Mutex<ScopeCache>| {
+            let guard = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            guard.0[kind as usize].get(name).cloned()
+        };
+        if let Some(found) = cached(cache) {
+            return found;
+        }
+        STEPS_LEFT.with(|left| left.set(MAX_RESOLVE_STEPS));
+        let found = self.lookup(module, name, depth, external_globs);
+        let mut guard = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard.0[kind as usize].insert(name.to_string(), found.clone());
+        found
     }
 
     /// A name in a module's scope: its items, its `use`s, then its glob imports.
