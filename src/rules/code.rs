@@ -10,6 +10,7 @@ use crate::model::events::{EventKind, Trigger};
 use crate::model::function::Function;
 use crate::project::Project;
 use crate::rules::Context;
+use crate::source::canonical;
 use crate::source::{Binary, CallFact, Callee};
 use crate::span::Span;
 
@@ -93,7 +94,7 @@ fn short_type(type_name: &str) -> &str {
     if type_name.starts_with("lambda_http::") {
         return type_name;
     }
-    type_name.rsplit("::").next().unwrap_or(type_name)
+    canonical::last(type_name)
 }
 
 /// The canonical path of a function call (`aws_sdk_s3::Client::new`), if it is one.
@@ -111,8 +112,8 @@ pub fn sdk_operation(call: &CallFact) -> Option<(&str, &str)> {
     let client = receiver_type
         .as_deref()
         .filter(|t| t.ends_with("::Client"))
-        .or_else(|| chain_root.as_deref().and_then(|r| r.strip_suffix(&format!("::{name}"))));
-    let krate = client?.split("::").next()?;
+        .or_else(|| chain_root.as_deref().and_then(|r| r.strip_suffix(name.as_str())?.strip_suffix("::")));
+    let krate = canonical::first(client?);
     krate.starts_with("aws_sdk_").then_some((krate, name.as_str()))
 }
 
@@ -211,7 +212,7 @@ pub fn blocking_call(call: &CallFact) -> Option<Blocking> {
     let blocking = |what: String, instead| Some(Blocking { what, instead });
     match &call.callee {
         Callee::Path(path) => {
-            let segments: Vec<&str> = path.split("::").collect();
+            let segments: Vec<&str> = canonical::segments(path).collect();
             match segments.as_slice() {
                 ["std", "thread", "sleep"] => {
                     blocking(format!("sleeps (`{path}`)"), "await `tokio::time::sleep` instead")
@@ -301,7 +302,7 @@ pub fn deployed_as(project: &Project, index: usize) -> String {
 /// `PgPoolOptions::new().max_connections(1).connect(url)`).
 pub fn method_type(call: &CallFact) -> Option<&str> {
     let Callee::Method { receiver_type, chain_root, .. } = &call.callee else { return None };
-    receiver_type.as_deref().or_else(|| chain_root.as_deref().and_then(|r| r.rsplit_once("::")).map(|(ty, _)| ty))
+    receiver_type.as_deref().or_else(|| chain_root.as_deref().and_then(canonical::split_last).map(|(ty, _)| ty))
 }
 
 /// The crate a call goes to: the first segment of its path, of its method's type, or of its
@@ -311,7 +312,7 @@ pub fn call_crate(call: &CallFact) -> Option<&str> {
         Callee::Path(p) | Callee::Macro(p) => p.as_str(),
         Callee::Method { .. } => method_type(call)?,
     };
-    owner.split("::").next().filter(|c| !c.is_empty() && *c != "crate" && *c != "self" && *c != "super")
+    Some(canonical::first(owner)).filter(|c| !c.is_empty() && *c != "crate" && *c != "self" && *c != "super")
 }
 
 /// How a call is written, for messages: the canonical path of a function, `Type::method` for
@@ -423,9 +424,9 @@ impl PoolLibrary {
     /// re-exports such as `diesel::r2d2::Pool` and
     /// `diesel_async::pooled_connection::bb8::Pool`.
     pub fn of_type(ty: &str) -> Option<PoolLibrary> {
-        let mut segments = ty.split("::");
+        let mut segments = canonical::segments(ty);
         let krate = segments.next()?;
-        let last = ty.rsplit("::").next()?;
+        let last = canonical::last(ty);
         let reexported = |library: &str| segments.clone().any(|s| s == library);
         match krate {
             "sqlx" if last.ends_with("PoolOptions") || last.ends_with("Pool") => Some(PoolLibrary::Sqlx),
@@ -473,7 +474,7 @@ pub fn db_open(call: &CallFact) -> Option<DbOpen> {
     let pool = |engine, library| Some(DbOpen { engine, pool: Some(library) });
     match &call.callee {
         Callee::Path(path) => {
-            let segments: Vec<&str> = path.split("::").collect();
+            let segments: Vec<&str> = canonical::segments(path).collect();
             let (krate, ty, function) = match segments.as_slice() {
                 [krate, function] => (*krate, "", *function),
                 [krate, .., ty, function] => (*krate, *ty, *function),
@@ -509,8 +510,8 @@ pub fn db_open(call: &CallFact) -> Option<DbOpen> {
                 "get_connection_manager",
             ];
             let ty = method_type(call);
-            let krate = ty.and_then(|t| t.split("::").next()).unwrap_or("");
-            let last = ty.and_then(|t| t.rsplit("::").next()).unwrap_or("");
+            let krate = ty.map(canonical::first).unwrap_or("");
+            let last = ty.map(canonical::last).unwrap_or("");
             match name.as_str() {
                 "connect" | "connect_with" | "connect_lazy" | "connect_lazy_with"
                     if krate == "sqlx" && last.ends_with("PoolOptions") =>
@@ -579,7 +580,7 @@ fn deadpool_engine(krate: &str) -> DbEngine {
 
 /// The calls of a binary on both paths (invoke first), each call site once.
 pub fn all_calls(binary: &Binary) -> Vec<&CallFact> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::with_capacity(binary.invoke_calls.len() + binary.init_calls.len());
     binary
         .invoke_calls
         .iter()

@@ -27,8 +27,11 @@
 //! - a file included by two crates is resolved in the context of the first;
 //! - `#[cfg(..)]` other than test-only code is not evaluated (both branches are kept);
 //! - files nested beyond the parser's safe depth are reported and skipped (see
-//!   [`collect::nesting_problem`]).
+//!   [`collect::nesting_problem`]);
+//! - top-level test-only modules are cut from the token stream before parsing, so a syntax
+//!   error inside one is not reported (a lexical error, such as an unclosed brace, still is).
 
+pub mod canonical;
 pub mod cargo;
 pub mod collect;
 mod comments;

@@ -299,8 +299,8 @@ pub fn is_constructor(name: &str) -> bool {
 
 /// `aws_sdk_s3::Client::new` → `aws_sdk_s3::Client`: an external constructor's type.
 fn external_constructor_type(full: &str) -> Option<TypeKey> {
-    let (ty, name) = full.rsplit_once("::")?;
-    let type_name = ty.rsplit("::").next()?;
+    let (ty, name) = super::canonical::split_last(full)?;
+    let type_name = super::canonical::last(ty);
     let starts_upper = type_name.chars().next().is_some_and(char::is_uppercase);
     (starts_upper && is_constructor(name)).then(|| TypeKey::External(ty.to_string()))
 }

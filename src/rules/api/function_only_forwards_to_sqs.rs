@@ -3,6 +3,7 @@ use crate::model::events::{EventKind, Trigger};
 use crate::project::Project;
 use crate::rules::code::{self, chain};
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::source::canonical;
 use crate::source::{CallFact, Callee};
 use crate::span::Span;
 
@@ -162,7 +163,7 @@ fn effect(call: &CallFact) -> Effect {
     }
     let io_module = match &call.callee {
         Callee::Path(path) => {
-            let mut segments = path.split("::");
+            let mut segments = canonical::segments(path);
             matches!(segments.next(), Some("std" | "tokio"))
                 && segments.next().is_some_and(|module| IO_MODULES.contains(&module))
         }
@@ -213,6 +214,6 @@ fn api_trigger(project: &Project, index: usize) -> Option<ApiTrigger> {
     } else {
         None
     };
-    let short = if payload.starts_with("lambda_http::") { payload.as_str() } else { payload.rsplit("::").next()? };
+    let short = if payload.starts_with("lambda_http::") { payload.as_str() } else { canonical::last(payload) };
     Some(ApiTrigger { description: format!("its HTTP caller (the handler takes `{short}`)"), kind, site: None })
 }

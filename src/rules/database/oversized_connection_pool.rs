@@ -1,6 +1,7 @@
 use crate::project::Project;
 use crate::rules::code::{self, PoolLibrary, chain};
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::source::canonical;
 use crate::source::{CallFact, Callee};
 
 /// Builder methods that consume a pool builder (a size set in their chain belongs to them).
@@ -130,7 +131,7 @@ fn explicit_size(call: &CallFact) -> Option<(PoolLibrary, Option<i64>)> {
             library.size_methods().contains(&name.as_str()).then(|| (library, call.literal_args.first().copied()))
         }
         Callee::Path(path) => {
-            let (krate, rest) = path.split_once("::")?;
+            let (krate, rest) = canonical::split_first(path)?;
             (krate.starts_with("deadpool") && rest.ends_with("PoolConfig::new"))
                 .then(|| (PoolLibrary::Deadpool, call.literal_args.first().copied()))
         }

@@ -2,6 +2,7 @@ use crate::project::Project;
 use crate::rules::code::{self, chain};
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 use crate::source::CallFact;
+use crate::source::canonical;
 
 declare_rule! {
     /// ## What it does
@@ -79,7 +80,7 @@ impl Rule for ClientInHandler {
 /// What a call constructs, if it is a client constructor: `("an AWS SDK client", path)`.
 fn client_construction(call: &CallFact) -> Option<(&'static str, &str)> {
     let path = code::path(call)?;
-    let segments: Vec<&str> = path.split("::").collect();
+    let segments: Vec<&str> = canonical::segments(path).collect();
     let what = match segments.as_slice() {
         ["aws_config", "load_defaults" | "load_from_env" | "from_env" | "defaults"] => "an AWS SDK configuration",
         ["aws_config", "ConfigLoader", "default"] => "an AWS SDK configuration",

@@ -1,6 +1,7 @@
 use crate::project::Project;
 use crate::rules::code::{self, chain};
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::source::canonical;
 use crate::source::{CallFact, Callee, Package};
 
 declare_rule! {
@@ -88,9 +89,10 @@ fn secret_read<'c>(call: &'c CallFact, package: &Package) -> Option<(&'static st
     }
     let Callee::Method { name, receiver_type, chain_root, .. } = &call.callee else { return None };
     // rusoto clients: `SecretsManagerClient::get_secret_value(request)`.
-    let rusoto =
-        receiver_type.as_deref().or_else(|| chain_root.as_deref().and_then(|r| r.rsplit_once("::").map(|(t, _)| t)));
-    if let Some(krate) = rusoto.and_then(|t| t.split("::").next()).filter(|k| k.starts_with("rusoto_")) {
+    let rusoto = receiver_type
+        .as_deref()
+        .or_else(|| chain_root.as_deref().and_then(|r| canonical::split_last(r).map(|(t, _)| t)));
+    if let Some(krate) = rusoto.map(canonical::first).filter(|k| k.starts_with("rusoto_")) {
         let service = krate.replace("rusoto_", "aws_sdk_");
         return store(&service, name).map(|s| (s, name.as_str()));
     }
