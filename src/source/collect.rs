@@ -50,7 +50,14 @@ pub fn collect_file(text: &str) -> Result<FileFacts, CollectError> {
     }
     let (base, content) = strip_preamble(text);
     let map = SpanMap::new(base, content);
-    let result = match syn::parse_file(content) {
+    // What `syn::parse_file` does after the preamble, with test-only modules cut out of the
+    // token stream in between: the collector would skip them anyway, and they are about a
+    // quarter of real crates' code.
+    let parsed = content
+        .parse::<proc_macro2::TokenStream>()
+        .map_err(syn::Error::from)
+        .and_then(|tokens| syn::parse2::<syn::File>(without_test_modules(tokens)));
+    let result = match parsed {
         Ok(file) => {
             let mut collector = Collector::new(map);
             collector.visit_file(&file);
@@ -65,6 +72,64 @@ pub fn collect_file(text: &str) -> Result<FileFacts, CollectError> {
     // Spans are plain data now; free this thread's source map (it grows with every parse).
     proc_macro2::extra::invalidate_current_thread_spans();
     result
+}
+
+/// The file's tokens without its top-level test-only modules (`#[cfg(test)] mod x { .. }`,
+/// `mod tests;`, as [`syntax::is_test_only`] and the visitor decide), so that syn does not
+/// build what the visitor would skip. Only whole `mod` items are cut: at the top level of a
+/// file, the `mod` keyword can only start one. Syntax errors inside them go unreported.
+fn without_test_modules(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let trees: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+    let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
+    for (at, tree) in trees.iter().enumerate() {
+        if let Some(item) = test_module_at(&trees, at, tree) {
+            cut.push(item);
+        }
+    }
+    if cut.is_empty() {
+        return trees.into_iter().collect();
+    }
+    let keep = |index: &usize| !cut.iter().any(|range| range.contains(index));
+    trees.into_iter().enumerate().filter(|(index, _)| keep(index)).map(|(_, tree)| tree).collect()
+}
+
+/// The token range of the test-only `mod` item whose `mod` keyword is `trees[at]`, if it is one.
+fn test_module_at(
+    trees: &[proc_macro2::TokenTree],
+    at: usize,
+    tree: &proc_macro2::TokenTree,
+) -> Option<std::ops::Range<usize>> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let TokenTree::Ident(keyword) = tree else { return None };
+    if keyword != "mod" {
+        return None;
+    }
+    let Some(TokenTree::Ident(name)) = trees.get(at + 1) else { return None };
+    let end = match trees.get(at + 2)? {
+        TokenTree::Group(body) if body.delimiter() == Delimiter::Brace => at + 3,
+        TokenTree::Punct(semi) if semi.as_char() == ';' => at + 3,
+        _ => return None,
+    };
+    // Back over the visibility (`pub`, `pub(crate)`), then the outer attributes (`#[..]`).
+    let mut start = at;
+    if start > 0 && matches!(&trees[start - 1], TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis) {
+        start -= 1;
+    }
+    if start > 0 && matches!(&trees[start - 1], TokenTree::Ident(vis) if vis == "pub") {
+        start -= 1;
+    } else if start < at {
+        return None;
+    }
+    let attrs_end = start;
+    while start >= 2
+        && matches!(&trees[start - 1], TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket)
+        && matches!(&trees[start - 2], TokenTree::Punct(p) if p.as_char() == '#')
+    {
+        start -= 2;
+    }
+    let attr_tokens: proc_macro2::TokenStream = trees[start..attrs_end].iter().cloned().collect();
+    let attrs = Attribute::parse_outer.parse2(attr_tokens).ok()?;
+    (name == "tests" || syntax::is_test_only(&attrs)).then_some(start..end)
 }
 
 /// A byte-order mark or a `#!` line is removed before parsing, as `syn::parse_file` would,
@@ -1346,6 +1411,21 @@ mod tests {
 
     fn facts(text: &str) -> FileFacts {
         collect_file(text).expect("parses")
+    }
+
+    #[test]
+    fn test_modules_are_cut_before_parsing_and_spans_stay_put() {
+        let code = "#![allow(dead_code)]\n/// Docs.\n#[cfg(test)]\npub(crate) mod mocks { fn m() { Client::new(); } }\n\
+                    mod tests;\n#[cfg(all(test, feature = \"x\"))] mod more { fn broken() { let = ; } }\n\
+                    #[cfg(not(test))] mod real { pub fn handler() { send(); } }\nfn after() { other(); }\n";
+        let f = facts(code);
+        assert_eq!(call_names(&f), ["send", "other"]);
+        let send = &f.calls[0];
+        assert_eq!(&code[send.span.start as usize..send.span.end as usize], "send()");
+        let names: Vec<&str> = f.modules[0].children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["real"]);
+        // Not a module item: kept, so its syntax error is still reported.
+        assert!(collect_file("fn tests() { let x = ; }").is_err());
     }
 
     fn call_names(f: &FileFacts) -> Vec<String> {
