@@ -580,7 +580,10 @@ fn deadpool_engine(krate: &str) -> DbEngine {
 
 /// The calls of a binary on both paths (invoke first), each call site once.
 pub fn all_calls(binary: &Binary) -> Vec<&CallFact> {
-    let mut seen = std::collections::HashSet::with_capacity(binary.invoke_calls.len() + binary.init_calls.len());
+    let mut seen = rustc_hash::FxHashSet::with_capacity_and_hasher(
+        binary.invoke_calls.len() + binary.init_calls.len(),
+        Default::default(),
+    );
     binary
         .invoke_calls
         .iter()

@@ -11,7 +11,7 @@
 //! `lazy_static!`/`thread_local!` declarations are parsed as globals. Every other macro
 //! body is not looked into (a documented limitation).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -469,9 +469,9 @@ impl Body {
 /// Names bound and used inside one closure, to compute what it captures.
 #[derive(Default)]
 struct CaptureFrame {
-    bound: HashSet<String>,
+    bound: FxHashSet<String>,
     used: Vec<String>,
-    seen: HashSet<String>,
+    seen: FxHashSet<String>,
 }
 
 impl CaptureFrame {
@@ -491,8 +491,8 @@ struct Collector<'t> {
     too_deep_noted: bool,
     /// Calls and closures by the address of their syn node, so that a parent expression can
     /// refer to the facts recorded for its children.
-    calls_by_node: HashMap<usize, usize>,
-    closures_by_node: HashMap<usize, usize>,
+    calls_by_node: FxHashMap<usize, usize>,
+    closures_by_node: FxHashMap<usize, usize>,
     /// Parsed macro bodies stay alive until the end so node addresses are never reused.
     keep_alive: Vec<Punctuated<Expr, Token![,]>>,
     /// The next expression visited is a closure argument of an iterator method.
@@ -513,8 +513,8 @@ impl<'t> Collector<'t> {
             body: None,
             depth: 0,
             too_deep_noted: false,
-            calls_by_node: HashMap::new(),
-            closures_by_node: HashMap::new(),
+            calls_by_node: FxHashMap::default(),
+            closures_by_node: FxHashMap::default(),
             keep_alive: Vec::new(),
             pending_iter_arg: false,
         }

@@ -15,7 +15,7 @@
 //! Without a registration, functions with a Lambda event signature are handlers with low
 //! confidence.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use super::facts::*;
 use super::load::Loaded;
@@ -99,7 +99,7 @@ pub struct Found {
     /// Handler closures: not init, even though they sit inside `main`.
     pub excluded: Vec<(usize, Span)>,
     /// Handler functions: not followed as init code.
-    pub handler_fns: HashSet<FnRef>,
+    pub handler_fns: FxHashSet<FnRef>,
     pub payload_types: Vec<String>,
     pub notes: Vec<(usize, Span, String)>,
 }
@@ -1061,7 +1061,8 @@ impl Finder<'_, '_> {
         if !self.loaded.packages[self.loaded.crates[krate].package].is_lambda {
             return;
         }
-        let files: HashSet<usize> = self.program.modules.iter().filter(|m| m.krate == krate).map(|m| m.file).collect();
+        let files: FxHashSet<usize> =
+            self.program.modules.iter().filter(|m| m.krate == krate).map(|m| m.file).collect();
         let mut files: Vec<usize> = files.into_iter().collect();
         files.sort_unstable();
         for file in files {

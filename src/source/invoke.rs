@@ -10,7 +10,9 @@
 //!
 //! Each call site is reported once per mode, by the first (shortest) chain that reaches it.
 
-use std::collections::{HashSet, VecDeque};
+use rustc_hash::FxHashSet;
+use std::collections::VecDeque;
+use std::sync::{Arc, OnceLock};
 
 use super::collect::{is_offload_method, is_offload_path, is_once_guard_method, is_once_guard_path};
 use super::facts::*;
@@ -18,7 +20,7 @@ use super::handlers::{Found, Region};
 use super::load::Loaded;
 use super::resolve::{Program, Resolved, TypeKey};
 use super::scope::{Scope, Target};
-use super::{CallFact, Callee, Receiver};
+use super::{CallFact, Callee, Receiver, ResolvedCall};
 
 /// Calls followed from a handler (or from `main`).
 pub const MAX_DEPTH: usize = 8;
@@ -47,14 +49,89 @@ pub struct Traced {
     pub init: Vec<CallFact>,
 }
 
-pub fn trace(program: &Program, loaded: &Loaded, found: &Found) -> Traced {
+/// What tracing works out about each call site, kept for every binary that reaches it: the
+/// bins of a package share its lib, the handlers of a bin its helpers.
+pub struct Sites {
+    /// By file, then by index into the file's `calls`; filled as calls are reached.
+    cells: Vec<Vec<OnceLock<Site>>>,
+}
+
+impl Sites {
+    pub fn new(program: &Program) -> Sites {
+        let calls = |file: usize| program.facts(file).map_or(0, |facts| facts.calls.len());
+        Sites {
+            cells: (0..program.files.len()).map(|file| (0..calls(file)).map(|_| OnceLock::new()).collect()).collect(),
+        }
+    }
+}
+
+/// One call site, as every path that reaches it sees it.
+struct Site {
+    /// `None` for a call of something that is not a path (`(expr)(..)`): not reported.
+    resolved: Option<Arc<ResolvedCall>>,
+    /// Where the call leads, in order: its callees, then what is passed to it by name.
+    edges: Vec<Edge>,
+}
+
+struct Edge {
+    target: Target,
+    /// How the target appears in call chains (`send_receipt`, `Repo::save`, `{closure}`).
+    name: String,
+    /// Passed as an argument (a function or closure handed to the call), not called by it.
+    argument: bool,
+}
+
+impl Site {
+    fn work_out(program: &Program, loaded: &Loaded, scope: &Scope, index: usize) -> Site {
+        let call = &scope.facts(program).calls[index];
+        // Inferred once: the fact shows it and the call graph follows it.
+        let receiver_type = match &call.target {
+            CallTarget::Method { receiver, .. } => scope.infer(program, receiver),
+            _ => None,
+        };
+        let resolved = callee(program, scope, index, receiver_type.as_ref()).map(|callee| {
+            let facts = scope.facts(program);
+            Arc::new(ResolvedCall {
+                file: loaded.file_id(scope.file),
+                span: call.span,
+                method_span: call.method_span,
+                callee,
+                literal_args: call.args.iter().filter_map(int).collect(),
+                string_args: string_args(facts, index),
+                chain_args: chain_args(facts, index),
+                chain_strings: chain_strings(facts, index),
+                guarded: call.guarded,
+            })
+        });
+        let targets = match (&call.target, &receiver_type) {
+            (CallTarget::Method { name, .. }, Some(ty)) => {
+                program.methods(ty, name).into_iter().map(Target::Fn).collect()
+            }
+            (CallTarget::Method { .. }, None) => Vec::new(),
+            _ => scope.call_targets(program, index),
+        };
+        let arguments = scope.argument_targets(program, index);
+        let edge = |target: Target, argument: bool| {
+            let name = match target {
+                Target::Fn(f) => program.fn_short_name(f),
+                Target::Closure { .. } => "{closure}".to_string(),
+            };
+            Edge { target, name, argument }
+        };
+        let edges = targets.into_iter().map(|t| edge(t, false)).chain(arguments.into_iter().map(|t| edge(t, true)));
+        Site { resolved, edges: edges.collect() }
+    }
+}
+
+pub fn trace(program: &Program, sites: &Sites, loaded: &Loaded, found: &Found) -> Traced {
     let mut tracer = Tracer {
         program,
+        sites,
         loaded,
         found,
         queue: VecDeque::new(),
-        visited: HashSet::new(),
-        reported: HashSet::new(),
+        visited: FxHashSet::default(),
+        reported: FxHashSet::default(),
         traced: Traced { invoke: Vec::new(), init: Vec::new() },
     };
     for &(handler, region) in &found.roots {
@@ -72,11 +149,12 @@ pub fn trace(program: &Program, loaded: &Loaded, found: &Found) -> Traced {
 
 struct Tracer<'p, 'a> {
     program: &'p Program<'a>,
+    sites: &'p Sites,
     loaded: &'a Loaded,
     found: &'p Found,
     queue: VecDeque<Work>,
-    visited: HashSet<(Region, Mode)>,
-    reported: HashSet<(usize, usize, Mode)>,
+    visited: FxHashSet<(Region, Mode)>,
+    reported: FxHashSet<(usize, usize, Mode)>,
     traced: Traced,
 }
 
@@ -125,13 +203,12 @@ impl Tracer<'_, '_> {
                 continue;
             }
             let mode = if call.guarded { Mode::Init } else { work.mode };
-            // Inferred once: the fact shows it and the call graph follows it.
-            let receiver_type = match &call.target {
-                CallTarget::Method { receiver, .. } => scope.infer(self.program, receiver),
-                _ => None,
+            let Some(cell) = self.sites.cells.get(file).and_then(|calls| calls.get(index)) else {
+                continue;
             };
-            self.report(&scope, index, mode, work, receiver_type.as_ref());
-            self.follow(&scope, index, mode, work, receiver_type.as_ref());
+            let site = cell.get_or_init(|| Site::work_out(self.program, self.loaded, &scope, index));
+            self.report(file, call, index, mode, work, site);
+            self.follow(call, mode, work, site);
         }
         for &index in self.program.static_refs_of(file, owner) {
             let reference = &facts.static_refs[index];
@@ -163,62 +240,48 @@ impl Tracer<'_, '_> {
 
     /// Where the call leads: its callee, functions passed by name (init code when passed to a
     /// once-initialiser), a closure behind a variable.
-    fn follow(&mut self, scope: &Scope, index: usize, mode: Mode, work: &Work, receiver_type: Option<&TypeKey>) {
-        let call = &scope.facts(self.program).calls[index];
+    fn follow(&mut self, call: &CallSite, mode: Mode, work: &Work, site: &Site) {
         let in_loop = work.in_loop || call.in_loop;
         let offloaded = work.offloaded || call.offloaded;
         let guard = is_guard_call(call);
         let offload = is_offload_call(call);
-        let targets = match (&call.target, receiver_type) {
-            (CallTarget::Method { name, .. }, Some(ty)) => {
-                self.program.methods(ty, name).into_iter().map(Target::Fn).collect()
-            }
-            (CallTarget::Method { .. }, None) => Vec::new(),
-            _ => scope.call_targets(self.program, index),
-        };
-        let arguments = scope.argument_targets(self.program, index);
-        let edges = targets.into_iter().map(|t| (t, mode, offloaded)).chain(arguments.into_iter().map(|t| {
-            let arg_mode = if guard { Mode::Init } else { mode };
-            (t, arg_mode, offloaded || offload)
-        }));
-        for (target, next_mode, offloaded) in edges.collect::<Vec<_>>() {
-            let (region, name) = match target {
+        for edge in &site.edges {
+            let (next_mode, offloaded) = match (edge.argument, guard) {
+                (false, _) => (mode, offloaded),
+                (true, true) => (Mode::Init, offloaded || offload),
+                (true, false) => (mode, offloaded || offload),
+            };
+            let region = match edge.target {
                 Target::Fn(f) => {
                     if next_mode == Mode::Init && self.found.handler_fns.contains(&f) {
                         continue;
                     }
-                    (Region::Fn(f), self.program.fn_short_name(f))
+                    Region::Fn(f)
                 }
-                Target::Closure { file, closure } => (Region::Closure { file, closure }, "{closure}".to_string()),
+                Target::Closure { file, closure } => Region::Closure { file, closure },
             };
+            // Most edges lead somewhere already queued: skip building their chain.
+            if work.depth + 1 > MAX_DEPTH || self.visited.contains(&(region, next_mode)) {
+                continue;
+            }
             let mut via = work.via.clone();
-            via.push(name);
+            via.push(edge.name.clone());
             self.push(region, next_mode, via, work.depth + 1, Flags { in_loop, offloaded }, work.handler);
         }
     }
 
-    fn report(&mut self, scope: &Scope, index: usize, mode: Mode, work: &Work, receiver_type: Option<&TypeKey>) {
-        if !self.reported.insert((scope.file, index, mode)) {
+    fn report(&mut self, file: usize, call: &CallSite, index: usize, mode: Mode, work: &Work, site: &Site) {
+        if !self.reported.insert((file, index, mode)) {
             return;
         }
-        let facts = scope.facts(self.program);
-        let call = &facts.calls[index];
-        let Some(callee) = self.callee(scope, index, receiver_type) else {
+        let Some(resolved) = &site.resolved else {
             return;
         };
         let fact = CallFact {
-            file: self.loaded.file_id(scope.file),
-            span: call.span,
-            method_span: call.method_span,
-            callee,
-            literal_args: call.args.iter().filter_map(int).collect(),
-            string_args: string_args(facts, index),
-            chain_args: chain_args(facts, index),
-            chain_strings: chain_strings(facts, index),
+            site: Arc::clone(resolved),
             handler: work.handler,
             via: work.via.clone(),
             in_loop: work.in_loop || call.in_loop,
-            guarded: call.guarded,
             offloaded: work.offloaded || call.offloaded,
         };
         match mode {
@@ -226,63 +289,61 @@ impl Tracer<'_, '_> {
             Mode::Init => self.traced.init.push(fact),
         }
     }
+}
 
-    fn callee(&self, scope: &Scope, index: usize, receiver_type: Option<&TypeKey>) -> Option<Callee> {
-        let call = &scope.facts(self.program).calls[index];
-        Some(match &call.target {
-            CallTarget::Path(path) => Callee::Path(scope.path_name(self.program, path)),
-            CallTarget::Macro(path) => Callee::Macro(scope.path_name(self.program, path)),
-            CallTarget::Method { name, receiver } => Callee::Method {
-                name: name.clone(),
-                receiver_type: receiver_type.map(|t| self.program.type_name(t)),
-                chain_root: self.chain_root(scope, index),
-                receiver: receiver_kind(receiver),
-            },
-            CallTarget::Other => return None,
-        })
-    }
+fn callee(program: &Program, scope: &Scope, index: usize, receiver_type: Option<&TypeKey>) -> Option<Callee> {
+    let call = &scope.facts(program).calls[index];
+    Some(match &call.target {
+        CallTarget::Path(path) => Callee::Path(scope.path_name(program, path)),
+        CallTarget::Macro(path) => Callee::Macro(scope.path_name(program, path)),
+        CallTarget::Method { name, receiver } => Callee::Method {
+            name: name.clone(),
+            receiver_type: receiver_type.map(|t| program.type_name(t)),
+            chain_root: chain_root(program, scope, index),
+            receiver: receiver_kind(receiver),
+        },
+        CallTarget::Other => return None,
+    })
+}
 
-    /// The first call of the chain `index` is part of, canonical: an external root call
-    /// (`sqlx::postgres::PgPoolOptions::new`), or the first method applied to a value of a
-    /// known type (`aws_sdk_sesv2::Client::send_email` for `client.send_email()..send()`,
-    /// also when the client comes from one of our functions: `ddb().await.scan()..`).
-    fn chain_root(&self, scope: &Scope, index: usize) -> Option<String> {
-        let facts = scope.facts(self.program);
-        let mut current = index;
-        for _ in 0..MAX_CHAIN {
-            match &facts.calls[current].target {
-                CallTarget::Method { receiver, name } => {
-                    if let ValueExpr::Call(next) = **receiver
-                        && self.continues_chain(scope, next)
-                    {
-                        current = next;
-                        continue;
-                    }
-                    if let Some(ty) = scope.infer(self.program, receiver) {
-                        return Some(format!("{}::{name}", self.program.type_name(&ty)));
-                    }
-                    return match &**receiver {
-                        ValueExpr::Call(next) => self.chain_root(scope, *next).filter(|_| *next != index),
-                        _ => None,
-                    };
+/// The first call of the chain `index` is part of, canonical: an external root call
+/// (`sqlx::postgres::PgPoolOptions::new`), or the first method applied to a value of a
+/// known type (`aws_sdk_sesv2::Client::send_email` for `client.send_email()..send()`,
+/// also when the client comes from one of our functions: `ddb().await.scan()..`).
+fn chain_root(program: &Program, scope: &Scope, index: usize) -> Option<String> {
+    let facts = scope.facts(program);
+    let mut current = index;
+    for _ in 0..MAX_CHAIN {
+        match &facts.calls[current].target {
+            CallTarget::Method { receiver, name } => {
+                if let ValueExpr::Call(next) = **receiver
+                    && continues_chain(program, scope, next)
+                {
+                    current = next;
+                    continue;
                 }
-                CallTarget::Path(path) => return Some(scope.path_name(self.program, path)),
-                _ => return None,
+                if let Some(ty) = scope.infer(program, receiver) {
+                    return Some(format!("{}::{name}", program.type_name(&ty)));
+                }
+                return match &**receiver {
+                    ValueExpr::Call(next) => chain_root(program, scope, *next).filter(|_| *next != index),
+                    _ => None,
+                };
             }
+            CallTarget::Path(path) => return Some(scope.path_name(program, path)),
+            _ => return None,
         }
-        None
     }
+    None
+}
 
-    /// A receiver call that is part of the chain: a method call, or a call into a crate we do
-    /// not have (a builder such as `PgPoolOptions::new()`), as opposed to our own accessor.
-    fn continues_chain(&self, scope: &Scope, call: usize) -> bool {
-        match &scope.facts(self.program).calls[call].target {
-            CallTarget::Method { .. } => true,
-            CallTarget::Path(path) => {
-                !matches!(scope.resolve(self.program, path), Resolved::Fn(_) | Resolved::Assoc { .. })
-            }
-            _ => false,
-        }
+/// A receiver call that is part of the chain: a method call, or a call into a crate we do
+/// not have (a builder such as `PgPoolOptions::new()`), as opposed to our own accessor.
+fn continues_chain(program: &Program, scope: &Scope, call: usize) -> bool {
+    match &scope.facts(program).calls[call].target {
+        CallTarget::Method { .. } => true,
+        CallTarget::Path(path) => !matches!(scope.resolve(program, path), Resolved::Fn(_) | Resolved::Assoc { .. }),
+        _ => false,
     }
 }
 

@@ -162,9 +162,39 @@ pub struct RouteFact {
     pub span: Span,
 }
 
-/// One call on an invoke or init path.
+/// One call on an invoke or init path: the call site, shared by every binary and path that
+/// reaches it (its fields read through `Deref`: `call.callee`, `call.span`), and how this
+/// path reaches it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallFact {
+    /// The call itself, worked out once.
+    pub site: Arc<ResolvedCall>,
+    /// Index into [`Binary::handlers`] of the handler it was reached from (none for init code
+    /// reached from `main`).
+    pub handler: Option<usize>,
+    /// Functions from the handler (or `main`) to the one containing the call:
+    /// `["create_order", "send_receipt"]`.
+    pub via: Vec<String>,
+    /// In a loop (or an iterator closure) here or at a call on the way.
+    pub in_loop: bool,
+    /// Inside a closure (or a function) handed to `spawn_blocking`, `block_in_place` or
+    /// `thread::spawn`, here or at a call on the way: it runs where blocking is allowed.
+    pub offloaded: bool,
+}
+
+/// Rules read a call's site as if it were the call (`call.callee`): a binary's calls are
+/// mostly the same sites as its siblings' (a package's bins share its lib), resolved once.
+impl std::ops::Deref for CallFact {
+    type Target = ResolvedCall;
+
+    fn deref(&self) -> &ResolvedCall {
+        &self.site
+    }
+}
+
+/// A call site as resolved: the same wherever it is reached from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedCall {
     pub file: FileId,
     /// The whole call expression (receiver chain included).
     pub span: Span,
@@ -183,19 +213,8 @@ pub struct CallFact {
     /// String arguments of every call of the chain, this one included, and the template of
     /// a `format!` argument (`client.get(format!("http://localhost:{port}/..")).send()`).
     pub chain_strings: Vec<String>,
-    /// Index into [`Binary::handlers`] of the handler it was reached from (none for init code
-    /// reached from `main`).
-    pub handler: Option<usize>,
-    /// Functions from the handler (or `main`) to the one containing the call:
-    /// `["create_order", "send_receipt"]`.
-    pub via: Vec<String>,
-    /// In a loop (or an iterator closure) here or at a call on the way.
-    pub in_loop: bool,
     /// Inside a once-initialiser or a global's initialiser.
     pub guarded: bool,
-    /// Inside a closure (or a function) handed to `spawn_blocking`, `block_in_place` or
-    /// `thread::spawn`, here or at a call on the way: it runs where blocking is allowed.
-    pub offloaded: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -431,19 +450,22 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limit
     };
     // A binary whose analysis panicked is left out: rules would see an empty invoke path.
     let binaries: Vec<(Option<Binary>, Vec<SourceProblem>)> = match &program {
-        Some(program) => loaded
-            .crates
-            .par_iter()
-            .enumerate()
-            .filter(|(_, unit)| unit.bin.is_some() && unit.root.is_some())
-            .map(|(index, unit)| match crate::rules::engine::guarded(|| binary(program, &loaded, index)) {
-                Ok((found, notes)) => (Some(found), notes),
-                Err(panic) => {
-                    let root = loaded.file_id(unit.root.unwrap_or_default());
-                    (None, vec![internal(root, BINARY_STAGE, panic)])
-                }
-            })
-            .collect(),
+        Some(program) => {
+            let sites = invoke::Sites::new(program);
+            loaded
+                .crates
+                .par_iter()
+                .enumerate()
+                .filter(|(_, unit)| unit.bin.is_some() && unit.root.is_some())
+                .map(|(index, unit)| match crate::rules::engine::guarded(|| binary(program, &sites, &loaded, index)) {
+                    Ok((found, notes)) => (Some(found), notes),
+                    Err(panic) => {
+                        let root = loaded.file_id(unit.root.unwrap_or_default());
+                        (None, vec![internal(root, BINARY_STAGE, panic)])
+                    }
+                })
+                .collect()
+        }
         None => Vec::new(),
     };
     let mut out = Vec::new();
@@ -471,10 +493,15 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limit
 }
 
 /// Handlers and both paths of one bin crate.
-fn binary(program: &resolve::Program, loaded: &load::Loaded, krate: usize) -> (Binary, Vec<SourceProblem>) {
+fn binary(
+    program: &resolve::Program,
+    sites: &invoke::Sites,
+    loaded: &load::Loaded,
+    krate: usize,
+) -> (Binary, Vec<SourceProblem>) {
     let unit = &loaded.crates[krate];
     let found = handlers::discover(program, loaded, krate);
-    let traced = invoke::trace(program, loaded, &found);
+    let traced = invoke::trace(program, sites, loaded, &found);
     let notes = found
         .notes
         .iter()

@@ -6,7 +6,7 @@
 //! Resolution is deliberately light: no type checking, no macro expansion, first match wins.
 //! Every recursion is depth-limited, so re-export cycles and hostile code cannot loop.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Mutex;
 
 use super::facts::*;
@@ -97,14 +97,14 @@ pub struct Program<'a> {
     pub files: &'a [LoadedFile],
     pub crates: &'a [CrateUnit],
     pub modules: Vec<ModNode>,
-    module_of: HashMap<(usize, usize), ModId>,
+    module_of: FxHashMap<(usize, usize), ModId>,
     crate_roots: Vec<Option<ModId>>,
-    impls_by_type: HashMap<TypeKey, Vec<(usize, usize)>>,
-    impls_by_trait: HashMap<TypeKey, Vec<(usize, usize)>>,
+    impls_by_type: FxHashMap<TypeKey, Vec<(usize, usize)>>,
+    impls_by_trait: FxHashMap<TypeKey, Vec<(usize, usize)>>,
     /// Per `(file, owner)`: its calls, `let`s and static references, in source order.
-    calls_by_owner: HashMap<(usize, Owner), Vec<usize>>,
-    lets_by_owner: HashMap<(usize, Owner), Vec<usize>>,
-    refs_by_owner: HashMap<(usize, Owner), Vec<usize>>,
+    calls_by_owner: FxHashMap<(usize, Owner), Vec<usize>>,
+    lets_by_owner: FxHashMap<(usize, Owner), Vec<usize>>,
+    refs_by_owner: FxHashMap<(usize, Owner), Vec<usize>>,
     /// Answers of top-level scope lookups, per module (see [`Program::top_lookup`]).
     scopes: Vec<Mutex<ScopeCache>>,
 }
@@ -112,7 +112,7 @@ pub struct Program<'a> {
 /// The top-level lookups of one module: a name as a path's first segment (without and with
 /// external glob imports), and as a later segment (`module::name`).
 #[derive(Default)]
-struct ScopeCache([HashMap<String, Option<Resolved>>; 3]);
+struct ScopeCache([FxHashMap<String, Option<Resolved>>; 3]);
 
 /// Which top-level lookup is asked; each is a pure function of the module and the name.
 #[derive(Clone, Copy)]
@@ -128,13 +128,13 @@ impl<'a> Program<'a> {
             files: &loaded.files,
             crates: &loaded.crates,
             modules: Vec::new(),
-            module_of: HashMap::new(),
+            module_of: FxHashMap::default(),
             crate_roots: Vec::new(),
-            impls_by_type: HashMap::new(),
-            impls_by_trait: HashMap::new(),
-            calls_by_owner: HashMap::new(),
-            lets_by_owner: HashMap::new(),
-            refs_by_owner: HashMap::new(),
+            impls_by_type: FxHashMap::default(),
+            impls_by_trait: FxHashMap::default(),
+            calls_by_owner: FxHashMap::default(),
+            lets_by_owner: FxHashMap::default(),
+            refs_by_owner: FxHashMap::default(),
             scopes: Vec::new(),
         };
         for (krate, unit) in loaded.crates.iter().enumerate() {
@@ -250,8 +250,8 @@ impl<'a> Program<'a> {
     }
 
     fn index_impls(&mut self) {
-        let mut by_type: HashMap<TypeKey, Vec<(usize, usize)>> = HashMap::new();
-        let mut by_trait: HashMap<TypeKey, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_type: FxHashMap<TypeKey, Vec<(usize, usize)>> = FxHashMap::default();
+        let mut by_trait: FxHashMap<TypeKey, Vec<(usize, usize)>> = FxHashMap::default();
         for (file, loaded) in self.files.iter().enumerate() {
             let Some(facts) = &loaded.facts else { continue };
             for (index, imp) in facts.impls.iter().enumerate() {
