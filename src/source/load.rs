@@ -2,7 +2,8 @@
 //! through `mod` declarations, parsed in parallel waves (roots first, then the modules they
 //! declare, ...). Each file is read and parsed exactly once, however many crates include it.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -72,8 +73,8 @@ pub struct Loaded {
     pub problems: Vec<LoadProblem>,
     pub comments: Vec<(usize, AllowComment)>,
     /// `(file, module, child)` of a `mod x;` → the file it loads.
-    pub child_files: HashMap<(usize, usize, usize), usize>,
-    by_path: HashMap<PathBuf, usize>,
+    pub child_files: FxHashMap<(usize, usize, usize), usize>,
+    by_path: FxHashMap<PathBuf, usize>,
 }
 
 impl Loaded {
@@ -139,15 +140,31 @@ fn read_text(policy: &ReadPolicy, path: &Path) -> Result<String, (String, Proble
 #[derive(Default)]
 struct PackageLoader {
     /// Parsed manifests by normalized path (`None`: unreadable or broken).
-    manifests: HashMap<PathBuf, Option<(usize, Manifest)>>,
+    manifests: FxHashMap<PathBuf, Option<(usize, Manifest)>>,
     /// Package index by normalized manifest path.
-    packages: HashMap<PathBuf, usize>,
+    packages: FxHashMap<PathBuf, usize>,
     /// Workspaces whose members were queued already.
-    expanded: HashSet<PathBuf>,
+    expanded: FxHashSet<PathBuf>,
     /// Ancestor manifests looked at for a `[workspace]`.
-    peeked: HashMap<PathBuf, Option<WorkspaceSection>>,
+    peeked: FxHashMap<PathBuf, Option<WorkspaceSection>>,
     /// What may be read: `max-file-size`, and only inside the folders slint was given.
     policy: ReadPolicy,
+    /// The manifests slint was given, read and parsed ahead in parallel; the (serial) walk
+    /// takes them from here, so file ids and problems come out in the same order as without.
+    prefetched: FxHashMap<PathBuf, Fetched>,
+    /// Members of the workspaces looked at, by workspace folder: every member asks whether it
+    /// belongs, and expanding the member globs costs a `stat` per member.
+    members: FxHashMap<PathBuf, Vec<PathBuf>>,
+}
+
+/// A manifest's text and parse outcome (a panic in the parser as its message), or why it
+/// could not be read.
+type Fetched = Result<(String, Result<Result<Manifest, cargo::ManifestError>, String>), (String, ProblemKind)>;
+
+fn fetch(policy: &ReadPolicy, path: &Path) -> Fetched {
+    let text = read_text(policy, path)?;
+    let parsed = parse_manifest_guarded(&text);
+    Ok((text, parsed))
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -162,6 +179,8 @@ impl PackageLoader {
     fn run(&mut self, manifests: &[PathBuf], loaded: &mut Loaded) {
         let mut queue: VecDeque<(PathBuf, PackageRole)> =
             manifests.iter().map(|m| (absolute(&manifest_path(m)), PackageRole::Root)).collect();
+        let policy = &self.policy;
+        self.prefetched = queue.par_iter().map(|(path, _)| (path.clone(), fetch(policy, path))).collect();
         while let Some((path, role)) = queue.pop_front() {
             if let Some(&index) = self.packages.get(&path) {
                 if role == PackageRole::Root {
@@ -197,6 +216,9 @@ impl PackageLoader {
         if let Some(Some((_, manifest))) = self.manifests.get(path) {
             return manifest.workspace.clone();
         }
+        if let Some(Ok((_, Ok(Ok(manifest))))) = self.prefetched.get(path) {
+            return manifest.workspace.clone();
+        }
         self.peeked
             .entry(path.to_path_buf())
             .or_insert_with(|| {
@@ -211,10 +233,11 @@ impl PackageLoader {
         if let Some(cached) = self.manifests.get(path) {
             return cached.clone();
         }
-        let result = match read_text(&self.policy, path) {
-            Ok(text) => {
-                let file = loaded.add_file(path.to_path_buf(), Arc::from(text.as_str()));
-                match parse_manifest_guarded(&text) {
+        let fetched = self.prefetched.remove(path).unwrap_or_else(|| fetch(&self.policy, path));
+        let result = match fetched {
+            Ok((text, parsed)) => {
+                let file = loaded.add_file(path.to_path_buf(), Arc::from(text));
+                match parsed {
                     Ok(Ok(manifest)) => Some((file, manifest)),
                     Ok(Err(e)) => {
                         let message = format!("cannot parse Cargo.toml: {}", e.message);
@@ -329,7 +352,11 @@ impl PackageLoader {
             let Some(workspace) = self.peek_workspace(&candidate) else {
                 continue;
             };
-            if cargo::workspace_members(&workspace, ancestor).iter().any(|m| m == dir) {
+            let members = self
+                .members
+                .entry(ancestor.to_path_buf())
+                .or_insert_with(|| cargo::workspace_members(&workspace, ancestor));
+            if members.iter().any(|m| m == dir) {
                 // Only now is the root part of the analysis (its profile applies).
                 let (file, _) = self.load_manifest(&candidate, loaded)?;
                 return Some((candidate, file, Some(workspace)));
@@ -350,10 +377,10 @@ fn parse_manifest_guarded(text: &str) -> Result<Result<Manifest, cargo::Manifest
 // ----- crates ---------------------------------------------------------------------------------
 
 fn build_crates(loaded: &mut Loaded) {
-    let lib_of: HashMap<PathBuf, usize> =
+    let lib_of: FxHashMap<PathBuf, usize> =
         loaded.packages.iter().enumerate().map(|(i, p)| (normalize(&p.dir), i)).collect();
     let mut crates = Vec::new();
-    let mut lib_crate: HashMap<usize, usize> = HashMap::new();
+    let mut lib_crate: FxHashMap<usize, usize> = FxHashMap::default();
     for (index, package) in loaded.packages.iter().enumerate() {
         if let Some(lib) = &package.lib {
             lib_crate.insert(index, crates.len());
@@ -444,7 +471,7 @@ fn failed(text: Arc<str>, span: Span, message: String, kind: ProblemKind) -> Par
 /// Parses every crate root, then the files their `mod` declarations name, wave by wave.
 fn load_sources(loaded: &mut Loaded, policy: &ReadPolicy) {
     let mut wave: Vec<(PathBuf, bool)> = Vec::new();
-    let mut queued: HashSet<PathBuf> = HashSet::new();
+    let mut queued: FxHashSet<PathBuf> = FxHashSet::default();
     for unit in &loaded.crates {
         let package = &loaded.packages[unit.package];
         let path = match unit.bin {
