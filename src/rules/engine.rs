@@ -23,12 +23,28 @@ pub fn enabled_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
 pub fn run(project: &Project, settings: &Settings, packs: &Packs) -> Vec<Finding> {
     let rules = enabled_rules(settings);
     let inject = settings.inject_panic.as_deref();
-    let mut findings: Vec<Finding> = project
+    let (mut findings, project_findings) = rayon::join(
+        || run_template_rules(project, settings, packs, &rules, inject),
+        || run_project_rules(project, settings, &rules),
+    );
+    findings.extend(project_findings);
+    finish(findings, project, settings, &rules, packs)
+}
+
+/// Every rule on every template, templates in parallel.
+fn run_template_rules(
+    project: &Project,
+    settings: &Settings,
+    packs: &Packs,
+    rules: &[&'static dyn Rule],
+    inject: Option<&str>,
+) -> Vec<Finding> {
+    project
         .templates
         .par_iter()
         .flat_map_iter(|template| {
             let mut cx = Context::new(project, &settings.rules);
-            for rule in &rules {
+            for rule in rules {
                 cx.enter(rule.meta());
                 let outcome = guarded(|| {
                     maybe_inject(rule, inject);
@@ -42,19 +58,25 @@ pub fn run(project: &Project, settings: &Settings, packs: &Packs) -> Vec<Finding
             found.extend(packs.check_template(template, &settings.rules));
             found
         })
-        .collect();
-    let mut cx = Context::new(project, &settings.rules);
-    for rule in &rules {
-        cx.enter(rule.meta());
-        let outcome = guarded(|| rule.check_project(project, &mut cx));
-        if let Err(panic) = outcome {
-            // A project-wide rule has no single file; the first file of the run stands for it.
-            let file = project.db.iter().next().map(|f| f.id).unwrap_or(crate::files::FileId(0));
-            cx.push(internal_error(Site::new(file, Span::at(0)), rule, &panic));
-        }
-    }
-    findings.extend(cx.into_findings());
-    finish(findings, project, settings, &rules, packs)
+        .collect()
+}
+
+/// The project-wide rules (those reading the Rust side, capacity, links), rules in parallel:
+/// each walks every binary, and together they were a serial 7 ms of a 300-file run.
+fn run_project_rules(project: &Project, settings: &Settings, rules: &[&'static dyn Rule]) -> Vec<Finding> {
+    rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut cx = Context::new(project, &settings.rules);
+            cx.enter(rule.meta());
+            if let Err(panic) = guarded(|| rule.check_project(project, &mut cx)) {
+                // A project-wide rule has no single file; the first file of the run stands for it.
+                let file = project.db.iter().next().map(|f| f.id).unwrap_or(crate::files::FileId(0));
+                cx.push(internal_error(Site::new(file, Span::at(0)), rule, &panic));
+            }
+            cx.into_findings()
+        })
+        .collect()
 }
 
 thread_local! {
