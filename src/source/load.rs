@@ -155,6 +155,18 @@ struct PackageLoader {
     /// Members of the workspaces looked at, by workspace folder: every member asks whether it
     /// belongs, and expanding the member globs costs a `stat` per member.
     members: FxHashMap<PathBuf, Vec<PathBuf>>,
+    /// Lib and bin targets of the prefetched packages, found in parallel too (each costs a few
+    /// `stat`s and a `read_dir` of `src/bin`).
+    targets: FxHashMap<PathBuf, Targets>,
+}
+
+/// A package's lib target (crate name, root file) and its bin targets.
+type Targets = (Option<(String, PathBuf)>, Vec<cargo::BinDecl>);
+
+fn targets(manifest: &Manifest, path: &Path) -> Targets {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let name = manifest.package.as_ref().map(|p| p.name.as_str()).unwrap_or_default();
+    (cargo::lib_target(manifest, dir, name), cargo::bin_targets(manifest, dir, name))
 }
 
 /// A manifest's text and parse outcome (a panic in the parser as its message), or why it
@@ -180,7 +192,23 @@ impl PackageLoader {
         let mut queue: VecDeque<(PathBuf, PackageRole)> =
             manifests.iter().map(|m| (absolute(&manifest_path(m)), PackageRole::Root)).collect();
         let policy = &self.policy;
-        self.prefetched = queue.par_iter().map(|(path, _)| (path.clone(), fetch(policy, path))).collect();
+        let fetched: Vec<(PathBuf, Fetched, Option<Targets>)> = queue
+            .par_iter()
+            .map(|(path, _)| {
+                let fetched = fetch(policy, path);
+                let found = match &fetched {
+                    Ok((_, Ok(Ok(manifest)))) if manifest.package.is_some() => Some(targets(manifest, path)),
+                    _ => None,
+                };
+                (path.clone(), fetched, found)
+            })
+            .collect();
+        for (path, fetched, found) in fetched {
+            if let Some(found) = found {
+                self.targets.insert(path.clone(), found);
+            }
+            self.prefetched.insert(path, fetched);
+        }
         while let Some((path, role)) = queue.pop_front() {
             if let Some(&index) = self.packages.get(&path) {
                 if role == PackageRole::Root {
@@ -292,12 +320,9 @@ impl PackageLoader {
             }
             _ => (own_profile, None),
         };
-        let lib = cargo::lib_target(manifest, &dir, &name).map(|(crate_name, path)| cargo::LibTarget {
-            crate_name,
-            path: normalize(&path),
-            file: None,
-        });
-        let bins = cargo::bin_targets(manifest, &dir, &name)
+        let (lib, bins) = self.targets.remove(path).unwrap_or_else(|| targets(manifest, path));
+        let lib = lib.map(|(crate_name, path)| cargo::LibTarget { crate_name, path: normalize(&path), file: None });
+        let bins = bins
             .into_iter()
             .map(|b| cargo::BinTarget {
                 name: b.name,
