@@ -474,11 +474,12 @@ pub fn db_open(call: &CallFact) -> Option<DbOpen> {
     let pool = |engine, library| Some(DbOpen { engine, pool: Some(library) });
     match &call.callee {
         Callee::Path(path) => {
-            let segments: Vec<&str> = canonical::segments(path).collect();
-            let (krate, ty, function) = match segments.as_slice() {
-                [krate, function] => (*krate, "", *function),
-                [krate, .., ty, function] => (*krate, *ty, *function),
-                _ => return None,
+            // `krate::function` or `krate::..::Type::function`, read from the end.
+            let mut back = canonical::segments(path).rev();
+            let (function, before) = (back.next()?, back.next()?);
+            let (krate, ty) = match back.next_back() {
+                Some(krate) => (krate, before),
+                None => (before, ""),
             };
             match (krate, ty, function) {
                 ("sqlx", _, "connect" | "connect_with") if ty.ends_with("Connection") => connection(sqlx_engine(ty)),
