@@ -22,6 +22,7 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod span;
+pub mod timings;
 
 use std::path::PathBuf;
 
@@ -50,7 +51,9 @@ impl Outcome {
 
 /// Finds and loads every file under `paths` once, and plans the concurrency budgets.
 pub fn load(paths: &[PathBuf], settings: &Settings) -> error::Result<Project> {
+    timings::mark(|| "start-up, config and packs".into());
     let discovery = discover::discover(paths, &settings.cwd, &settings.exclude)?;
+    timings::mark(|| timings::counted("walk", discovery.inputs.len(), "file"));
     let options = LoadOptions {
         max_file_size: settings.max_file_size,
         limits: model::tree::Limits::default(),
@@ -67,6 +70,7 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
     let packs = guard::Packs::load(&settings.packs, &settings.cwd)?;
     let project = load(paths, settings)?;
     let findings = rules::engine::run(&project, settings, &packs);
+    timings::mark(|| timings::counted("rules", findings.len(), "finding"));
     let summary = Summary {
         files: project.files_checked,
         templates: project.template_count(),

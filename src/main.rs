@@ -14,6 +14,7 @@ use slint::commands;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    slint::timings::start();
     install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -104,6 +104,7 @@ impl Project {
         for problem in problems {
             project.record_walk_problem(problem, cwd);
         }
+        crate::timings::mark(|| crate::timings::counted("templates loaded", project.templates.len(), "template"));
         project.load_sources(&inputs, settings, &options);
         project
     }
@@ -150,6 +151,7 @@ impl Project {
         }
         self.links = crate::link::resolve(refs, &source);
         self.source = source;
+        crate::timings::mark(|| "Rust files indexed, functions linked".into());
     }
 
     fn record_source_problem(&mut self, problem: &crate::source::SourceProblem) {

@@ -156,6 +156,42 @@ fn output_is_identical_run_to_run() {
 }
 
 #[test]
+fn timings_go_to_stderr_phase_by_phase_and_leave_the_report_alone() {
+    let args = ["check", "testdata/sample-project", "--format", "concise"];
+    let plain = slint(root(), &args);
+    let timed = Command::new(env!("CARGO_BIN_EXE_slint"))
+        .args(args)
+        .current_dir(root())
+        .env("SLINT_TIMINGS", "1")
+        .output()
+        .expect("slint runs");
+    assert_eq!(stdout(&timed), stdout(&plain));
+    assert_eq!(timed.status.code(), plain.status.code());
+    let phases: Vec<String> = stderr(&timed)
+        .lines()
+        .filter_map(|l| l.strip_prefix("slint timings:"))
+        .map(|l| l.split("  ").map(str::trim).filter(|p| !p.is_empty()).nth(1).unwrap_or_default().to_string())
+        .collect();
+    let expected = [
+        "start-up, config and packs",
+        "walk (",
+        "templates loaded (1 template)",
+        "Cargo manifests (1 package)",
+        "Rust sources parsed (wave 1:",
+        "name resolution (modules, uses, impls)",
+        "handlers and invoke paths (3 binaries)",
+        "Rust files indexed, functions linked",
+        "rules (",
+        "report rendered and written",
+    ];
+    assert_eq!(phases.len(), expected.len(), "{phases:#?}");
+    for (phase, start) in phases.iter().zip(expected) {
+        assert!(phase.starts_with(start), "{phase} should start with {start}");
+    }
+    assert!(!stderr(&plain).contains("slint timings"));
+}
+
+#[test]
 fn named_files_are_always_linted_and_bad_ones_do_not_stop_the_run() {
     let dir = scratch("named");
     std::fs::write(dir.join("workflow.yml"), "on: push\njobs: {}\n").unwrap();

@@ -100,6 +100,7 @@ pub fn load(manifests: &[PathBuf], first_file_id: u32, policy: &ReadPolicy) -> L
     let mut loaded = Loaded { first_file_id, ..Loaded::default() };
     let mut packages = PackageLoader { policy: policy.clone(), ..PackageLoader::default() };
     packages.run(manifests, &mut loaded);
+    crate::timings::mark(|| crate::timings::counted("Cargo manifests", loaded.packages.len(), "package"));
     build_crates(&mut loaded);
     load_sources(&mut loaded, policy);
     loaded
@@ -508,7 +509,10 @@ fn load_sources(loaded: &mut Loaded, policy: &ReadPolicy) {
         }
     }
     let mut links: Vec<((usize, usize, usize), PathBuf)> = Vec::new();
+    let mut wave_number = 0;
     while !wave.is_empty() {
+        wave_number += 1;
+        let files = wave.len();
         let parsed: Vec<Parsed> = wave.par_iter().map(|(path, _)| parse_one(path, policy)).collect();
         let mut next = Vec::new();
         for ((path, mod_rs), result) in wave.into_iter().zip(parsed) {
@@ -531,6 +535,7 @@ fn load_sources(loaded: &mut Loaded, policy: &ReadPolicy) {
             }
         }
         wave = next;
+        crate::timings::mark(|| format!("Rust sources parsed (wave {wave_number}: {files} files)"));
     }
     for (key, path) in links {
         if let Some(&file) = loaded.by_path.get(&path) {

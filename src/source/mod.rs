@@ -448,6 +448,7 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limit
             None
         }
     };
+    crate::timings::mark(|| "name resolution (modules, uses, impls)".into());
     // A binary whose analysis panicked is left out: rules would see an empty invoke path.
     let binaries: Vec<(Option<Binary>, Vec<SourceProblem>)> = match &program {
         Some(program) => {
@@ -468,6 +469,7 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limit
         }
         None => Vec::new(),
     };
+    crate::timings::mark(|| crate::timings::counted("handlers and invoke paths", binaries.len(), "binary"));
     let mut out = Vec::new();
     for (binary, notes) in binaries {
         out.extend(binary);
