@@ -9,6 +9,9 @@
 //! before the registration; handler closures and handler functions are not init code.
 //!
 //! Each call site is reported once per mode, by the first (shortest) chain that reaches it.
+//! What a call site is (its callee, arguments and chain) and where it leads are worked out
+//! once per site ([`Sites`]) and shared by every binary that reaches it; only how a path
+//! reaches it (handler, chain, loop and offload flags) is per binary.
 
 use rustc_hash::FxHashSet;
 use std::collections::VecDeque;
