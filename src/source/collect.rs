@@ -80,12 +80,7 @@ pub fn collect_file(text: &str) -> Result<FileFacts, CollectError> {
 /// file, the `mod` keyword can only start one. Syntax errors inside them go unreported.
 fn without_test_modules(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     let trees: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
-    let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
-    for (at, tree) in trees.iter().enumerate() {
-        if let Some(item) = test_module_at(&trees, at, tree) {
-            cut.push(item);
-        }
-    }
+    let cut: Vec<std::ops::Range<usize>> = (0..trees.len()).filter_map(|at| test_module_at(&trees, at)).collect();
     if cut.is_empty() {
         return trees.into_iter().collect();
     }
@@ -94,13 +89,9 @@ fn without_test_modules(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenS
 }
 
 /// The token range of the test-only `mod` item whose `mod` keyword is `trees[at]`, if it is one.
-fn test_module_at(
-    trees: &[proc_macro2::TokenTree],
-    at: usize,
-    tree: &proc_macro2::TokenTree,
-) -> Option<std::ops::Range<usize>> {
+fn test_module_at(trees: &[proc_macro2::TokenTree], at: usize) -> Option<std::ops::Range<usize>> {
     use proc_macro2::{Delimiter, TokenTree};
-    let TokenTree::Ident(keyword) = tree else { return None };
+    let TokenTree::Ident(keyword) = &trees[at] else { return None };
     if keyword != "mod" {
         return None;
     }
