@@ -162,13 +162,13 @@ mod tests {
             Span::new(4, 6),               // across the `\r\n`
             Span::new(0, u32::MAX),        // the whole file and beyond
         ];
-        // SL900-SL902 are made-up codes, not rules: renderers must cope with any finding.
+        // Codes of a made-up Guard pack: renderers must cope with any finding, not only ours.
         let mut findings: Vec<Finding> = spans
             .iter()
-            .map(|&span| Finding::new("SL900", "odd", Severity::Error, Site::new(file, span), "odd span"))
+            .map(|&span| Finding::new("test/ODD_SPAN", "odd", Severity::Error, Site::new(file, span), "odd span"))
             .collect();
-        findings.push(Finding::new("SL901", "", Severity::Info, Site::new(empty, Span::new(3, 1)), ""));
-        let mut ghost = Finding::new("SL902", "ghost", Severity::Warning, Site::new(FileId(99), Span::at(0)), "m");
+        findings.push(Finding::new("test/EMPTY", "", Severity::Info, Site::new(empty, Span::new(3, 1)), ""));
+        let mut ghost = Finding::new("test/GHOST", "ghost", Severity::Warning, Site::new(FileId(99), Span::at(0)), "m");
         ghost.related(FileId(98), Span::at(0), "elsewhere").related(empty, Span::at(4), "empty");
         ghost.related(file, Span::new(200, 100), "past the end");
         findings.push(ghost);
@@ -184,7 +184,7 @@ mod tests {
                 let mut out = Vec::new();
                 render(format, &report, &db, &[], options, &mut out).expect("render into a Vec");
                 let text = String::from_utf8(out).expect("UTF-8");
-                assert!(text.contains("SL902"), "{format:?} lost a finding:\n{text}");
+                assert!(text.contains("test/GHOST"), "{format:?} lost a finding:\n{text}");
                 assert!(!text.contains("Failed to read"), "{format:?}:\n{text}");
             }
         }
