@@ -134,9 +134,24 @@ pub fn chain(call: &CallFact) -> String {
     let names: Vec<String> = call
         .via
         .iter()
-        .map(|n| if n.ends_with("{closure}") { "the handler closure".to_string() } else { format!("`{n}`") })
+        .map(|n| {
+            if n.ends_with("{closure}") {
+                "the handler closure".to_string()
+            } else if is_route_label(n) {
+                n.clone()
+            } else {
+                format!("`{n}`")
+            }
+        })
         .collect();
     names.join(" → ")
+}
+
+/// A route at the head of a chain (`POST /orders`): a method, a space and a path; function
+/// names never hold a space.
+fn is_route_label(name: &str) -> bool {
+    name.split_once(' ')
+        .is_some_and(|(method, path)| method.chars().all(|c| c.is_ascii_uppercase()) && !path.is_empty())
 }
 
 /// Reports a finding at a call in a binary, naming the handler chain, with every deploying

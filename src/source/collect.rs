@@ -429,8 +429,63 @@ const ITER_SOURCES: &[&str] = &[
     "records",
 ];
 
-/// Macros whose bodies are parsed as comma-separated expressions.
-const PARSED_MACROS: &[&str] = &["lambda", "join", "try_join", "select", "format"];
+/// Macros whose bodies are never parsed: they take format strings, tokens or JSON, never
+/// code that hands a function on. Any other macro's body is parsed as comma-separated
+/// expressions when it is one (`routes![list, create]`, `lambda_main!(handler)`,
+/// `join!(a(), b())`), so the functions and closures passed to it are followed.
+const OPAQUE_MACROS: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "write",
+    "writeln",
+    "format_args",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "unimplemented",
+    "todo",
+    "info",
+    "warn",
+    "error",
+    "debug",
+    "trace",
+    "event",
+    "span",
+    "info_span",
+    "debug_span",
+    "error_span",
+    "warn_span",
+    "trace_span",
+    "instrument",
+    "json",
+    "html",
+    "concat",
+    "stringify",
+    "include_str",
+    "include_bytes",
+    "env",
+    "option_env",
+    "cfg",
+    "matches",
+    "anyhow",
+    "bail",
+    "ensure",
+    "eyre",
+    "dbg",
+    "line",
+    "file",
+    "column",
+    "module_path",
+    "compile_error",
+    "macro_rules",
+];
 
 /// The code a call is recorded against, and the lexical context inside it.
 struct Body {
@@ -745,13 +800,15 @@ impl<'t> Collector<'t> {
     }
 
     fn record_macro(&mut self, mac: &Macro, key: Option<usize>) {
-        let Some(owner) = self.owner() else { return };
+        let Some(owner) = self.owner() else {
+            return self.record_module_macro(mac);
+        };
         let index = self.reserve_call(owner);
         if let Some(key) = key {
             self.calls_by_node.insert(key, index);
         }
         let path = path_fact(&mac.path);
-        let args = if PARSED_MACROS.contains(&path.last()) { self.parse_macro_args(mac) } else { Vec::new() };
+        let args = if OPAQUE_MACROS.contains(&path.last()) { Vec::new() } else { self.parse_macro_args(mac) };
         let start = match mac.path.segments.first() {
             Some(seg) => self.map.start(seg.ident.span()),
             None => self.map.start(mac.bang_token.span),
@@ -762,6 +819,32 @@ impl<'t> Collector<'t> {
         site.method_span = site.span;
         site.target = CallTarget::Macro(path);
         site.args = args;
+    }
+
+    /// A macro invocation among a module's items (`lambda_main!(get_items);`): it may write
+    /// `main` itself, so the paths it is given are kept.
+    fn record_module_macro(&mut self, mac: &Macro) {
+        let path = path_fact(&mac.path);
+        if OPAQUE_MACROS.contains(&path.last()) {
+            return;
+        }
+        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+        let args = match parser.parse2(mac.tokens.clone()) {
+            Ok(exprs) => exprs
+                .iter()
+                .filter_map(|e| match e {
+                    Expr::Path(p) => Some(path_fact(&p.path)),
+                    _ => None,
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let start = match mac.path.segments.first() {
+            Some(seg) => self.map.start(seg.ident.span()),
+            None => self.map.start(mac.bang_token.span),
+        };
+        let span = self.map.between(start, self.map.end(mac.delimiter.span().close()));
+        self.facts.item_macros.push(ItemMacroFact { module: self.module, path, args, span });
     }
 
     fn parse_macro_args(&mut self, mac: &Macro) -> Vec<ValueExpr> {

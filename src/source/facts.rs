@@ -23,6 +23,8 @@ pub struct FileFacts {
     /// Uses of `SCREAMING_CASE` paths outside call position (`CLIENT.get_or_init(..)`): how the
     /// invoke path finds the lazily initialised globals it touches.
     pub static_refs: Vec<StaticRef>,
+    /// Macro invocations among a module's items (`lambda_main!(handler);`).
+    pub item_macros: Vec<ItemMacroFact>,
     /// Things the collector chose not to look into (too deep), as informational notes.
     pub notes: Vec<(Span, String)>,
 }
@@ -275,6 +277,17 @@ pub struct ClosureFact {
     pub parent: Option<usize>,
     /// What the closure returns (its body expression).
     pub body: ValueExpr,
+}
+
+/// A macro invoked among a module's items, with the paths it was given.
+#[derive(Clone, Debug)]
+pub struct ItemMacroFact {
+    pub module: usize,
+    pub path: PathFact,
+    /// Arguments that are plain paths (`lambda_main!(get_items)` → `get_items`).
+    pub args: Vec<PathFact>,
+    /// From the `!` to the closing delimiter.
+    pub span: Span,
 }
 
 /// `let name[: ty] = init;` with a single identifier pattern.

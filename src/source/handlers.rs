@@ -1,21 +1,28 @@
-//! Finding a binary's Lambda registration and the handlers it is given.
+//! What starts a binary and which of its code is a handler.
 //!
-//! From `main` (and functions it calls, up to [`MAX_REGISTRATION_DEPTH`] deep, into the lib
-//! target and path dependencies) the first call that resolves to a Lambda runtime entry is the
-//! registration (`lambda_runtime::run`, `lambda_http::run_with_streaming_response`,
-//! `Runtime::new(x)..run()`, `lambda!`, adapters such as `lambda_web::run_actix_on_lambda`;
-//! `#[lambda]` on `main` makes all of `main` the handler). A user function called `run` is not
-//! one: the path must resolve into a Lambda crate.
+//! The tracer ([`super::invoke`]) walks a binary from `main` and asks this module three
+//! questions on the way:
+//! - **where it starts**: `main`, a `#[lambda]` main (all of it per invocation), a rocket
+//!   `#[launch]` function, or, without `main`, a crate-local macro that writes it
+//!   (`lambda_main!(get_items);`, whose arguments are the handlers) ([`entry`]);
+//! - **which call starts the runtime** ([`Discovery::runtime_start`]): a Lambda runtime entry
+//!   (`lambda_runtime::run`, `lambda_http::run_with_streaming_response`,
+//!   `Runtime::new(x)..run()`, `lambda!`, `aws_lambda::start`, adapters such as
+//!   `lambda_web::run_actix_on_lambda`), or a web server a Lambda Web Adapter function runs
+//!   (`axum::serve`, actix `HttpServer`, rocket, warp, poem). A user function called `run` is
+//!   not one: the path must resolve into one of those crates;
+//! - **what a deferred callback is called**: the handler records (name, kind, route, payload
+//!   type) of the functions and closures that init code hands on without calling them.
 //!
-//! Its argument is unwrapped to handler roots: `service_fn`/`handler_fn`/`ServiceBuilder`/
-//! `Runtime::new(..).layer(..)`/`&x`/`x.clone()`/`Box::new` are looked through, variables are
-//! followed to their initialiser (and parameters to the caller's argument), closures are
-//! handlers, factory calls are followed into what they return, values of a type with a
-//! `Service` impl give its `call`, and routers give their route handlers and middleware.
-//! Without a registration, functions with a Lambda event signature are handlers with low
+//! Routes are read from the routers init code builds (axum `Router` chains with `route`,
+//! `nest`, `merge`, `fallback`; actix `App`/`scope`/`resource`; route attributes such as
+//! `#[get("/p")]`), after the trace, and name the handlers they lead to
+//! (``GET /orders → `list` → ..``).
+//!
+//! Without any runtime start, functions with a Lambda event signature are handlers with low
 //! confidence.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::facts::*;
 use super::load::Loaded;
@@ -24,15 +31,14 @@ use super::scope::Scope;
 use super::{Confidence, Handler, HandlerKind, Registration, RouteFact};
 use crate::span::Span;
 
-/// How far from `main` the registration is searched.
-const MAX_REGISTRATION_DEPTH: usize = 3;
-/// How many wrappers, variables and factories are looked through.
+/// How many wrappers, variables and factories are looked through when reading routers.
 const MAX_UNWRAP_DEPTH: usize = 16;
 
 /// Crates whose `run` functions start the Lambda runtime (after renames).
-const LAMBDA_CRATES: &[&str] = &["lambda_runtime", "lambda_http", "lambda", "netlify_lambda", "netlify_lambda_http"];
+const LAMBDA_CRATES: &[&str] =
+    &["lambda_runtime", "lambda_http", "lambda", "netlify_lambda", "netlify_lambda_http", "aws_lambda"];
 const RUN_FUNCTIONS: &[&str] =
-    &["run", "run_concurrent", "run_with_streaming_response", "run_with_streaming_response_concurrent"];
+    &["run", "run_concurrent", "run_with_streaming_response", "run_with_streaming_response_concurrent", "start"];
 /// Framework adapters that take an app and run it on Lambda.
 const ADAPTERS: &[&str] = &[
     "lambda_web::run_actix_on_lambda",
@@ -42,24 +48,24 @@ const ADAPTERS: &[&str] = &[
     "poem_lambda::run",
     "actix_lambda::run",
 ];
-/// Calls whose first argument is the service (or handler) itself.
-const WRAPPER_FUNCTIONS: &[&str] = &["service_fn", "handler_fn", "Box::new", "Box::pin", "Arc::new", "Rc::new"];
-/// Methods that pass their receiver's service through.
-const PASS_THROUGH_METHODS: &[&str] = &[
-    "clone",
-    "layer",
-    "route_layer",
-    "into_service",
-    "into_make_service",
-    "boxed",
-    "boxed_clone",
-    "with_state",
-    "map_err",
-    "map_request",
-    "map_response",
-    "map_result",
-    "into",
-    "to_owned",
+/// Web servers: what a Lambda Web Adapter function runs. Each serves HTTP requests, so the
+/// callbacks its app is built from are request handlers.
+const WEB_SERVERS: &[&str] = &[
+    "axum::serve",
+    "axum::Server::bind",
+    "axum::Server::from_tcp",
+    "axum_server::bind",
+    "axum_server::bind_rustls",
+    "hyper::Server::bind",
+    "hyper::server::Server::bind",
+    "warp::serve",
+    "actix_web::HttpServer::new",
+    "rocket::build",
+    "rocket::custom",
+    "poem::Server::new",
+    "salvo::Server::new",
+    "tide::new",
+    "tide::with_state",
 ];
 /// Methods only routers have.
 const ROUTER_METHODS: &[&str] = &["route", "nest", "merge", "fallback", "route_service", "nest_service"];
@@ -74,11 +80,6 @@ pub enum Region {
         file: usize,
         closure: usize,
     },
-    /// A function up to the end of the call at `end` (`main` before the runtime starts).
-    FnUntil {
-        f: FnRef,
-        end: u32,
-    },
     /// A global's initialiser.
     Static {
         file: usize,
@@ -86,167 +87,153 @@ pub enum Region {
     },
 }
 
+/// Where a binary starts.
+pub enum Entry {
+    /// `main` (or a rocket `#[launch]` function): init code that starts the runtime.
+    Main(FnRef),
+    /// `#[lambda] async fn main(event, ctx)`: the body of `main` runs per invocation.
+    WholeMain(FnRef),
+    /// No `main`, but a macro among the root module's items that writes one; the functions it
+    /// is given are the handlers.
+    Macro { file: usize, index: usize, handlers: Vec<FnRef> },
+    /// Nothing slint recognises.
+    Unknown,
+}
+
+/// The entry of bin crate `krate`.
+pub fn entry(program: &Program, krate: usize) -> Entry {
+    let Some(root) = program.crate_root(krate) else {
+        return Entry::Unknown;
+    };
+    let node = &program.modules[root.0];
+    let Some(facts) = program.facts(node.file) else {
+        return Entry::Unknown;
+    };
+    let Some(module) = facts.modules.get(node.local) else {
+        return Entry::Unknown;
+    };
+    let fns = module.items.iter().filter_map(|(name, item)| match item {
+        ItemRef::Fn(index) => Some((name, FnRef { file: node.file, index: *index })),
+        _ => None,
+    });
+    let mut launch = None;
+    for (name, f) in fns {
+        let Some(function) = program.function(f) else { continue };
+        if name == "main" {
+            let whole = function.attrs.iter().any(|a| a.path.last() == "lambda");
+            return if whole { Entry::WholeMain(f) } else { Entry::Main(f) };
+        }
+        if function.attrs.iter().any(|a| a.path.last() == "launch") {
+            launch = Some(f);
+        }
+    }
+    if let Some(f) = launch {
+        return Entry::Main(f);
+    }
+    macro_entry(program, root, node.file).unwrap_or(Entry::Unknown)
+}
+
+/// `lambda_main!(get_items);` in the root module: the functions named in it.
+fn macro_entry(program: &Program, root: ModId, file: usize) -> Option<Entry> {
+    let facts = program.facts(file)?;
+    let local = program.modules[root.0].local;
+    facts.item_macros.iter().enumerate().filter(|(_, m)| m.module == local).find_map(|(index, m)| {
+        let handlers: Vec<FnRef> = m
+            .args
+            .iter()
+            .filter_map(|path| match program.resolve(root, path, None) {
+                Resolved::Fn(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        (!handlers.is_empty()).then_some(Entry::Macro { file, index, handlers })
+    })
+}
+
 /// What discovery found for one binary.
 #[derive(Default)]
 pub struct Found {
     pub registration: Option<Registration>,
     pub handlers: Vec<Handler>,
-    /// `(handler, region)`: where each handler's code is.
-    pub roots: Vec<(usize, Region)>,
     pub routes: Vec<RouteFact>,
-    /// Init code and the function names leading to it.
-    pub init_seeds: Vec<(Region, Vec<String>)>,
-    /// Handler closures: not init, even though they sit inside `main`.
-    pub excluded: Vec<(usize, Span)>,
-    /// Handler functions: not followed as init code.
-    pub handler_fns: FxHashSet<FnRef>,
     pub payload_types: Vec<String>,
     pub notes: Vec<(usize, Span, String)>,
+    /// The region of each handler, by handler index.
+    pub regions: Vec<Region>,
+    /// Route labels (`GET /orders`) of the regions routers lead to.
+    pub labels: FxHashMap<Region, String>,
 }
 
-/// Where the registration is: the functions from `main` to it (with the call taken in each),
-/// the function it is in, and the call.
-struct Located {
-    chain: Vec<(FnRef, usize)>,
-    scope: Scope,
-    call: usize,
-    entry: Entry,
+/// A runtime start: the API and whether it serves HTTP.
+pub struct Start {
+    pub api: String,
+    pub http: bool,
 }
 
-/// A registration call and the value it was given.
-struct Entry {
-    api: String,
-    /// The call whose first argument is the service (the registration itself, or the root
-    /// `Runtime::new(x)` of a builder chain).
-    argument_call: usize,
-    /// `.layer(..)` calls of a runtime builder chain.
-    layers: Vec<usize>,
+/// A router chain seen in init code: `(file, owner, outermost call)`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RouterRoot {
+    pub file: usize,
+    pub owner: Owner,
+    pub call: usize,
 }
 
-pub fn discover(program: &Program, loaded: &Loaded, krate: usize) -> Found {
-    let mut finder = Finder { program, loaded, found: Found::default(), callers: Vec::new() };
-    finder.run(krate);
-    finder.found
-}
-
-struct Finder<'p, 'a> {
+/// Builds a binary's [`Found`] as the tracer reports what it meets.
+pub struct Discovery<'p, 'a> {
     program: &'p Program<'a>,
     loaded: &'a Loaded,
-    found: Found,
-    /// Calls that led into the function being unwrapped (for parameter → argument).
-    callers: Vec<(Scope, usize)>,
+    pub found: Found,
+    by_region: FxHashMap<Region, usize>,
+    /// Routes read from routers, with the region each leads to.
+    route_regions: Vec<Option<Region>>,
+    /// Functions whose router is nested into another one (`nest("/api", api())`): their own
+    /// chain is read with the prefix from there.
+    nested: FxHashSet<FnRef>,
+    /// Route attributes of handlers met on the way: `(region, METHOD, path)`.
+    attr_routes: Vec<(Region, String, String, Span)>,
 }
 
-impl Finder<'_, '_> {
-    fn run(&mut self, krate: usize) {
-        let main = self.main_fn(krate);
-        let whole_main = main.is_some_and(|m| self.whole_main(m));
-        if !whole_main
-            && let Some(main) = main
-            && let Some(found) = self.search(main, 0, &mut vec![main], &mut Vec::new())
-        {
-            self.register(&found.chain, &found.scope, found.call, found.entry);
+impl<'p, 'a> Discovery<'p, 'a> {
+    pub fn new(program: &'p Program<'a>, loaded: &'a Loaded) -> Self {
+        Discovery {
+            program,
+            loaded,
+            found: Found::default(),
+            by_region: FxHashMap::default(),
+            route_regions: Vec::new(),
+            nested: FxHashSet::default(),
+            attr_routes: Vec::new(),
         }
-        if self.found.handlers.is_empty() {
-            self.fallback(krate, main);
-        }
-        self.collect_payloads();
     }
 
-    fn main_fn(&self, krate: usize) -> Option<FnRef> {
-        let root = self.program.crate_root(krate)?;
-        let node = &self.program.modules[root.0];
-        let module = self.program.facts(node.file)?.modules.get(node.local)?;
-        module.items.iter().find_map(|(name, item)| match item {
-            ItemRef::Fn(index) if name == "main" => Some(FnRef { file: node.file, index: *index }),
-            _ => None,
-        })
-    }
+    // ----- runtime starts ---------------------------------------------------------------------
 
-    /// `#[lambda] async fn main(event, ctx)`: the body of `main` runs per invocation.
-    fn whole_main(&mut self, main: FnRef) -> bool {
-        let Some(function) = self.program.function(main) else {
-            return false;
-        };
-        let Some(attr) = function.attrs.iter().find(|a| a.path.last() == "lambda") else {
-            return false;
-        };
-        self.found.registration = Some(Registration {
-            api: format!("#[{}]", attr.path.joined()),
-            concurrent: false,
-            streaming: false,
-            file: self.loaded.file_id(main.file),
-            span: attr.span,
-            via: vec!["main".to_string()],
-        });
-        self.add_fn_handler(main, HandlerKind::WholeMain);
-        true
-    }
-
-    // ----- registration ---------------------------------------------------------------------
-
-    /// Depth-first through `main`'s calls in source order; the first registration wins.
-    fn search(
-        &self,
-        f: FnRef,
-        depth: usize,
-        path: &mut Vec<FnRef>,
-        chain: &mut Vec<(FnRef, usize)>,
-    ) -> Option<Located> {
-        let scope = Scope::for_fn(self.program, f)?;
-        for &call in self.program.calls_of(f.file, Owner::Fn(f.index)) {
-            if let Some(entry) = self.registration(&scope, call) {
-                return Some(Located { chain: chain.clone(), scope, call, entry });
-            }
-            if depth >= MAX_REGISTRATION_DEPTH {
-                continue;
-            }
-            for target in scope.call_targets(self.program, call) {
-                let super::scope::Target::Fn(next) = target else {
-                    continue;
-                };
-                if path.contains(&next) {
-                    continue;
-                }
-                path.push(next);
-                chain.push((f, call));
-                let found = self.search(next, depth + 1, path, chain);
-                chain.pop();
-                path.pop();
-                if found.is_some() {
-                    return found;
-                }
-            }
-        }
-        None
-    }
-
-    fn registration(&self, scope: &Scope, index: usize) -> Option<Entry> {
+    /// Whether call `index` starts a Lambda runtime or a web server.
+    pub fn runtime_start(&self, scope: &Scope, index: usize) -> Option<Start> {
         let call = scope.facts(self.program).calls.get(index)?;
         match &call.target {
             CallTarget::Path(path) => {
                 let api = scope.path_name(self.program, path);
-                is_registration_path(&api).then_some(Entry { api, argument_call: index, layers: Vec::new() })
+                if is_registration_path(&api) {
+                    let http = api.starts_with("lambda_http") || ADAPTERS.contains(&api.as_str());
+                    return Some(Start { api, http });
+                }
+                is_web_server(&api).then_some(Start { api, http: true })
             }
             CallTarget::Method { name, receiver } if name == "run" => self.runtime_chain(scope, receiver),
             CallTarget::Macro(path) if path.last() == "lambda" => {
                 let api = scope.path_name(self.program, path);
                 let lambda_crate = api.split("::").next().is_some_and(|c| LAMBDA_CRATES.contains(&c));
                 let plain = api == "lambda" && self.package_is_lambda(scope);
-                (lambda_crate || plain).then(|| Entry {
-                    api: format!("{api}!"),
-                    argument_call: index,
-                    layers: Vec::new(),
-                })
+                (lambda_crate || plain).then(|| Start { api: format!("{api}!"), http: false })
             }
             _ => None,
         }
     }
 
     /// `Runtime::new(svc).layer(..).run()` or `lambda_http::runtime(svc).run()`.
-    fn runtime_chain(&self, scope: &Scope, receiver: &ValueExpr) -> Option<Entry> {
+    fn runtime_chain(&self, scope: &Scope, receiver: &ValueExpr) -> Option<Start> {
         let facts = scope.facts(self.program);
-        let mut layers = Vec::new();
         let mut current = receiver;
         for _ in 0..MAX_UNWRAP_DEPTH {
             // `let runtime = lambda_http::runtime(svc); runtime.run()`.
@@ -260,12 +247,7 @@ impl Finder<'_, '_> {
                 return None;
             };
             match &facts.calls[*i].target {
-                CallTarget::Method { name, receiver } => {
-                    if name == "layer" {
-                        layers.push(*i);
-                    }
-                    current = receiver;
-                }
+                CallTarget::Method { receiver, .. } => current = receiver,
                 CallTarget::Path(path) => {
                     let root = scope.path_name(self.program, path);
                     let lambda_crate = root.split("::").next().is_some_and(|c| LAMBDA_CRATES.contains(&c));
@@ -273,11 +255,8 @@ impl Finder<'_, '_> {
                         || root.ends_with("Runtime::from")
                         || root.ends_with("::runtime")
                         || root.ends_with("::runtime_concurrent");
-                    return (lambda_crate && builder).then(|| Entry {
-                        api: format!("{root}(..).run"),
-                        argument_call: *i,
-                        layers,
-                    });
+                    return (lambda_crate && builder)
+                        .then(|| Start { http: root.starts_with("lambda_http"), api: format!("{root}(..).run") });
                 }
                 _ => return None,
             }
@@ -290,209 +269,276 @@ impl Finder<'_, '_> {
         self.loaded.packages[self.loaded.crates[krate].package].is_lambda
     }
 
-    fn register(&mut self, chain: &[(FnRef, usize)], scope: &Scope, call: usize, entry: Entry) {
-        let facts = scope.facts(self.program);
-        let site = &facts.calls[call];
-        let mut via: Vec<String> = chain.iter().map(|(f, _)| self.program.fn_short_name(*f)).collect();
-        if let Some(f) = scope.fn_ref() {
-            via.push(self.program.fn_short_name(f));
+    /// Records the first runtime start met.
+    pub fn register(&mut self, scope: &Scope, index: usize, start: Start, via: &[String]) {
+        if self.found.registration.is_some() {
+            return;
         }
+        let span = scope.facts(self.program).calls[index].span;
         self.found.registration = Some(Registration {
-            concurrent: entry.api.contains("concurrent"),
-            streaming: entry.api.contains("streaming"),
-            api: entry.api.clone(),
+            concurrent: start.api.contains("concurrent"),
+            streaming: start.api.contains("streaming"),
+            http: start.http,
+            api: start.api,
             file: self.loaded.file_id(scope.file),
-            span: site.span,
-            via: via.clone(),
+            span,
+            via: via.to_vec(),
         });
-        // Everything up to and including the registration call runs once.
-        for (depth, (f, at)) in chain.iter().enumerate() {
-            let end = self.program.facts(f.file).map_or(0, |facts| facts.calls[*at].span.end);
-            self.found.init_seeds.push((Region::FnUntil { f: *f, end }, via[..=depth].to_vec()));
-        }
-        if let Some(f) = scope.fn_ref() {
-            self.found.init_seeds.push((Region::FnUntil { f, end: site.span.end }, via.clone()));
-        }
-        let argument = facts.calls[entry.argument_call].args.first().cloned();
-        match argument {
-            Some(value) if is_app_factory_adapter(&entry.api) => self.app_factory(scope, &value, &via),
-            Some(value) => self.unwrap(scope, &value, 0),
-            None => {}
-        }
-        for layer in entry.layers {
-            self.layer_middleware(scope, layer);
-        }
-        if self.found.handlers.is_empty() {
-            let message = format!("slint could not tell which handler is passed to `{}`", entry.api);
-            self.found.notes.push((scope.file, site.span, message));
-        }
     }
 
-    // ----- unwrapping the registered value ----------------------------------------------------
-
-    fn unwrap(&mut self, scope: &Scope, value: &ValueExpr, depth: usize) {
-        if depth > MAX_UNWRAP_DEPTH {
-            return;
-        }
-        match value {
-            ValueExpr::Closure(c) => {
-                self.add_closure_handler(scope, *c, HandlerKind::Closure);
-            }
-            ValueExpr::Path(path, span) => self.unwrap_path(scope, path, span.start, depth),
-            ValueExpr::Struct(path, _) => {
-                if let Resolved::Type(ty) = scope.resolve(self.program, path) {
-                    self.add_service_impl(&ty);
-                }
-            }
-            ValueExpr::Call(i) => self.unwrap_call(scope, *i, depth),
-            _ => {}
-        }
+    /// `#[lambda] async fn main`: the whole of `main` is the handler.
+    pub fn whole_main(&mut self, main: FnRef) -> Option<(usize, Region)> {
+        let function = self.program.function(main)?;
+        let attr = function.attrs.iter().find(|a| a.path.last() == "lambda")?;
+        self.found.registration = Some(Registration {
+            api: format!("#[{}]", attr.path.joined()),
+            concurrent: false,
+            streaming: false,
+            http: false,
+            file: self.loaded.file_id(main.file),
+            span: attr.span,
+            via: vec!["main".to_string()],
+        });
+        Some(self.fn_handler(main, HandlerKind::WholeMain, Confidence::High))
     }
 
-    fn unwrap_path(&mut self, scope: &Scope, path: &PathFact, position: u32, depth: usize) {
-        if let Some(name) = path.single() {
-            if let Some(binding) = scope.let_before(self.program, name, position) {
-                if let Some(init) = binding.init.clone() {
-                    self.unwrap(scope, &init, depth + 1);
-                }
-                return;
-            }
-            if let Some((index, _)) = scope.param(self.program, name) {
-                self.unwrap_caller_argument(index, depth);
-                return;
-            }
-        }
-        match scope.resolve(self.program, path) {
-            Resolved::Fn(f) => {
-                self.add_fn_handler(f, HandlerKind::Fn);
-            }
-            Resolved::Assoc { ty, name } => {
-                for method in self.program.methods(&ty, &name) {
-                    self.add_fn_handler(method, HandlerKind::Method);
-                }
-            }
-            Resolved::Type(ty) => self.add_service_impl(&ty),
-            _ => {}
-        }
-    }
-
-    /// A parameter of the function being unwrapped: continue with the caller's argument.
-    fn unwrap_caller_argument(&mut self, index: usize, depth: usize) {
-        let Some((caller, call)) = self.callers.pop() else {
-            return;
+    /// `lambda_main!(get_items);`: the macro is the registration, its functions the handlers.
+    pub fn macro_main(&mut self, file: usize, index: usize, handlers: &[FnRef]) -> Vec<(usize, Region)> {
+        let Some(fact) = self.program.facts(file).and_then(|f| f.item_macros.get(index)) else {
+            return Vec::new();
         };
-        let argument = caller.facts(self.program).calls[call].args.get(index).cloned();
-        if let Some(argument) = argument {
-            self.unwrap(&caller, &argument, depth + 1);
-        }
-        self.callers.push((caller, call));
+        self.found.registration = Some(Registration {
+            api: format!("{}!", fact.path.joined()),
+            concurrent: false,
+            streaming: false,
+            http: false,
+            file: self.loaded.file_id(file),
+            span: fact.span,
+            via: Vec::new(),
+        });
+        handlers.iter().map(|&f| self.fn_handler(f, HandlerKind::Fn, Confidence::High)).collect()
     }
 
-    fn unwrap_call(&mut self, scope: &Scope, index: usize, depth: usize) {
-        if self.is_router(scope, index) {
-            self.collect_router(scope, &ValueExpr::Call(index), "", depth);
-            return;
-        }
-        let call = scope.facts(self.program).calls[index].clone();
-        let first = call.args.first().cloned();
-        match &call.target {
-            CallTarget::Path(path) => {
-                let resolved = scope.resolve(self.program, path);
-                let name = self.program.resolved_name(&resolved);
-                if is_wrapper(&name) {
-                    if let Some(first) = first {
-                        self.unwrap(scope, &first, depth + 1);
-                    }
-                    return;
-                }
-                match resolved {
-                    Resolved::Fn(f) => self.unwrap_factory(scope, index, f, None, depth),
-                    Resolved::Assoc { ty, name } => {
-                        let methods = self.program.methods(&ty, &name);
-                        for method in &methods {
-                            self.unwrap_factory(scope, index, *method, Some(&ty), depth);
-                        }
-                        if methods.is_empty() {
-                            self.add_service_impl(&ty);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            CallTarget::Method { name, receiver } => {
-                if name == "service_fn" || name == "service" {
-                    if let Some(first) = first {
-                        self.unwrap(scope, &first, depth + 1);
-                    }
-                } else if PASS_THROUGH_METHODS.contains(&name.as_str()) {
-                    if name == "layer" || name == "route_layer" {
-                        self.layer_middleware(scope, index);
-                    }
-                    self.unwrap(scope, receiver, depth + 1);
-                } else if let Some(ty) = scope.infer(self.program, receiver) {
-                    for method in self.program.methods(&ty, name) {
-                        self.unwrap_factory(scope, index, method, Some(&ty), depth);
-                    }
-                }
-            }
-            CallTarget::Macro(path) if path.last() == "lambda" => {
-                if let Some(first) = first {
-                    self.unwrap(scope, &first, depth + 1);
-                }
-            }
-            _ => {}
-        }
+    // ----- handlers ---------------------------------------------------------------------------
+
+    /// The handler of a function init code hands on (creating it the first time); handed to
+    /// a middleware constructor (`from_fn(auth)`), it is middleware.
+    pub fn deferred_fn(&mut self, f: FnRef, middleware: bool) -> (usize, Region) {
+        let kind = if middleware { HandlerKind::Middleware } else { HandlerKind::Fn };
+        self.fn_handler(f, kind, Confidence::High)
     }
 
-    /// A call to our own function that builds the service: what it returns is the service
-    /// (a closure it returns is the per-invocation code; the rest of it is init code).
-    fn unwrap_factory(&mut self, caller: &Scope, call: usize, f: FnRef, self_ty: Option<&TypeKey>, depth: usize) {
-        let Some(scope) = Scope::for_fn(self.program, f) else {
-            return;
-        };
+    fn fn_handler(&mut self, f: FnRef, kind: HandlerKind, confidence: Confidence) -> (usize, Region) {
+        let region = Region::Fn(f);
+        if let Some(&existing) = self.by_region.get(&region) {
+            return (existing, region);
+        }
         let Some(function) = self.program.function(f) else {
-            return;
+            return (self.push_unknown(region), region);
         };
-        let before = self.found.handlers.len();
-        self.callers.push((caller.clone(), call));
-        for value in &function.returns {
-            self.unwrap(&scope, value, depth + 1);
-        }
-        self.callers.pop();
-        if self.found.handlers.len() == before
-            && let Some(ty) = self.program.output_type(f, self_ty)
-        {
-            self.add_service_impl(&ty);
-        }
+        let kind = match kind {
+            HandlerKind::Fn if function.impl_block.is_some() || function.in_trait.is_some() => HandlerKind::Method,
+            other => other,
+        };
+        let payload = function.params.first().and_then(|p| p.ty.as_ref()).and_then(|ty| self.payload_text(f, ty));
+        let handler = Handler {
+            name: self.program.fn_short_name(f),
+            file: self.loaded.file_id(f.file),
+            span: function.name_span,
+            kind,
+            confidence,
+            payload_type: payload,
+        };
+        self.attribute_route(f);
+        (self.push_handler(handler, region), region)
     }
 
-    /// Closures passed to a runtime layer run around every invocation (`OtelLayer::new(|| ..)`),
-    /// and `from_fn(mw)` middleware runs on every request.
-    fn layer_middleware(&mut self, scope: &Scope, layer: usize) {
+    /// A handler record for a region whose function could not be read (never expected).
+    fn push_unknown(&mut self, region: Region) -> usize {
+        let handler = Handler {
+            name: "{unknown}".to_string(),
+            file: self.loaded.file_id(0),
+            span: Span::default(),
+            kind: HandlerKind::Fn,
+            confidence: Confidence::Low,
+            payload_type: None,
+        };
+        self.push_handler(handler, region)
+    }
+
+    /// The handler of a closure init code hands on.
+    pub fn deferred_closure(&mut self, scope: &Scope, closure: usize) -> (usize, Region) {
+        let region = Region::Closure { file: scope.file, closure };
+        if let Some(&existing) = self.by_region.get(&region) {
+            return (existing, region);
+        }
         let facts = scope.facts(self.program);
-        for arg in facts.calls[layer].args.clone() {
-            let ValueExpr::Call(inner) = arg else {
+        let fact = &facts.closures[closure];
+        let owner_name = match scope.fn_ref() {
+            Some(f) => self.program.fn_short_name(f),
+            None => "static".to_string(),
+        };
+        let handler = Handler {
+            name: format!("{owner_name}::{{closure}}"),
+            file: self.loaded.file_id(scope.file),
+            span: fact.span,
+            kind: HandlerKind::Closure,
+            confidence: Confidence::High,
+            payload_type: self.closure_payload(scope, closure),
+        };
+        (self.push_handler(handler, region), region)
+    }
+
+    /// The entry methods of a `Service<Req>` (or legacy `Handler`) impl for `ty`: a value of
+    /// the type handed to the runtime (or to anything else) is called per request.
+    pub fn service_impls(&mut self, ty: &TypeKey) -> Vec<(usize, Region)> {
+        let mut out = Vec::new();
+        for (file, index) in self.program.trait_impls_for(ty) {
+            let Some(facts) = self.program.facts(file) else {
                 continue;
             };
-            let inner_call = &facts.calls[inner];
-            let is_from_fn = matches!(&inner_call.target, CallTarget::Path(p) if p.last().starts_with("from_fn"));
-            for value in inner_call.args.clone() {
-                match value {
-                    ValueExpr::Closure(c) => {
-                        self.add_closure_handler(scope, c, HandlerKind::Middleware);
-                    }
-                    ValueExpr::Path(path, _) if is_from_fn => {
-                        if let Resolved::Fn(f) = scope.resolve(self.program, &path) {
-                            self.add_fn_handler(f, HandlerKind::Middleware);
-                        }
-                    }
-                    _ => {}
-                }
+            let imp = &facts.impls[index];
+            let Some(trait_) = &imp.trait_ else { continue };
+            // tower's `Service::call`; the runtime's old `Handler` trait had `call` (0.3) or
+            // `run` (0.1/0.2).
+            let entry_points: &[&str] = match trait_.path.last() {
+                "Service" => &["call"],
+                "Handler" => &["call", "run"],
+                _ => continue,
+            };
+            let Some(&call) = imp.fns.iter().find(|&&f| entry_points.contains(&facts.fns[f].name.as_str())) else {
+                continue;
+            };
+            let f = FnRef { file, index: call };
+            let known = self.by_region.contains_key(&Region::Fn(f));
+            let (handler, region) = self.fn_handler(f, HandlerKind::ServiceImpl, Confidence::High);
+            let module = self.program.module_of(file, imp.module);
+            if let (false, Some(request), Some(module)) = (known, trait_.args.first(), module) {
+                self.found.handlers[handler].payload_type = Some(self.event_text(module, request));
+            }
+            out.push((handler, region));
+        }
+        out
+    }
+
+    fn push_handler(&mut self, handler: Handler, region: Region) -> usize {
+        self.found.handlers.push(handler);
+        self.found.regions.push(region);
+        let index = self.found.handlers.len() - 1;
+        self.by_region.insert(region, index);
+        index
+    }
+
+    /// After the trace: a runtime start whose handlers could not be told is noted, route
+    /// handlers take their route's kind, and the event types are gathered.
+    pub fn finish(&mut self) {
+        for (route, region) in self.found.routes.iter_mut().zip(&self.route_regions) {
+            route.handler = region.and_then(|r| self.by_region.get(&r).copied());
+        }
+        for (handler, region) in self.found.handlers.iter_mut().zip(&self.found.regions) {
+            if let (HandlerKind::Fn | HandlerKind::Method | HandlerKind::Closure, Some(label)) =
+                (&handler.kind, self.found.labels.get(region))
+                && let Some((method, path)) = label.split_once(' ')
+            {
+                handler.kind = HandlerKind::Route { method: method.to_string(), path: path.to_string() };
             }
         }
+        if let (Some(registration), true) = (&self.found.registration, self.found.handlers.is_empty()) {
+            let message = format!(
+                "slint could not tell which code `{}` runs per request: the value passed to it does not lead \
+                 to a function or closure of this workspace, so this binary's invoke path was not analysed",
+                registration.api
+            );
+            let file = (registration.file.0 - self.loaded.first_file_id) as usize;
+            self.found.notes.push((file, registration.span, message));
+        }
+        self.collect_payloads();
     }
 
     // ----- routers ----------------------------------------------------------------------------
+
+    /// Whether call `index` is the outermost call of a router chain.
+    pub fn is_router_root(&self, scope: &Scope, index: usize) -> bool {
+        let facts = scope.facts(self.program);
+        facts.calls[index].outer.is_none() && (self.is_router(scope, index) || self.is_actix_app(scope, index))
+    }
+
+    /// Reads the routes of the router chains init code built, outermost routers first.
+    pub fn read_routers(&mut self, roots: &[RouterRoot]) {
+        // A router nested into another (`nest("/api", api())`) is read from there, with its
+        // prefix: first mark those, then read the others.
+        let mut reads = Vec::new();
+        for root in roots {
+            let Some(scope) = Scope::for_owner(self.program, root.file, root.owner) else {
+                continue;
+            };
+            let before = self.found.routes.len();
+            if self.is_actix_app(&scope, root.call) {
+                self.collect_actix(&scope, &ValueExpr::Call(root.call), "", 0);
+            } else {
+                self.collect_router(&scope, &ValueExpr::Call(root.call), "", 0);
+            }
+            reads.push((root, before..self.found.routes.len()));
+        }
+        let nested = std::mem::take(&mut self.nested);
+        let mut routes = Vec::new();
+        let mut regions = Vec::new();
+        let mut labels = FxHashMap::default();
+        let mut seen = FxHashSet::default();
+        let all_routes = std::mem::take(&mut self.found.routes);
+        let all_regions = std::mem::take(&mut self.route_regions);
+        for (root, range) in reads {
+            let in_nested =
+                matches!(root.owner, Owner::Fn(index) if nested.contains(&FnRef { file: root.file, index }));
+            if in_nested {
+                continue;
+            }
+            for i in range {
+                let (route, region) = (&all_routes[i], all_regions[i]);
+                if let Some(region) = region {
+                    labels.entry(region).or_insert_with(|| format!("{} {}", route.method, route.path));
+                }
+                if seen.insert((route.method.clone(), route.path.clone())) {
+                    routes.push(route.clone());
+                    regions.push(region);
+                }
+            }
+        }
+        // Handlers with a route attribute (`#[get("/p")]`) that no router read named.
+        for (region, method, path, span) in std::mem::take(&mut self.attr_routes) {
+            labels.entry(region).or_insert_with(|| format!("{method} {path}"));
+            if seen.insert((method.clone(), path.clone())) {
+                let Region::Fn(f) = region else { continue };
+                let file = self.loaded.file_id(f.file);
+                routes.push(RouteFact { method, path, handler: None, file, span });
+                regions.push(Some(region));
+            }
+        }
+        self.found.routes.extend(routes);
+        self.route_regions.extend(regions);
+        self.found.labels = labels;
+    }
+
+    fn is_actix_app(&self, scope: &Scope, index: usize) -> bool {
+        let facts = scope.facts(self.program);
+        let mut current = index;
+        for _ in 0..MAX_UNWRAP_DEPTH * 16 {
+            match &facts.calls[current].target {
+                CallTarget::Method { receiver, .. } => {
+                    let ValueExpr::Call(next) = **receiver else {
+                        return false;
+                    };
+                    current = next;
+                }
+                CallTarget::Path(path) => {
+                    let name = scope.path_name(self.program, path);
+                    return name.ends_with("App::new") && name.starts_with("actix_web");
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
 
     fn is_router(&self, scope: &Scope, index: usize) -> bool {
         let facts = scope.facts(self.program);
@@ -546,6 +592,7 @@ impl Finder<'_, '_> {
                             && let (Some(inner), Some(function)) =
                                 (Scope::for_fn(self.program, f), self.program.function(f))
                         {
+                            self.nested.insert(f);
                             for returned in &function.returns {
                                 self.collect_router(&inner, returned, prefix, depth + 1);
                             }
@@ -593,12 +640,6 @@ impl Finder<'_, '_> {
                     self.collect_router(scope, inner, prefix, depth + 1);
                 }
             }
-            "fallback" => {
-                if let Some(handler) = args.first() {
-                    self.add_value_handler(scope, handler, HandlerKind::Fallback);
-                }
-            }
-            "layer" | "route_layer" => self.layer_middleware(scope, index),
             _ => {}
         }
     }
@@ -654,66 +695,29 @@ impl Finder<'_, '_> {
         out
     }
 
+    /// A route read from a router, with the region its handler is.
     fn add_route(&mut self, scope: &Scope, call: usize, method: String, path: String, handler: Option<&ValueExpr>) {
-        let duplicate = self.found.routes.iter().any(|r| r.method == method && r.path == path);
-        let kind = HandlerKind::Route { method: method.clone(), path: path.clone() };
-        let handler = handler.and_then(|h| self.add_value_handler(scope, h, kind));
-        if !duplicate {
-            let span = scope.facts(self.program).calls[call].method_span;
-            let file = self.loaded.file_id(scope.file);
-            self.found.routes.push(RouteFact { method, path, handler, file, span });
-        }
+        let region = handler.and_then(|h| self.value_region(scope, h));
+        let span = scope.facts(self.program).calls[call].method_span;
+        let file = self.loaded.file_id(scope.file);
+        self.found.routes.push(RouteFact { method, path, handler: None, file, span });
+        self.route_regions.push(region);
     }
 
-    /// A handler given as a value: a function path or a closure.
-    fn add_value_handler(&mut self, scope: &Scope, value: &ValueExpr, kind: HandlerKind) -> Option<usize> {
+    /// The code a handler value is: a function path or a closure.
+    fn value_region(&self, scope: &Scope, value: &ValueExpr) -> Option<Region> {
         match value {
-            ValueExpr::Closure(c) => Some(self.add_closure_handler(scope, *c, kind)),
+            ValueExpr::Closure(c) => Some(Region::Closure { file: scope.file, closure: *c }),
             ValueExpr::Path(path, _) => match scope.resolve(self.program, path) {
-                Resolved::Fn(f) => Some(self.add_fn_handler(f, kind)),
-                Resolved::Assoc { ty, name } => {
-                    let method = self.program.methods(&ty, &name).into_iter().next()?;
-                    Some(self.add_fn_handler(method, kind))
-                }
+                Resolved::Fn(f) => Some(Region::Fn(f)),
+                Resolved::Assoc { ty, name } => self.program.methods(&ty, &name).into_iter().next().map(Region::Fn),
                 _ => None,
             },
             _ => None,
         }
     }
 
-    // ----- actix-web (lambda_web::run_actix_on_lambda) ----------------------------------------
-
-    /// `run_actix_on_lambda(move || App::new()...)`: the factory builds the app once per worker
-    /// (init code); the app's routes are the handlers.
-    fn app_factory(&mut self, scope: &Scope, value: &ValueExpr, via: &[String]) {
-        let facts = scope.facts(self.program);
-        let value = self.through_variables(scope, value);
-        let app = match &value {
-            ValueExpr::Closure(c) => {
-                self.found.init_seeds.push((Region::Closure { file: scope.file, closure: *c }, via.to_vec()));
-                facts.closures[*c].body.clone()
-            }
-            other => other.clone(),
-        };
-        self.collect_actix(scope, &app, "", 0);
-    }
-
-    /// A value with local variables replaced by their initialisers.
-    fn through_variables(&self, scope: &Scope, value: &ValueExpr) -> ValueExpr {
-        let mut current = value.clone();
-        for _ in 0..MAX_UNWRAP_DEPTH {
-            let ValueExpr::Path(path, span) = &current else {
-                break;
-            };
-            let init =
-                path.single().and_then(|n| scope.let_before(self.program, n, span.start)).and_then(|l| l.init.clone());
-            match init {
-                Some(init) => current = init,
-                None => break,
-            }
-        }
-        current
-    }
+    // ----- actix-web ---------------------------------------------------------------------------
 
     /// Routes of an actix `App`/`Scope`/`Resource` chain: `.service(f)` with a `#[get("/p")]`
     /// function, `.service(web::scope("/api").service(..))`, `.service(web::resource("/p")
@@ -733,7 +737,7 @@ impl Finder<'_, '_> {
                 {
                     self.collect_actix(scope, &init, prefix, depth + 1);
                 } else if let Resolved::Fn(f) = scope.resolve(self.program, path) {
-                    self.attribute_route(f, prefix);
+                    self.read_attribute_route(f, prefix);
                 }
             }
             ValueExpr::Call(index) => {
@@ -774,13 +778,6 @@ impl Finder<'_, '_> {
                     for (method, handler) in self.actix_route(scope, route) {
                         self.add_route(scope, index, method, full.clone(), handler.as_ref());
                     }
-                }
-            }
-            "default_service" => {
-                if let Some(ValueExpr::Call(i)) = args.first()
-                    && let Some((_, Some(handler))) = self.actix_route(scope, &ValueExpr::Call(*i)).into_iter().next()
-                {
-                    self.add_value_handler(scope, &handler, HandlerKind::Fallback);
                 }
             }
             _ => {}
@@ -862,122 +859,34 @@ impl Finder<'_, '_> {
     }
 
     /// A function with a route attribute (`#[get("/orders")]`), registered with `.service(f)`.
-    fn attribute_route(&mut self, f: FnRef, prefix: &str) {
+    fn read_attribute_route(&mut self, f: FnRef, prefix: &str) {
+        for (method, path, span) in self.route_attributes(f) {
+            let path = join_route(prefix, &path);
+            let file = self.loaded.file_id(f.file);
+            self.found.routes.push(RouteFact { method, path, handler: None, file, span });
+            self.route_regions.push(Some(Region::Fn(f)));
+        }
+    }
+
+    /// A handler met without a router (rocket's `routes![..]`, a `.service(f)` in code the
+    /// routers were not read from): its route attribute still names it.
+    fn attribute_route(&mut self, f: FnRef) {
+        for (method, path, span) in self.route_attributes(f) {
+            self.attr_routes.push((Region::Fn(f), method, path, span));
+        }
+    }
+
+    /// `(METHOD, path, attribute)` of each route attribute of a function.
+    fn route_attributes(&self, f: FnRef) -> Vec<(String, String, Span)> {
         let Some(function) = self.program.function(f) else {
-            return;
+            return Vec::new();
         };
-        for attr in &function.attrs {
-            let method = attr.path.last();
-            if let (true, Some(path)) = (HTTP_METHODS.contains(&method), &attr.first_str) {
-                let method = method.to_uppercase();
-                let path = join_route(prefix, path);
-                let duplicate = self.found.routes.iter().any(|r| r.method == method && r.path == path);
-                let handler = self.add_fn_handler(f, HandlerKind::Route { method: method.clone(), path: path.clone() });
-                if !duplicate {
-                    let file = self.loaded.file_id(f.file);
-                    self.found.routes.push(RouteFact { method, path, handler: Some(handler), file, span: attr.span });
-                }
-            }
-        }
-    }
-
-    // ----- handlers ---------------------------------------------------------------------------
-
-    fn add_fn_handler(&mut self, f: FnRef, kind: HandlerKind) -> usize {
-        self.add_fn_handler_with(f, kind, Confidence::High)
-    }
-
-    fn add_fn_handler_with(&mut self, f: FnRef, kind: HandlerKind, confidence: Confidence) -> usize {
-        let region = Region::Fn(f);
-        if let Some(existing) = self.existing(region, &kind) {
-            return existing;
-        }
-        let function = self.program.function(f).expect("handlers are functions we parsed");
-        let kind = match kind {
-            HandlerKind::Fn if function.impl_block.is_some() => HandlerKind::Method,
-            other => other,
-        };
-        let payload = function.params.first().and_then(|p| p.ty.as_ref()).and_then(|ty| self.payload_text(f, ty));
-        self.found.handler_fns.insert(f);
-        self.push_handler(
-            Handler {
-                name: self.program.fn_short_name(f),
-                file: self.loaded.file_id(f.file),
-                span: function.name_span,
-                kind,
-                confidence,
-                payload_type: payload,
-            },
-            region,
-        )
-    }
-
-    fn add_closure_handler(&mut self, scope: &Scope, closure: usize, kind: HandlerKind) -> usize {
-        let region = Region::Closure { file: scope.file, closure };
-        if let Some(existing) = self.existing(region, &kind) {
-            return existing;
-        }
-        let facts = scope.facts(self.program);
-        let fact = &facts.closures[closure];
-        let owner_name = match scope.fn_ref() {
-            Some(f) => self.program.fn_short_name(f),
-            None => "static".to_string(),
-        };
-        let payload = self.closure_payload(scope, closure);
-        self.found.excluded.push((scope.file, fact.span));
-        self.push_handler(
-            Handler {
-                name: format!("{owner_name}::{{closure}}"),
-                file: self.loaded.file_id(scope.file),
-                span: fact.span,
-                kind,
-                confidence: Confidence::High,
-                payload_type: payload,
-            },
-            region,
-        )
-    }
-
-    /// The entry method of a `Service<Req>` (or legacy `Handler`) impl for `ty`.
-    fn add_service_impl(&mut self, ty: &TypeKey) {
-        for (file, index) in self.program.trait_impls_for(ty) {
-            let Some(facts) = self.program.facts(file) else {
-                continue;
-            };
-            let imp = &facts.impls[index];
-            let Some(trait_) = &imp.trait_ else { continue };
-            // tower's `Service::call`; the runtime's old `Handler` trait had `call` (0.3) or
-            // `run` (0.1/0.2).
-            let entry_points: &[&str] = match trait_.path.last() {
-                "Service" => &["call"],
-                "Handler" => &["call", "run"],
-                _ => continue,
-            };
-            let Some(&call) = imp.fns.iter().find(|&&f| entry_points.contains(&facts.fns[f].name.as_str())) else {
-                continue;
-            };
-            let f = FnRef { file, index: call };
-            let handler = self.add_fn_handler(f, HandlerKind::ServiceImpl);
-            let module = self.program.module_of(file, imp.module);
-            if let (Some(request), Some(module)) = (trait_.args.first(), module) {
-                self.found.handlers[handler].payload_type = Some(self.event_text(module, request));
-            }
-        }
-    }
-
-    fn existing(&self, region: Region, kind: &HandlerKind) -> Option<usize> {
-        let routed = matches!(kind, HandlerKind::Route { .. });
-        self.found.roots.iter().find_map(|&(handler, r)| {
-            let same = r == region && (!routed || self.found.handlers[handler].kind == *kind);
-            same.then_some(handler)
-        })
-    }
-
-    fn push_handler(&mut self, handler: Handler, region: Region) -> usize {
-        self.found.handlers.push(handler);
-        let index = self.found.handlers.len() - 1;
-        self.found.roots.push((index, region));
-        index
+        function
+            .attrs
+            .iter()
+            .filter(|attr| HTTP_METHODS.contains(&attr.path.last()))
+            .filter_map(|attr| Some((attr.path.last().to_uppercase(), attr.first_str.clone()?, attr.span)))
+            .collect()
     }
 
     // ----- payload types ----------------------------------------------------------------------
@@ -1039,11 +948,7 @@ impl Finder<'_, '_> {
                 payloads.push(p.clone());
             }
         }
-        let http = self
-            .found
-            .registration
-            .as_ref()
-            .is_some_and(|r| r.api.starts_with("lambda_http") || ADAPTERS.iter().any(|a| r.api.starts_with(a)));
+        let http = self.found.registration.as_ref().is_some_and(|r| r.http);
         if http
             && (payloads.is_empty() || !self.found.routes.is_empty())
             && !payloads.iter().any(|p| p == "lambda_http::Request")
@@ -1053,18 +958,19 @@ impl Finder<'_, '_> {
         self.found.payload_types = payloads;
     }
 
-    // ----- without a registration -------------------------------------------------------------
+    // ----- without a runtime start ------------------------------------------------------------
 
     /// Functions of the bin crate whose first parameter is a Lambda event: handlers with low
-    /// confidence. `main` is then init code as a whole.
-    fn fallback(&mut self, krate: usize, main: Option<FnRef>) {
+    /// confidence, when no runtime start was found.
+    pub fn fallback(&mut self, krate: usize, main: Option<FnRef>) -> Vec<(usize, Region)> {
         if !self.loaded.packages[self.loaded.crates[krate].package].is_lambda {
-            return;
+            return Vec::new();
         }
         let files: FxHashSet<usize> =
             self.program.modules.iter().filter(|m| m.krate == krate).map(|m| m.file).collect();
         let mut files: Vec<usize> = files.into_iter().collect();
         files.sort_unstable();
+        let mut out = Vec::new();
         for file in files {
             let Some(facts) = self.program.facts(file) else {
                 continue;
@@ -1072,13 +978,11 @@ impl Finder<'_, '_> {
             for index in 0..facts.fns.len() {
                 let f = FnRef { file, index };
                 if Some(f) != main && self.has_event_signature(f) {
-                    self.add_fn_handler_with(f, HandlerKind::Fn, Confidence::Low);
+                    out.push(self.fn_handler(f, HandlerKind::Fn, Confidence::Low));
                 }
             }
         }
-        if let Some(main) = main {
-            self.found.init_seeds.push((Region::Fn(main), vec!["main".to_string()]));
-        }
+        out
     }
 
     fn has_event_signature(&self, f: FnRef) -> bool {
@@ -1105,11 +1009,6 @@ impl Finder<'_, '_> {
     }
 }
 
-/// Adapters whose argument builds a web app per worker rather than being the service.
-fn is_app_factory_adapter(api: &str) -> bool {
-    api == "lambda_web::run_actix_on_lambda" || api == "actix_lambda::run"
-}
-
 fn is_registration_path(api: &str) -> bool {
     if ADAPTERS.contains(&api) {
         return true;
@@ -1120,19 +1019,8 @@ fn is_registration_path(api: &str) -> bool {
     LAMBDA_CRATES.contains(&first) && RUN_FUNCTIONS.contains(&last) && api.contains("::")
 }
 
-fn is_wrapper(name: &str) -> bool {
-    let last = name.rsplit("::").next().unwrap_or("");
-    let last_two = name.rsplitn(3, "::").take(2).collect::<Vec<_>>();
-    let pair = match last_two.as_slice() {
-        [b, a] => format!("{a}::{b}"),
-        _ => String::new(),
-    };
-    let lambda_crate = name.split("::").next().is_some_and(|c| LAMBDA_CRATES.contains(&c));
-    WRAPPER_FUNCTIONS.contains(&last)
-        || WRAPPER_FUNCTIONS.contains(&pair.as_str())
-        || pair.ends_with("Adapter::from")
-        || (lambda_crate
-            && (last == "handler" || last == "runtime" || last == "runtime_concurrent" || pair == "Runtime::new"))
+fn is_web_server(api: &str) -> bool {
+    WEB_SERVERS.contains(&api)
 }
 
 fn join_route(prefix: &str, path: &str) -> String {

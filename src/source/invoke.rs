@@ -1,34 +1,189 @@
-//! The invoke path and the init code of one binary.
+//! The invoke path and the init code of one binary: one reachability analysis from `main`.
 //!
-//! Breadth-first from every handler root over calls into our own code (functions, methods of
-//! known receiver types, trait impls of the workspace, closures called through variables,
-//! functions passed by name), through modules, the lib target and path dependencies, at most
-//! [`MAX_DEPTH`] calls deep and each region once per mode. Calls under a once-initialiser
-//! (`get_or_init(..)`, `LazyLock::new(..)`, global initialisers) are init code even when a
-//! handler reaches them, and so is everything they call. Init code also starts at `main`
-//! before the registration; handler closures and handler functions are not init code.
+//! The walk starts at the binary's entry ([`handlers::entry`]) in **init** mode: `main` runs
+//! once per execution environment, and so does everything it calls. Each region (a function,
+//! a closure, a global's initialiser) is visited once per mode, so the cost is linear in the
+//! code and there is no depth limit. Edges are:
+//! - calls into our code: functions, methods of known receiver types, every workspace impl of a
+//!   trait receiver (`dyn Store`, `T: Store`), closures called through variables, and, when the
+//!   receiver's type is unknown, every method of the binary's crates with that name and arity
+//!   (class-hierarchy analysis, minus names every type has);
+//! - functions and closures *handed* to a call (as arguments, also inside macro invocations
+//!   such as `routes![list, create]`).
+//!
+//! What init code hands on without calling is a **deferred callback**: it runs per request,
+//! so it becomes a handler and is walked in **invoke** mode (`service_fn(h)`, `get(h)`,
+//! `route(..)`, `from_fn(mw)`, a closure a factory returns, a value of a type with a tower
+//! `Service` impl). Callbacks handed to combinators that run them on the spot (iterator and
+//! `Option`/`Result` adapters, `tokio::spawn` and `thread::spawn`, `block_on`) stay in their
+//! caller's mode; those handed to once-initialisers (`get_or_init`, `LazyLock::new`, the
+//! `cached` crate's `#[once]`) and to app factories (`HttpServer::new`, `configure`) are init
+//! code, even when a handler reaches them.
+//!
+//! A binary whose walk meets no runtime start (`lambda_runtime::run`, a web server) keeps no
+//! deferred callbacks: it is walked again with handlers found by signature (low confidence).
 //!
 //! Each call site is reported once per mode, by the first (shortest) chain that reaches it.
 //! What a call site is (its callee, arguments and chain) and where it leads are worked out
 //! once per site ([`Sites`]) and shared by every binary that reaches it; only how a path
 //! reaches it (handler, chain, loop and offload flags) is per binary.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 use std::sync::{Arc, OnceLock};
 
 use super::collect::{is_offload_method, is_offload_path, is_once_guard_method, is_once_guard_path};
 use super::facts::*;
-use super::handlers::{Found, Region};
+use super::handlers::{self, Discovery, Entry, Found, Region, RouterRoot};
 use super::load::Loaded;
-use super::resolve::{Program, Resolved, TypeKey};
+use super::resolve::{FnRef, Program, Resolved, TypeKey};
 use super::scope::{Scope, Target};
 use super::{CallFact, Callee, Receiver, ResolvedCall};
 
-/// Calls followed from a handler (or from `main`).
-pub const MAX_DEPTH: usize = 8;
 /// Steps along one method chain.
 const MAX_CHAIN: usize = 256;
+/// A method name with more candidates than this, when the receiver's type is unknown, says
+/// nothing about which one runs: it is not followed.
+const MAX_CHA_CANDIDATES: usize = 8;
+
+/// Methods that run their closure argument on the spot (or, for `spawn`, start it once from
+/// where they are called): the closure is in its caller's mode.
+const ON_SPOT_METHODS: &[&str] = &[
+    "map",
+    "map_err",
+    "map_ok",
+    "and_then",
+    "or_else",
+    "then",
+    "inspect",
+    "inspect_err",
+    "unwrap_or_else",
+    "map_or",
+    "map_or_else",
+    "ok_or_else",
+    "get_or_insert_with",
+    "or_insert_with",
+    "or_insert_with_key",
+    "and_modify",
+    "is_some_and",
+    "is_ok_and",
+    "is_none_or",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "for_each",
+    "try_for_each",
+    "for_each_concurrent",
+    "try_for_each_concurrent",
+    "fold",
+    "try_fold",
+    "reduce",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "position",
+    "rposition",
+    "take_while",
+    "skip_while",
+    "map_while",
+    "scan",
+    "retain",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable_by",
+    "sort_unstable_by_key",
+    "sort_by_cached_key",
+    "dedup_by",
+    "dedup_by_key",
+    "max_by",
+    "max_by_key",
+    "min_by",
+    "min_by_key",
+    "partition",
+    "binary_search_by",
+    "binary_search_by_key",
+    "with_context",
+    "spawn",
+    "spawn_local",
+    "block_on",
+    "scope",
+    "in_scope",
+    "with",
+    "fetch_update",
+    "call_once",
+];
+/// Functions that run their closure argument on the spot (by last path segment).
+const ON_SPOT_FNS: &[&str] =
+    &["spawn", "spawn_local", "block_on", "scope", "catch_unwind", "join", "repeat_with", "successors"];
+/// Macros whose arguments run where they are written.
+const ON_SPOT_MACROS: &[&str] = &["join", "try_join", "select", "vec", "format", "pin", "matches", "write", "writeln"];
+/// Calls whose closure argument builds an app once per worker at startup: init code.
+const STARTUP_FNS: &[&str] = &["HttpServer::new", "run_actix_on_lambda", "actix_lambda::run"];
+const STARTUP_METHODS: &[&str] = &["configure"];
+/// Method names too common to say which workspace method an untyped receiver calls.
+const COMMON_METHODS: &[&str] = &[
+    "clone",
+    "into",
+    "from",
+    "to_string",
+    "to_owned",
+    "fmt",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "default",
+    "drop",
+    "deref",
+    "deref_mut",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "next",
+    "poll",
+    "iter",
+    "len",
+    "is_empty",
+    "get",
+    "set",
+    "insert",
+    "remove",
+    "push",
+    "pop",
+    "contains",
+    "unwrap",
+    "expect",
+    "map",
+    "build",
+    "new",
+    "send",
+    "call",
+    "run",
+    "execute",
+    "await",
+    "try_from",
+    "try_into",
+    "serialize",
+    "deserialize",
+    "lock",
+    "read",
+    "write",
+    "load",
+    "store",
+    "parse",
+    "to_vec",
+    "as_str",
+    "as_bytes",
+    "extend",
+    "clear",
+    "first",
+    "last",
+];
+/// Attributes that make a function a once-initialiser (the `cached` crate).
+const ONCE_ATTRIBUTES: &[&str] = &["once", "cached", "io_cached", "memoize"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Mode {
@@ -36,11 +191,23 @@ enum Mode {
     Init,
 }
 
+/// How a call treats the code handed to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Disposition {
+    /// Runs it where it is: the caller's mode.
+    Same,
+    /// Runs it once (a once-initialiser, an app factory).
+    Init,
+    /// Runs it off the async workers, where it is.
+    Offload,
+    /// Keeps it to run later: per request, when handed on by init code.
+    Deferred,
+}
+
 struct Work {
     region: Region,
     mode: Mode,
     via: Vec<String>,
-    depth: usize,
     in_loop: bool,
     /// Reached through a closure or function handed to `spawn_blocking` (or the like).
     offloaded: bool,
@@ -82,6 +249,9 @@ struct Edge {
     name: String,
     /// Passed as an argument (a function or closure handed to the call), not called by it.
     argument: bool,
+    /// A guess by name and arity for a receiver of unknown type: followed only into the
+    /// binary's own crates.
+    guessed: bool,
 }
 
 impl Site {
@@ -106,103 +276,184 @@ impl Site {
                 guarded: call.guarded,
             })
         });
-        let targets = match (&call.target, &receiver_type) {
+        let (targets, guessed) = match (&call.target, &receiver_type) {
             (CallTarget::Method { name, .. }, Some(ty)) => {
-                program.methods(ty, name).into_iter().map(Target::Fn).collect()
+                (program.methods(ty, name).into_iter().map(Target::Fn).collect(), false)
             }
-            (CallTarget::Method { .. }, None) => Vec::new(),
-            _ => scope.call_targets(program, index),
+            (CallTarget::Method { name, receiver }, None) => {
+                (guess_methods(program, scope, name, receiver, call.args.len()), true)
+            }
+            _ => (scope.call_targets(program, index), false),
         };
         let arguments = scope.argument_targets(program, index);
-        let edge = |target: Target, argument: bool| {
+        let edge = |target: Target, argument: bool, guessed: bool| {
             let name = match target {
                 Target::Fn(f) => program.fn_short_name(f),
                 Target::Closure { .. } => "{closure}".to_string(),
             };
-            Edge { target, name, argument }
+            Edge { target, name, argument, guessed }
         };
-        let edges = targets.into_iter().map(|t| edge(t, false)).chain(arguments.into_iter().map(|t| edge(t, true)));
+        let edges = targets
+            .into_iter()
+            .map(|t| edge(t, false, guessed))
+            .chain(arguments.into_iter().map(|t| edge(t, true, false)));
         Site { resolved, edges: edges.collect() }
     }
 }
 
-pub fn trace(program: &Program, sites: &Sites, loaded: &Loaded, found: &Found) -> Traced {
-    let mut tracer = Tracer {
-        program,
-        sites,
-        loaded,
-        found,
-        queue: VecDeque::new(),
-        visited: FxHashSet::default(),
-        reported: FxHashSet::default(),
-        traced: Traced { invoke: Vec::new(), init: Vec::new() },
+/// The methods a call on a receiver of unknown type may run: every method of that name
+/// taking that many arguments, unless the name is one every type has or too many share it.
+fn guess_methods(program: &Program, scope: &Scope, name: &str, receiver: &ValueExpr, arity: usize) -> Vec<Target> {
+    // A chain on a value from elsewhere (`client.get_item().key(..).send()`) is not ours.
+    let plain_receiver = match receiver {
+        ValueExpr::Path(..) | ValueExpr::Field(..) => true,
+        ValueExpr::Call(i) => matches!(
+            &scope.facts(program).calls[*i].target,
+            CallTarget::Path(path) if matches!(scope.resolve(program, path), Resolved::Fn(_) | Resolved::Assoc { .. })
+        ),
+        _ => false,
     };
-    for &(handler, region) in &found.roots {
-        let name = found.handlers[handler].name.clone();
-        tracer.push(region, Mode::Invoke, vec![name], 0, Flags::default(), Some(handler));
+    if !plain_receiver || COMMON_METHODS.contains(&name) {
+        return Vec::new();
     }
-    for (region, via) in &found.init_seeds {
-        tracer.push(*region, Mode::Init, via.clone(), 0, Flags::default(), None);
+    let candidates: Vec<Target> = program
+        .methods_named(name)
+        .iter()
+        .filter(|&&f| program.function(f).is_some_and(|g| g.params.len() == arity && g.body.is_some()))
+        .map(|&f| Target::Fn(f))
+        .collect();
+    if candidates.len() > MAX_CHA_CANDIDATES { Vec::new() } else { candidates }
+}
+
+/// Walks bin crate `krate` from its entry: its handlers, routes, and both paths.
+pub fn analyse(program: &Program, sites: &Sites, loaded: &Loaded, krate: usize) -> (Found, Traced) {
+    let entry = handlers::entry(program, krate);
+    let mut tracer = Tracer::new(program, sites, loaded, krate, true);
+    tracer.start(&entry);
+    tracer.run();
+    let found_start = tracer.discovery.found.registration.is_some();
+    if !found_start {
+        // No runtime start: what `main` hands on is not known to run per request. Walk again
+        // from `main` without deferring, with the handlers a signature tells.
+        tracer = Tracer::new(program, sites, loaded, krate, false);
+        tracer.start(&entry);
+        let main = match entry {
+            Entry::Main(f) => Some(f),
+            _ => None,
+        };
+        for (handler, region) in tracer.discovery.fallback(krate, main) {
+            tracer.push_root(handler, region);
+        }
+        tracer.run();
     }
-    while let Some(work) = tracer.queue.pop_front() {
-        tracer.visit(&work);
-    }
-    tracer.traced
+    let roots = std::mem::take(&mut tracer.router_roots);
+    tracer.discovery.read_routers(&roots);
+    tracer.discovery.finish();
+    tracer.label_chains();
+    let Tracer { discovery, traced, .. } = tracer;
+    (discovery.found, traced)
 }
 
 struct Tracer<'p, 'a> {
     program: &'p Program<'a>,
     sites: &'p Sites,
     loaded: &'a Loaded,
-    found: &'p Found,
+    discovery: Discovery<'p, 'a>,
+    /// Whether callbacks handed on by init code become handlers.
+    defer: bool,
+    /// The files of the binary's crates: where guessed methods may lead.
+    files: FxHashSet<usize>,
     queue: VecDeque<Work>,
     visited: FxHashSet<(Region, Mode)>,
     reported: FxHashSet<(usize, usize, Mode)>,
+    dispositions: FxHashMap<(usize, usize), Disposition>,
+    router_roots: Vec<RouterRoot>,
+    seen_routers: FxHashSet<RouterRoot>,
     traced: Traced,
 }
 
-impl Tracer<'_, '_> {
-    fn push(
-        &mut self,
-        region: Region,
-        mode: Mode,
-        via: Vec<String>,
-        depth: usize,
-        flags: Flags,
-        handler: Option<usize>,
-    ) {
-        if depth <= MAX_DEPTH && self.visited.insert((region, mode)) {
-            let Flags { in_loop, offloaded } = flags;
-            self.queue.push_back(Work { region, mode, via, depth, in_loop, offloaded, handler });
+impl<'p, 'a> Tracer<'p, 'a> {
+    fn new(program: &'p Program<'a>, sites: &'p Sites, loaded: &'a Loaded, krate: usize, defer: bool) -> Self {
+        Tracer {
+            program,
+            sites,
+            loaded,
+            discovery: Discovery::new(program, loaded),
+            defer,
+            files: program.crate_files(krate),
+            queue: VecDeque::new(),
+            visited: FxHashSet::default(),
+            reported: FxHashSet::default(),
+            dispositions: FxHashMap::default(),
+            router_roots: Vec::new(),
+            seen_routers: FxHashSet::default(),
+            traced: Traced { invoke: Vec::new(), init: Vec::new() },
         }
     }
 
-    /// The file, owner and span limits of a region.
-    fn region_parts(&self, region: Region) -> Option<(usize, Owner, u32, u32)> {
+    fn start(&mut self, entry: &Entry) {
+        match entry {
+            Entry::Main(f) => {
+                let name = self.program.fn_short_name(*f);
+                self.push(Region::Fn(*f), Mode::Init, vec![name], Flags::default(), None);
+            }
+            Entry::WholeMain(f) => {
+                if let Some((handler, region)) = self.discovery.whole_main(*f) {
+                    self.push_root(handler, region);
+                }
+            }
+            Entry::Macro { file, index, handlers } => {
+                for (handler, region) in self.discovery.macro_main(*file, *index, handlers) {
+                    self.push_root(handler, region);
+                }
+            }
+            Entry::Unknown => {}
+        }
+    }
+
+    fn run(&mut self) {
+        while let Some(work) = self.queue.pop_front() {
+            self.visit(&work);
+        }
+    }
+
+    fn push(&mut self, region: Region, mode: Mode, via: Vec<String>, flags: Flags, handler: Option<usize>) {
+        if self.visited.insert((region, mode)) {
+            let Flags { in_loop, offloaded } = flags;
+            self.queue.push_back(Work { region, mode, via, in_loop, offloaded, handler });
+        }
+    }
+
+    /// A handler: its code runs per invocation.
+    fn push_root(&mut self, handler: usize, region: Region) {
+        let name = self.discovery.found.handlers[handler].name.clone();
+        self.push(region, Mode::Invoke, vec![name], Flags::default(), Some(handler));
+    }
+
+    /// The file, owner and span limits of a region, and the closure it is (if one).
+    fn region_parts(&self, region: Region) -> Option<(usize, Owner, u32, u32, Option<usize>)> {
         Some(match region {
-            Region::Fn(f) => (f.file, Owner::Fn(f.index), 0, u32::MAX),
-            Region::FnUntil { f, end } => (f.file, Owner::Fn(f.index), 0, end),
+            Region::Fn(f) => (f.file, Owner::Fn(f.index), 0, u32::MAX, None),
             Region::Closure { file, closure } => {
                 let c = self.program.facts(file)?.closures.get(closure)?;
-                (file, c.owner, c.span.start, c.span.end)
+                (file, c.owner, c.span.start, c.span.end, Some(closure))
             }
-            Region::Static { file, index } => (file, Owner::Static(index), 0, u32::MAX),
+            Region::Static { file, index } => (file, Owner::Static(index), 0, u32::MAX, None),
         })
     }
 
     fn visit(&mut self, work: &Work) {
-        let Some((file, owner, start, end)) = self.region_parts(work.region) else {
+        let Some((file, owner, start, end, boundary)) = self.region_parts(work.region) else {
             return;
         };
         let Some(scope) = Scope::for_owner(self.program, file, owner) else {
             return;
         };
         let facts = scope.facts(self.program);
-        let until = matches!(work.region, Region::FnUntil { .. });
         for &index in self.program.calls_of(file, owner) {
             let call = &facts.calls[index];
-            let inside = if until { call.span.start < end } else { call.span.start >= start && call.span.end <= end };
-            if !inside || (work.mode == Mode::Init && self.is_handler_code(file, call)) {
+            let inside = call.span.start >= start && call.span.end <= end;
+            if !inside || (work.mode == Mode::Init && self.in_deferred_closure(&scope, call.closure, boundary)) {
                 continue;
             }
             let mode = if call.guarded { Mode::Init } else { work.mode };
@@ -210,67 +461,248 @@ impl Tracer<'_, '_> {
                 continue;
             };
             let site = cell.get_or_init(|| Site::work_out(self.program, self.loaded, &scope, index));
+            if mode == Mode::Init {
+                self.init_call(&scope, index, work);
+            }
             self.report(file, call, index, mode, work, site);
-            self.follow(call, mode, work, site);
+            self.follow(&scope, call, index, mode, work, site);
+        }
+        if work.mode == Mode::Init && self.defer {
+            self.defer_closures(&scope, start, end, boundary, work);
         }
         for &index in self.program.static_refs_of(file, owner) {
             let reference = &facts.static_refs[index];
-            let inside = if until {
-                reference.span.start < end
-            } else {
-                reference.span.start >= start && reference.span.end <= end
-            };
+            let inside = reference.span.start >= start && reference.span.end <= end;
             if let (true, Resolved::Static { file, index }) = (inside, scope.resolve(self.program, &reference.path)) {
-                self.push(
-                    Region::Static { file, index },
-                    Mode::Init,
-                    work.via.clone(),
-                    work.depth + 1,
-                    Flags::default(),
-                    work.handler,
-                );
+                self.push(Region::Static { file, index }, Mode::Init, work.via.clone(), Flags::default(), work.handler);
             }
         }
     }
 
-    /// Calls inside a handler closure are never init code, even inside `main`.
-    fn is_handler_code(&self, file: usize, call: &CallSite) -> bool {
-        self.found
-            .excluded
-            .iter()
-            .any(|&(f, span)| f == file && span.start <= call.span.start && call.span.end <= span.end)
+    /// What init code does besides calling: start the runtime, build routers, hand values
+    /// with a `Service` impl on.
+    fn init_call(&mut self, scope: &Scope, index: usize, work: &Work) {
+        if let Some(start) = self.discovery.runtime_start(scope, index) {
+            self.discovery.register(scope, index, start, &work.via);
+        }
+        let root = RouterRoot { file: scope.file, owner: scope.owner, call: index };
+        if !self.seen_routers.contains(&root) && self.discovery.is_router_root(scope, index) {
+            self.seen_routers.insert(root);
+            self.router_roots.push(root);
+        }
+        if self.defer && self.disposition_of_call(scope, index) == Disposition::Deferred {
+            self.defer_services(scope, index);
+        }
     }
 
-    /// Where the call leads: its callee, functions passed by name (init code when passed to a
-    /// once-initialiser), a closure behind a variable.
-    fn follow(&mut self, call: &CallSite, mode: Mode, work: &Work, site: &Site) {
+    /// Values handed on whose type has a `Service` impl: its `call` runs per request.
+    fn defer_services(&mut self, scope: &Scope, index: usize) {
+        let facts = scope.facts(self.program);
+        for arg in &facts.calls[index].args {
+            if matches!(arg, ValueExpr::Closure(_) | ValueExpr::Int(_) | ValueExpr::Str(_) | ValueExpr::Other) {
+                continue;
+            }
+            let Some(ty @ TypeKey::Local { .. }) = scope.infer(self.program, arg) else {
+                continue;
+            };
+            for (handler, region) in self.discovery.service_impls(&ty) {
+                self.push_root(handler, region);
+            }
+        }
+    }
+
+    /// Closures of this region that init code hands on: each is a handler.
+    fn defer_closures(&mut self, scope: &Scope, start: u32, end: u32, boundary: Option<usize>, work: &Work) {
+        let facts = scope.facts(self.program);
+        for (index, closure) in facts.closures.iter().enumerate() {
+            let direct = closure.owner == scope.owner
+                && closure.parent == boundary
+                && Some(index) != boundary
+                && closure.span.start >= start
+                && closure.span.end <= end;
+            if direct && !closure.guard && self.closure_disposition(scope, index) == Disposition::Deferred {
+                let (handler, region) = self.discovery.deferred_closure(scope, index);
+                let _ = work;
+                self.push_root(handler, region);
+            }
+        }
+    }
+
+    /// Whether a call inside closure `innermost` (walking out to the region's own closure)
+    /// sits in a closure that is handed on rather than run here.
+    fn in_deferred_closure(&mut self, scope: &Scope, innermost: Option<usize>, boundary: Option<usize>) -> bool {
+        if !self.defer {
+            return false;
+        }
+        let facts = scope.facts(self.program);
+        let mut current = innermost;
+        for _ in 0..MAX_CHAIN {
+            match current {
+                None => return false,
+                Some(c) if Some(c) == boundary => return false,
+                Some(c) => {
+                    if self.closure_disposition(scope, c) == Disposition::Deferred {
+                        return true;
+                    }
+                    current = facts.closures.get(c).and_then(|fact| fact.parent);
+                }
+            }
+        }
+        false
+    }
+
+    /// How the code a closure is runs: decided by the call it is handed to (directly or
+    /// through a `let`), handed on when it is returned, stored or kept.
+    fn closure_disposition(&mut self, scope: &Scope, closure: usize) -> Disposition {
+        if let Some(&known) = self.dispositions.get(&(scope.file, closure)) {
+            return known;
+        }
+        let facts = scope.facts(self.program);
+        let disposition = if facts.closures.get(closure).is_some_and(|c| c.guard) {
+            Disposition::Init
+        } else if let Some(call) = self.program.closure_argument_of(scope.file, closure) {
+            self.disposition_of_call(scope, call)
+        } else {
+            self.let_closure_disposition(scope, closure)
+        };
+        self.dispositions.insert((scope.file, closure), disposition);
+        disposition
+    }
+
+    /// `let h = |ev| ..;` then `h(ev)` (run here) or `service_fn(h)` (as that call decides).
+    fn let_closure_disposition(&self, scope: &Scope, closure: usize) -> Disposition {
+        let facts = scope.facts(self.program);
+        let binding = self
+            .program
+            .lets_of(scope.file, scope.owner)
+            .iter()
+            .map(|&i| &facts.lets[i])
+            .find(|l| l.init == Some(ValueExpr::Closure(closure)));
+        let Some(binding) = binding else {
+            return Disposition::Deferred;
+        };
+        let is_name =
+            |value: &ValueExpr| matches!(value, ValueExpr::Path(p, _) if p.single() == Some(binding.name.as_str()));
+        for &i in self.program.calls_of(scope.file, scope.owner) {
+            let call = &facts.calls[i];
+            if call.span.start < binding.span.end {
+                continue;
+            }
+            if matches!(&call.target, CallTarget::Path(p) if p.single() == Some(binding.name.as_str())) {
+                return Disposition::Same;
+            }
+            if call.args.iter().any(is_name) {
+                return self.disposition_of_call(scope, i);
+            }
+        }
+        Disposition::Deferred
+    }
+
+    /// How call `index` treats the code handed to it.
+    fn disposition_of_call(&self, scope: &Scope, index: usize) -> Disposition {
+        let facts = scope.facts(self.program);
+        let call = &facts.calls[index];
+        if is_guard_call(call) {
+            return Disposition::Init;
+        }
+        if is_offload_call(call) {
+            return Disposition::Offload;
+        }
+        match &call.target {
+            CallTarget::Method { name, .. } => {
+                if STARTUP_METHODS.contains(&name.as_str()) {
+                    Disposition::Init
+                } else if ON_SPOT_METHODS.contains(&name.as_str()) && !self.is_filter_chain(scope, index) {
+                    Disposition::Same
+                } else {
+                    Disposition::Deferred
+                }
+            }
+            CallTarget::Path(path) => {
+                let name = scope.path_name(self.program, path);
+                if STARTUP_FNS.iter().any(|s| name.ends_with(s)) {
+                    Disposition::Init
+                } else if ON_SPOT_FNS.contains(&path.last()) && !name.starts_with("axum") {
+                    Disposition::Same
+                } else {
+                    Disposition::Deferred
+                }
+            }
+            CallTarget::Macro(path) if ON_SPOT_MACROS.contains(&path.last()) => Disposition::Same,
+            CallTarget::Macro(_) => Disposition::Deferred,
+            CallTarget::Other => Disposition::Same,
+        }
+    }
+
+    /// A warp filter chain (`warp::path("x").and_then(list)`): its `map`/`and_then` run per
+    /// request, unlike those of an `Option` or an iterator.
+    fn is_filter_chain(&self, scope: &Scope, index: usize) -> bool {
+        let site = self.sites.cells.get(scope.file).and_then(|c| c.get(index)).and_then(OnceLock::get);
+        let root = match site.and_then(|s| s.resolved.as_deref()).map(|r| &r.callee) {
+            Some(Callee::Method { chain_root: Some(root), .. }) => root.clone(),
+            _ => match chain_root(self.program, scope, index) {
+                Some(root) => root,
+                None => return false,
+            },
+        };
+        root.starts_with("warp::")
+    }
+
+    /// Where the call leads: its callees (in its mode, or init for a `#[once]` function), and
+    /// what is handed to it, as the call's disposition says.
+    fn follow(&mut self, scope: &Scope, call: &CallSite, index: usize, mode: Mode, work: &Work, site: &Site) {
         let in_loop = work.in_loop || call.in_loop;
         let offloaded = work.offloaded || call.offloaded;
-        let guard = is_guard_call(call);
-        let offload = is_offload_call(call);
+        let handed = if site.edges.iter().any(|e| e.argument) {
+            self.disposition_of_call(scope, index)
+        } else {
+            Disposition::Same
+        };
         for edge in &site.edges {
-            let (next_mode, offloaded) = match (edge.argument, guard) {
-                (false, _) => (mode, offloaded),
-                (true, true) => (Mode::Init, offloaded || offload),
-                (true, false) => (mode, offloaded || offload),
-            };
-            let region = match edge.target {
-                Target::Fn(f) => {
-                    if next_mode == Mode::Init && self.found.handler_fns.contains(&f) {
+            if edge.guessed && !matches!(edge.target, Target::Fn(f) if self.files.contains(&f.file)) {
+                continue;
+            }
+            let mut flags = Flags { in_loop, offloaded };
+            let next_mode = if !edge.argument {
+                match edge.target {
+                    Target::Fn(f) if self.is_once_fn(f) => Mode::Init,
+                    _ => mode,
+                }
+            } else {
+                match handed {
+                    Disposition::Same => mode,
+                    Disposition::Init => Mode::Init,
+                    Disposition::Offload => {
+                        flags.offloaded = true;
+                        mode
+                    }
+                    Disposition::Deferred if mode == Mode::Init && self.defer => {
+                        if let Target::Fn(f) = edge.target {
+                            let (handler, region) = self.discovery.deferred_fn(f, is_middleware_call(call));
+                            self.push_root(handler, region);
+                        }
                         continue;
                     }
-                    Region::Fn(f)
+                    Disposition::Deferred => mode,
                 }
+            };
+            let region = match edge.target {
+                Target::Fn(f) => Region::Fn(f),
                 Target::Closure { file, closure } => Region::Closure { file, closure },
             };
             // Most edges lead somewhere already queued: skip building their chain.
-            if work.depth + 1 > MAX_DEPTH || self.visited.contains(&(region, next_mode)) {
+            if self.visited.contains(&(region, next_mode)) {
                 continue;
             }
             let mut via = work.via.clone();
             via.push(edge.name.clone());
-            self.push(region, next_mode, via, work.depth + 1, Flags { in_loop, offloaded }, work.handler);
+            self.push(region, next_mode, via, flags, work.handler);
         }
+    }
+
+    /// A function the `cached` crate memoises (`#[once]`, `#[cached]`): it runs once.
+    fn is_once_fn(&self, f: FnRef) -> bool {
+        self.program.function(f).is_some_and(|g| g.attrs.iter().any(|a| ONCE_ATTRIBUTES.contains(&a.path.last())))
     }
 
     fn report(&mut self, file: usize, call: &CallSite, index: usize, mode: Mode, work: &Work, site: &Site) {
@@ -290,6 +722,17 @@ impl Tracer<'_, '_> {
         match mode {
             Mode::Invoke => self.traced.invoke.push(fact),
             Mode::Init => self.traced.init.push(fact),
+        }
+    }
+
+    /// Calls reached from a route handler name the route first: ``GET /orders → `list` → ..``.
+    fn label_chains(&mut self) {
+        let found = &self.discovery.found;
+        for call in &mut self.traced.invoke {
+            let label = call.handler.and_then(|h| found.regions.get(h)).and_then(|r| found.labels.get(r));
+            if let Some(label) = label {
+                call.via.insert(0, label.clone());
+            }
         }
     }
 }
@@ -364,6 +807,12 @@ fn is_offload_call(call: &CallSite) -> bool {
         CallTarget::Path(path) => is_offload_path(path),
         _ => false,
     }
+}
+
+/// `from_fn(auth)`, `from_fn_with_state(..)`, `middleware::from_fn(..)`: the function runs
+/// around every request.
+fn is_middleware_call(call: &CallSite) -> bool {
+    matches!(&call.target, CallTarget::Path(path) if path.last().starts_with("from_fn"))
 }
 
 fn is_guard_call(call: &CallSite) -> bool {

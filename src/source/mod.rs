@@ -6,9 +6,10 @@
 //! 2. every `.rs` file reachable from a target root through `mod` declarations is read and
 //!    parsed once, in parallel, by one `syn` pass into owned facts ([`collect`], [`facts`]);
 //! 3. names are resolved through `use` maps and Cargo renames (`resolve`);
-//! 4. per bin target, the Lambda registration in `main` and the handlers it is given are found
-//!    (`handlers`), then the **invoke path** (code run on every invocation) and the **init**
-//!    code (run once per execution environment) are traced (`invoke`).
+//! 4. per bin target, one reachability walk from `main` (`invoke`) finds the runtime start, the
+//!    handlers (what init code hands on to run per request, `handlers`), the **invoke path**
+//!    (code run on every invocation) and the **init** code (run once per execution
+//!    environment).
 //!
 //! Rules never parse: they read [`Binary::invoke_calls`], [`Binary::init_calls`],
 //! [`Binary::routes`], [`Package::release_profile`] and so on. No `syn` type leaves this
@@ -91,6 +92,45 @@ pub struct Binary {
     /// Event types the handlers take (`lambda_http::Request`,
     /// `aws_lambda_events::event::sqs::SqsEvent`), canonical, without duplicates.
     pub payload_types: Vec<String>,
+    /// How much of the binary's per-request code slint could analyse.
+    pub coverage: Coverage,
+}
+
+/// How much of a binary's per-request code was analysed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// A runtime start (or a macro-written `main`) was found and its handlers walked.
+    Analysed,
+    /// No runtime start was recognised; handlers were found by their event signature.
+    BySignature,
+    /// A runtime start whose per-request code could not be told (SL005 at the start).
+    HandlersUnknown,
+    /// A binary of a Lambda crate with neither a runtime start nor a handler (SL005).
+    NoEntry,
+    /// Not a Lambda binary: no Lambda dependency, runtime start or handler.
+    NotLambda,
+}
+
+impl Coverage {
+    fn of(found: &handlers::Found, is_lambda: bool) -> Coverage {
+        match (&found.registration, found.handlers.is_empty()) {
+            (Some(_), false) => Coverage::Analysed,
+            (Some(_), true) => Coverage::HandlersUnknown,
+            (None, false) => Coverage::BySignature,
+            (None, true) if is_lambda => Coverage::NoEntry,
+            (None, true) => Coverage::NotLambda,
+        }
+    }
+
+    /// A Lambda binary (or a web server a Lambda runs).
+    pub fn is_lambda(self) -> bool {
+        self != Coverage::NotLambda
+    }
+
+    /// Its per-request code was analysed.
+    pub fn is_analysed(self) -> bool {
+        matches!(self, Coverage::Analysed | Coverage::BySignature)
+    }
 }
 
 /// The call that starts the Lambda runtime loop.
@@ -103,6 +143,9 @@ pub struct Registration {
     pub concurrent: bool,
     /// Response streaming.
     pub streaming: bool,
+    /// It serves HTTP requests (`lambda_http`, a web framework adapter, a web server run by
+    /// the Lambda Web Adapter): its callers wait.
+    pub http: bool,
     pub file: FileId,
     pub span: Span,
     /// Functions from `main` to the one that registers (`["main", "serve"]`).
@@ -512,8 +555,22 @@ fn binary(
     krate: usize,
 ) -> (Binary, Vec<SourceProblem>) {
     let unit = &loaded.crates[krate];
-    let found = handlers::discover(program, loaded, krate);
-    let traced = invoke::trace(program, sites, loaded, &found);
+    let (mut found, traced) = invoke::analyse(program, sites, loaded, krate);
+    let is_lambda = loaded.packages[unit.package].is_lambda;
+    let coverage = Coverage::of(&found, is_lambda);
+    if coverage == Coverage::NoEntry
+        && let Some(root) = unit.root
+    {
+        found.notes.push((
+            root,
+            Span::default(),
+            format!(
+                "slint found no Lambda runtime start (`lambda_runtime::run`, `lambda_http::run`, a web server) \
+                 and no handler in bin `{}`, so its invoke path was not analysed",
+                unit.name
+            ),
+        ));
+    }
     let notes = found
         .notes
         .iter()
@@ -534,6 +591,7 @@ fn binary(
         init_calls: traced.init,
         routes: found.routes.clone(),
         payload_types: found.payload_types.clone(),
+        coverage,
     };
     (binary, notes)
 }

@@ -6,7 +6,7 @@
 //! Resolution is deliberately light: no type checking, no macro expansion, first match wins.
 //! Every recursion is depth-limited, so re-export cycles and hostile code cannot loop.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Mutex;
 
 use super::facts::*;
@@ -105,6 +105,11 @@ pub struct Program<'a> {
     calls_by_owner: FxHashMap<(usize, Owner), Vec<usize>>,
     lets_by_owner: FxHashMap<(usize, Owner), Vec<usize>>,
     refs_by_owner: FxHashMap<(usize, Owner), Vec<usize>>,
+    /// `(file, closure)` → the call that takes the closure as a direct argument.
+    closure_args: FxHashMap<(usize, usize), usize>,
+    /// Methods (functions with `self`) of every impl and trait, by name: the candidates of a
+    /// method call whose receiver's type is unknown.
+    methods_by_name: FxHashMap<&'a str, Vec<FnRef>>,
     /// Answers of top-level scope lookups, per module (see [`Program::top_lookup`]).
     scopes: Vec<Mutex<ScopeCache>>,
 }
@@ -135,6 +140,8 @@ impl<'a> Program<'a> {
             calls_by_owner: FxHashMap::default(),
             lets_by_owner: FxHashMap::default(),
             refs_by_owner: FxHashMap::default(),
+            closure_args: FxHashMap::default(),
+            methods_by_name: FxHashMap::default(),
             scopes: Vec::new(),
         };
         for (krate, unit) in loaded.crates.iter().enumerate() {
@@ -153,6 +160,16 @@ impl<'a> Program<'a> {
             let Some(facts) = &loaded.facts else { continue };
             for (i, call) in facts.calls.iter().enumerate() {
                 self.calls_by_owner.entry((file, call.owner)).or_default().push(i);
+                for arg in &call.args {
+                    if let ValueExpr::Closure(c) = arg {
+                        self.closure_args.entry((file, *c)).or_insert(i);
+                    }
+                }
+            }
+            for (index, function) in facts.fns.iter().enumerate() {
+                if function.has_self {
+                    self.methods_by_name.entry(function.name.as_str()).or_default().push(FnRef { file, index });
+                }
             }
             for (i, binding) in facts.lets.iter().enumerate() {
                 self.lets_by_owner.entry((file, binding.owner)).or_default().push(i);
@@ -169,6 +186,34 @@ impl<'a> Program<'a> {
 
     pub fn lets_of(&self, file: usize, owner: Owner) -> &[usize] {
         self.lets_by_owner.get(&(file, owner)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The call that takes closure `closure` of `file` as a direct argument.
+    pub fn closure_argument_of(&self, file: usize, closure: usize) -> Option<usize> {
+        self.closure_args.get(&(file, closure)).copied()
+    }
+
+    /// Every method named `name` (impl methods and trait methods with a body or not).
+    pub fn methods_named(&self, name: &str) -> &[FnRef] {
+        self.methods_by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The files of crate `krate` and of every crate of this analysis it depends on: the code
+    /// a binary can run.
+    pub fn crate_files(&self, krate: usize) -> FxHashSet<usize> {
+        let mut crates = vec![krate];
+        let mut seen: FxHashSet<usize> = FxHashSet::default();
+        seen.insert(krate);
+        while let Some(k) = crates.pop() {
+            for (_, dep) in &self.crates[k].deps {
+                if let DepTarget::Crate(d) = dep
+                    && seen.insert(*d)
+                {
+                    crates.push(*d);
+                }
+            }
+        }
+        self.modules.iter().filter(|m| seen.contains(&m.krate)).map(|m| m.file).collect()
     }
 
     pub fn static_refs_of(&self, file: usize, owner: Owner) -> &[usize] {
