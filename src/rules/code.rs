@@ -6,7 +6,7 @@ use crate::diagnostic::{Finding, Site};
 use crate::files::FileId;
 use crate::link::FunctionLink;
 use crate::model::Template;
-use crate::model::events::{EventKind, Trigger};
+use crate::model::events::Trigger;
 use crate::model::function::Function;
 use crate::project::Project;
 use crate::rules::Context;
@@ -45,18 +45,14 @@ pub struct SyncEvidence {
 }
 
 /// The synchronous triggers of a binary: the synchronous events of its deploying functions
-/// (API routes made asynchronous with `X-Amz-Invocation-Type: 'Event'` and authorizers do not
-/// count), or, without a template, a handler payload only synchronous callers send.
+/// (API routes made asynchronous with `X-Amz-Invocation-Type: 'Event'` do not count; an API
+/// authorizer does: the request waits for it), or, without a template, a handler payload only
+/// synchronous callers send.
 pub fn sync_trigger(project: &Project, index: usize) -> Option<SyncEvidence> {
     let deployed = deployments(project, index);
     for d in &deployed {
-        let sync: Vec<&crate::model::events::EventSource> = d
-            .function
-            .events
-            .iter()
-            .map(|&e| &d.template.events[e])
-            .filter(|e| e.trigger == Trigger::Sync && e.kind != EventKind::Authorizer)
-            .collect();
+        let sync: Vec<&crate::model::events::EventSource> =
+            d.function.events.iter().map(|&e| &d.template.events[e]).filter(|e| e.trigger == Trigger::Sync).collect();
         let Some(first) = sync.first() else { continue };
         // A function with several routes (a router, manual dispatch) cannot say which route
         // reaches the call, so it is described as a whole.
@@ -87,7 +83,9 @@ fn is_sync_payload(type_name: &str) -> bool {
         "LambdaFunctionUrlRequest",
         "http::Request",
     ];
-    SYNC.iter().any(|s| type_name.ends_with(s) || type_name.starts_with("lambda_http::"))
+    // An authorizer's request: the API request waits for its answer.
+    let authorizer = type_name.contains("CustomAuthorizer") && type_name.ends_with("Request");
+    authorizer || SYNC.iter().any(|s| type_name.ends_with(s) || type_name.starts_with("lambda_http::"))
 }
 
 fn short_type(type_name: &str) -> &str {

@@ -837,7 +837,9 @@ impl<'t> Collector<'t> {
                     _ => None,
                 })
                 .collect(),
-            Err(_) => Vec::new(),
+            // Not expressions (`lambda_main!(async bark_answer, dynamo = Client)`): at least the
+            // names it is given are followed.
+            Err(_) => macro_identifiers(mac.tokens.clone()),
         };
         let start = match mac.path.segments.first() {
             Some(seg) => self.map.start(seg.ident.span()),
@@ -970,7 +972,7 @@ impl<'t> Collector<'t> {
             match input {
                 FnArg::Receiver(_) => has_self = true,
                 FnArg::Typed(t) => params.push(ParamFact {
-                    name: syntax::pat_ident(&t.pat),
+                    name: syntax::pat_ident(&t.pat).or_else(|| syntax::extractor_ident(&t.pat)),
                     ty: Some(type_fact(&t.ty)),
                     span: self.map.span(input_span(&t.pat)),
                 }),
@@ -1173,6 +1175,26 @@ impl<'t> Collector<'t> {
 struct FnPlace {
     impl_block: Option<usize>,
     in_trait: Option<usize>,
+}
+
+/// The plain identifiers of a macro's tokens, outside nested groups, as one-segment paths;
+/// keywords and names followed by `::` or `!` are left out.
+fn macro_identifiers(tokens: proc_macro2::TokenStream) -> Vec<PathFact> {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::new();
+    for (i, tree) in trees.iter().enumerate() {
+        let TokenTree::Ident(ident) = tree else { continue };
+        let name = ident.to_string();
+        let next_is_path_or_bang =
+            matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':' || p.as_char() == '!');
+        let after_path = i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':');
+        if next_is_path_or_bang || after_path || syn::parse_str::<syn::Ident>(&name).is_err() {
+            continue;
+        }
+        out.push(PathFact { segments: vec![name], absolute: false });
+    }
+    out
 }
 
 fn block_tail(block: &Block) -> Option<&Expr> {

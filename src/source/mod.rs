@@ -558,8 +558,10 @@ fn binary(
     let (mut found, traced) = invoke::analyse(program, sites, loaded, krate);
     let is_lambda = loaded.packages[unit.package].is_lambda;
     let coverage = Coverage::of(&found, is_lambda);
+    // A root file that could not be parsed is reported already (SL001 or SL005).
     if coverage == Coverage::NoEntry
         && let Some(root) = unit.root
+        && loaded.files[root].facts.is_some()
     {
         found.notes.push((
             root,

@@ -323,6 +323,30 @@ impl<'a> Program<'a> {
             .unwrap_or_else(|| Resolved::Unresolved(path.joined()))
     }
 
+    /// [`Program::resolve`] for a path in value position (called, or passed as a function):
+    /// a single name that is both a module and an imported function (`mod handler;` beside
+    /// `use crate::handler::handler;`) is the function.
+    pub fn resolve_value(&self, module: ModId, path: &PathFact, self_ty: Option<&TypeKey>) -> Resolved {
+        let resolved = self.resolve(module, path, self_ty);
+        let (Resolved::Module(_), Some(name)) = (&resolved, path.single()) else {
+            return resolved;
+        };
+        let node = &self.modules[module.0];
+        let uses = self.facts(node.file).and_then(|f| f.modules.get(node.local)).map(|m| m.uses.as_slice());
+        for import in uses.unwrap_or_default().iter().filter(|u| !u.glob && u.alias == name) {
+            let import_path = PathFact { segments: import.path.clone(), absolute: import.absolute };
+            let root = self.crate_root(node.krate).unwrap_or(module);
+            for base in [module, root] {
+                if let Some(found @ Resolved::Fn(_)) =
+                    self.resolve_segments(base, &import_path.segments, import_path.absolute, self_ty, 1)
+                {
+                    return found;
+                }
+            }
+        }
+        resolved
+    }
+
     fn resolve_segments(
         &self,
         module: ModId,

@@ -262,7 +262,7 @@ impl Scope {
     }
 
     fn path_targets(&self, program: &Program, path: &PathFact) -> Vec<Target> {
-        match self.resolve(program, path) {
+        match program.resolve_value(self.module, path, self.self_ty.as_ref()) {
             Resolved::Fn(f) => vec![Target::Fn(f)],
             Resolved::Assoc { ty, name } => program.methods(&ty, &name).into_iter().map(Target::Fn).collect(),
             _ => Vec::new(),

@@ -316,6 +316,16 @@ pub fn pat_ident(pat: &Pat) -> Option<String> {
     }
 }
 
+/// The binding of a destructured extractor parameter (`State(client): State<Client>`,
+/// `Extension(repo): Extension<Repo>`): the wrapper's only field. The resolver looks through
+/// such wrappers, so the binding gets the inner type.
+pub fn extractor_ident(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::TupleStruct(t) if t.elems.len() == 1 => pat_ident(t.elems.first()?),
+        _ => None,
+    }
+}
+
 /// Every identifier a pattern binds, to a bounded depth.
 pub fn pat_bindings(pat: &Pat, out: &mut Vec<String>) {
     pat_bindings_at(pat, out, 0);

@@ -1,6 +1,7 @@
 use crate::project::Project;
 use crate::rules::code;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::source::Callee;
 
 declare_rule! {
     /// ## What it does
@@ -54,7 +55,7 @@ impl Rule for ScanOnRequestPath {
 
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, _, call) in code::invoke_calls(project) {
-            if code::sdk_operation(call) != Some(("aws_sdk_dynamodb", "scan")) {
+            if code::sdk_operation(call) != Some(("aws_sdk_dynamodb", "scan")) && !is_untyped_table_scan(call) {
                 continue;
             }
             let what = if call.in_loop { "scans a DynamoDB table, in a loop," } else { "scans a DynamoDB table" };
@@ -63,4 +64,11 @@ impl Rule for ScanOnRequestPath {
             }
         }
     }
+}
+
+/// `client.scan().table_name(..)` on a client whose type slint cannot see (it comes out of a
+/// dependency-injection container or a macro): the builder's `table_name` says DynamoDB.
+fn is_untyped_table_scan(call: &crate::source::CallFact) -> bool {
+    matches!(&call.callee, Callee::Method { name, receiver_type: None, .. } if name == "scan")
+        && code::chain_calls(call, "table_name")
 }

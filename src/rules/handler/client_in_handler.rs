@@ -10,7 +10,8 @@ declare_rule! {
     /// the invoke path: in the handler or in anything it calls, outside a once-initialiser.
     /// Covered: `aws_config::load_defaults`/`load_from_env`/`defaults(..)`/`from_env()`,
     /// every `aws_sdk_*::Client::new`/`from_conf`, rusoto `*Client::new`, `reqwest::Client::new`
-    /// / `builder()` and `reqwest::get` (which builds a client per call), hyper, ureq, surf and
+    /// / `builder()` and `reqwest::get` (which builds a client per call), `ureq::get`/`post`/`put`
+    /// and the other `ureq` request functions (an agent per call), hyper, ureq, surf and
     /// isahc clients, `redis::Client::open`, `mongodb::Client::with_uri_str`/`with_options`.
     ///
     /// ## Why is this bad?
@@ -99,6 +100,9 @@ fn client_construction(call: &CallFact) -> Option<(&'static str, &str)> {
         }
         ["ureq", "agent" | "AgentBuilder"] | ["surf", "Client", "new"] | ["isahc", "HttpClient", "new"] => {
             "an HTTP client"
+        }
+        ["ureq", "get" | "post" | "put" | "delete" | "patch" | "head" | "request" | "request_url"] => {
+            "an HTTP agent (`ureq::get` and the other request functions make a new one per call)"
         }
         ["awc", "Client", "new" | "default"] => "an HTTP client",
         ["redis", "Client", "open"] => "a Redis client",
