@@ -558,10 +558,16 @@ fn binary(
     let (mut found, traced) = invoke::analyse(program, sites, loaded, krate);
     let is_lambda = loaded.packages[unit.package].is_lambda;
     let coverage = Coverage::of(&found, is_lambda);
-    // A root file that could not be parsed is reported already (SL001 or SL005).
+    // A crate with a file slint could not read or parse is reported already (SL001 or SL005),
+    // and that file is the likely home of the missing entry: one finding per cause.
+    let unreadable = || {
+        let files = program.crate_files(krate);
+        loaded.problems.iter().any(|p| files.contains(&p.file))
+    };
     if coverage == Coverage::NoEntry
         && let Some(root) = unit.root
         && loaded.files[root].facts.is_some()
+        && !unreadable()
     {
         found.notes.push((
             root,
