@@ -80,6 +80,8 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
         warnings: rules::engine::count(&findings, Severity::Warning),
         infos: rules::engine::count(&findings, Severity::Info),
         parse_failures: project.parse_failures(),
+        lambda_binaries: project.lambda_binaries().count(),
+        binaries_not_analysed: project.lambda_binaries().filter(|b| !b.coverage.is_analysed()).count(),
     };
     let mut rules = rules::registry::infos();
     rules.extend(packs.infos());

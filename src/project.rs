@@ -219,6 +219,19 @@ impl Project {
         self.failures.push(LoadFailure { file, span: Span::at(0), message: problem.message, fatal: true });
     }
 
+    /// Lambda binaries: those with a runtime start or handlers, of a Lambda crate, or deployed
+    /// by a template function.
+    pub fn lambda_binaries(&self) -> impl Iterator<Item = &crate::source::Binary> {
+        let deployed: std::collections::HashSet<usize> =
+            self.links.iter().filter_map(|l| l.binary.as_ref().ok().copied()).collect();
+        self.source
+            .binaries
+            .iter()
+            .enumerate()
+            .filter(move |(i, b)| b.coverage.is_lambda() || deployed.contains(i))
+            .map(|(_, b)| b)
+    }
+
     /// Number of files that could not be used at all.
     pub fn parse_failures(&self) -> usize {
         let mut files: Vec<FileId> = self.failures.iter().filter(|f| f.fatal).map(|f| f.file).collect();

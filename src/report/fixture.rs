@@ -69,6 +69,8 @@ pub fn build() -> Fixture {
         warnings: 2,
         infos: 1,
         parse_failures: 1,
+        lambda_binaries: 1,
+        binaries_not_analysed: 0,
     };
     Fixture { db, report: Report { findings, summary }, rules: rules() }
 }

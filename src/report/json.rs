@@ -130,8 +130,18 @@ mod tests {
                 assert_eq!(keys(related), sorted(vec!["file", "line", "column", "message"]));
             }
         }
-        let summary_keys =
-            sorted(vec!["files", "templates", "sources", "findings", "errors", "warnings", "infos", "parse_failures"]);
+        let summary_keys = sorted(vec![
+            "files",
+            "templates",
+            "sources",
+            "findings",
+            "errors",
+            "warnings",
+            "infos",
+            "parse_failures",
+            "lambda_binaries",
+            "binaries_not_analysed",
+        ]);
         assert_eq!(keys(&json["summary"]), summary_keys);
     }
 

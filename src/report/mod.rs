@@ -53,6 +53,10 @@ pub struct Summary {
     pub infos: usize,
     /// Files that could not be read, decoded or parsed.
     pub parse_failures: usize,
+    /// Lambda binaries (bins with a Lambda runtime start, of a Lambda crate, or deployed by a
+    /// template) and how many of them slint could not analyse (each has an SL005 finding).
+    pub lambda_binaries: usize,
+    pub binaries_not_analysed: usize,
 }
 
 /// What a run produced, sorted and final.

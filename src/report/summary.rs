@@ -13,8 +13,13 @@ use super::{Report, Summary};
 pub(super) fn line(report: &Report) -> String {
     let s = &report.summary;
     let checked = checked(s);
-    if s.findings == 0 {
+    if s.findings == 0 && s.binaries_not_analysed == 0 {
         return format!("All checks passed. {checked}");
+    }
+    if s.findings == 0 {
+        // Never "all passed" while a Lambda binary's handlers went unread (its SL005 was
+        // ignored or suppressed).
+        return format!("No findings, but not every Lambda binary could be analysed. {checked}");
     }
     let files: HashSet<_> = report.findings.iter().map(|f| f.file).collect();
     let breakdown = breakdown(s);
@@ -49,6 +54,14 @@ fn checked(s: &Summary) -> String {
     if s.parse_failures > 0 {
         text.push_str(&format!(", {} could not be parsed", s.parse_failures));
     }
+    if s.lambda_binaries > 0 {
+        let analysed = s.lambda_binaries - s.binaries_not_analysed.min(s.lambda_binaries);
+        text.push_str(&format!(
+            "; {} of {} analysed",
+            analysed,
+            plural(s.lambda_binaries, "Lambda binary", "Lambda binaries")
+        ));
+    }
     text.push('.');
     text
 }
@@ -82,12 +95,29 @@ mod tests {
             warnings: 2,
             infos: 0,
             parse_failures: 2,
+            lambda_binaries: 0,
+            binaries_not_analysed: 0,
         };
         // No findings in the report itself, so "in 0 files": the count is the report's own.
         assert_eq!(
             line(&report(s)),
             "Found 3 findings (1 error, 2 warnings) in 0 files. 559 files checked \
              (557 templates, 0 sources), 2 could not be parsed."
+        );
+    }
+
+    #[test]
+    fn a_binary_not_analysed_is_never_all_passed() {
+        let s = Summary { files: 3, sources: 3, lambda_binaries: 2, binaries_not_analysed: 1, ..Summary::default() };
+        assert_eq!(
+            line(&report(s)),
+            "No findings, but not every Lambda binary could be analysed. 3 files checked (0 templates, 3 sources); \
+             1 of 2 Lambda binaries analysed."
+        );
+        let s = Summary { files: 3, sources: 3, lambda_binaries: 2, ..Summary::default() };
+        assert_eq!(
+            line(&report(s)),
+            "All checks passed. 3 files checked (0 templates, 3 sources); 2 of 2 Lambda binaries analysed."
         );
     }
 

@@ -487,6 +487,11 @@ const OPAQUE_MACROS: &[&str] = &[
     "macro_rules",
 ];
 
+/// Attributes of an `impl` block whose methods a GraphQL schema calls per request
+/// (async-graphql's `#[Object]`, `#[ComplexObject]`, `#[Subscription]`; juniper's
+/// `#[graphql_object]`).
+const RESOLVER_ATTRIBUTES: &[&str] = &["Object", "ComplexObject", "Subscription", "graphql_object"];
+
 /// The code a call is recorded against, and the lexical context inside it.
 struct Body {
     owner: Owner,
@@ -1327,6 +1332,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             trait_,
             span,
             fns: Vec::new(),
+            resolvers: imp.attrs.iter().any(|a| {
+                a.path().segments.last().is_some_and(|s| RESOLVER_ATTRIBUTES.contains(&s.ident.to_string().as_str()))
+            }),
         });
         let saved = self.body.take();
         for item in &imp.items {

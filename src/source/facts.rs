@@ -156,6 +156,9 @@ pub struct FnFact {
 pub struct AttrFact {
     pub path: PathFact,
     pub first_str: Option<String>,
+    /// An OpenAPI route attribute's operation: `#[utoipa::path(get, path = "/items")]` →
+    /// `("get", "/items")`.
+    pub operation: Option<(String, String)>,
     pub span: Span,
 }
 
@@ -175,6 +178,9 @@ pub struct ImplFact {
     pub trait_: Option<TypeFact>,
     pub span: Span,
     pub fns: Vec<usize>,
+    /// `#[Object] impl Query { .. }`: GraphQL resolvers, run per request once the type is in a
+    /// schema.
+    pub resolvers: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

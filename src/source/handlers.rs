@@ -68,7 +68,7 @@ const WEB_SERVERS: &[&str] = &[
     "tide::with_state",
 ];
 /// Methods only routers have.
-const ROUTER_METHODS: &[&str] = &["route", "nest", "merge", "fallback", "route_service", "nest_service"];
+const ROUTER_METHODS: &[&str] = &["route", "routes", "nest", "merge", "fallback", "route_service", "nest_service"];
 /// axum method routers.
 const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options", "trace", "connect", "any"];
 
@@ -421,6 +421,23 @@ impl<'p, 'a> Discovery<'p, 'a> {
         out
     }
 
+    /// The resolvers of a GraphQL object type (`#[Object] impl Query { .. }`) handed to a
+    /// schema builder: each runs per request.
+    pub fn resolvers(&mut self, ty: &TypeKey) -> Vec<(usize, Region)> {
+        let mut out = Vec::new();
+        for (file, index) in self.program.impls_of(ty) {
+            let Some(imp) = self.program.facts(file).and_then(|f| f.impls.get(index)) else {
+                continue;
+            };
+            if imp.resolvers {
+                for &f in &imp.fns {
+                    out.push(self.fn_handler(FnRef { file, index: f }, HandlerKind::Method, Confidence::High));
+                }
+            }
+        }
+        out
+    }
+
     fn push_handler(&mut self, handler: Handler, region: Region) -> usize {
         self.found.handlers.push(handler);
         self.found.regions.push(region);
@@ -623,6 +640,17 @@ impl<'p, 'a> Discovery<'p, 'a> {
                 let Some(path) = path_arg(0) else { return };
                 for (method, handler) in self.method_router(scope, args.get(1), depth) {
                     self.add_route(scope, index, method, path.clone(), handler.as_ref());
+                }
+            }
+            // utoipa: `.routes(routes!(list, create))`, each with its `#[utoipa::path(..)]`.
+            "routes" => {
+                let Some(ValueExpr::Call(list)) = args.first() else { return };
+                for handler in scope.facts(self.program).calls[*list].args.clone() {
+                    if let ValueExpr::Path(path, _) = &handler
+                        && let Resolved::Fn(f) = scope.resolve(self.program, path)
+                    {
+                        self.read_attribute_route(f, prefix);
+                    }
                 }
             }
             "route_service" | "nest_service" => {
@@ -881,12 +909,16 @@ impl<'p, 'a> Discovery<'p, 'a> {
         let Some(function) = self.program.function(f) else {
             return Vec::new();
         };
-        function
-            .attrs
-            .iter()
-            .filter(|attr| HTTP_METHODS.contains(&attr.path.last()))
-            .filter_map(|attr| Some((attr.path.last().to_uppercase(), attr.first_str.clone()?, attr.span)))
-            .collect()
+        let route = |attr: &AttrFact| {
+            if let Some((method, path)) = &attr.operation
+                && HTTP_METHODS.contains(&method.as_str())
+            {
+                return Some((method.to_uppercase(), path.clone(), attr.span));
+            }
+            let method = attr.path.last();
+            HTTP_METHODS.contains(&method).then(|| Some((method.to_uppercase(), attr.first_str.clone()?, attr.span)))?
+        };
+        function.attrs.iter().filter_map(route).collect()
     }
 
     // ----- payload types ----------------------------------------------------------------------

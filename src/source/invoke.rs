@@ -495,7 +495,8 @@ impl<'p, 'a> Tracer<'p, 'a> {
         }
     }
 
-    /// Values handed on whose type has a `Service` impl: its `call` runs per request.
+    /// Values handed on whose type has a `Service` impl (its `call` runs per request) or GraphQL
+    /// resolvers (`Schema::build(Query, ..)`: each resolver runs per request).
     fn defer_services(&mut self, scope: &Scope, index: usize) {
         let facts = scope.facts(self.program);
         for arg in &facts.calls[index].args {
@@ -505,7 +506,9 @@ impl<'p, 'a> Tracer<'p, 'a> {
             let Some(ty @ TypeKey::Local { .. }) = scope.infer(self.program, arg) else {
                 continue;
             };
-            for (handler, region) in self.discovery.service_impls(&ty) {
+            let mut roots = self.discovery.service_impls(&ty);
+            roots.extend(self.discovery.resolvers(&ty));
+            for (handler, region) in roots {
                 self.push_root(handler, region);
             }
         }

@@ -657,6 +657,11 @@ impl<'a> Program<'a> {
         out
     }
 
+    /// Every impl block of a type, inherent or of a trait, as `(file, impl index)`.
+    pub fn impls_of(&self, ty: &TypeKey) -> Vec<(usize, usize)> {
+        self.impls_by_type.get(ty).cloned().unwrap_or_default()
+    }
+
     /// The trait impls (`impl Trait for T`) of a type, as `(file, impl index)`.
     pub fn trait_impls_for(&self, ty: &TypeKey) -> Vec<(usize, usize)> {
         self.impls_by_type

@@ -363,7 +363,33 @@ pub fn attr_fact(attr: &Attribute, map: &SpanMap) -> AttrFact {
         },
         Meta::Path(_) => None,
     };
-    AttrFact { path: path_fact(attr.path()), first_str, span: map.attr_span(attr) }
+    let path = path_fact(attr.path());
+    let operation = match &attr.meta {
+        Meta::List(list) if path.last() == "path" => operation(&list.tokens),
+        _ => None,
+    };
+    AttrFact { path, first_str, operation, span: map.attr_span(attr) }
+}
+
+/// `get, path = "/items", ..` → `("get", "/items")`.
+fn operation(tokens: &TokenStream) -> Option<(String, String)> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let method = match trees.first()? {
+        TokenTree::Ident(i) => i.to_string(),
+        _ => return None,
+    };
+    let path = trees.windows(3).find_map(|w| match w {
+        [TokenTree::Ident(key), TokenTree::Punct(eq), TokenTree::Literal(lit)]
+            if key == "path" && eq.as_char() == '=' =>
+        {
+            match syn::Lit::new(lit.clone()) {
+                syn::Lit::Str(s) => Some(s.value()),
+                _ => None,
+            }
+        }
+        _ => None,
+    })?;
+    Some((method, path))
 }
 
 fn first_string_literal(tokens: &TokenStream) -> Option<String> {
