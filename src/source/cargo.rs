@@ -343,6 +343,9 @@ pub struct Package {
     pub is_lambda: bool,
     /// The workspace root's manifest, when the package is in a workspace.
     pub workspace_root: Option<PathBuf>,
+    /// The manifest of a workspace above the package that does not list it as a member:
+    /// cargo refuses to build the package (legacy code left in a workspace's folder).
+    pub outside_workspace: Option<PathBuf>,
     /// The release profile cargo uses: the workspace root's, or the package's own when it is
     /// not in a workspace.
     pub release_profile: Option<ReleaseProfile>,

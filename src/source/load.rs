@@ -101,6 +101,7 @@ pub fn load(manifests: &[PathBuf], first_file_id: u32, policy: &ReadPolicy) -> L
     let mut packages = PackageLoader { policy: policy.clone(), ..PackageLoader::default() };
     packages.run(manifests, &mut loaded);
     crate::timings::mark(|| crate::timings::counted("Cargo manifests", loaded.packages.len(), "package"));
+    report_outside_workspace(&mut loaded);
     build_crates(&mut loaded);
     load_sources(&mut loaded, policy);
     loaded
@@ -156,6 +157,9 @@ struct PackageLoader {
     /// Members of the workspaces looked at, by workspace folder: every member asks whether it
     /// belongs, and expanding the member globs costs a `stat` per member.
     members: FxHashMap<PathBuf, Vec<PathBuf>>,
+    /// Packages inside a workspace that does not list them (cargo cannot build them), with
+    /// that workspace's manifest.
+    orphans: FxHashMap<PathBuf, PathBuf>,
     /// Lib and bin targets of the prefetched packages, found in parallel too (each costs a few
     /// `stat`s and a `read_dir` of `src/bin`).
     targets: FxHashMap<PathBuf, Targets>,
@@ -345,6 +349,7 @@ impl PackageLoader {
             bins,
             dependencies,
             workspace_root: root.map(|(p, _, _)| p),
+            outside_workspace: self.orphans.get(path).cloned(),
             release_profile,
             ignored_profile,
             lambda_metadata: manifest.lambda_metadata.clone(),
@@ -387,6 +392,13 @@ impl PackageLoader {
                 let (file, _) = self.load_manifest(&candidate, loaded)?;
                 return Some((candidate, file, Some(workspace)));
             }
+            // Cargo takes the first workspace above a package that does not exclude it as its
+            // root, and refuses to build a package that root does not list.
+            let excluded = workspace.exclude.iter().any(|e| dir.starts_with(normalize(&ancestor.join(e))));
+            if !excluded {
+                self.orphans.insert(path.to_path_buf(), candidate);
+                return None;
+            }
         }
         None
     }
@@ -401,6 +413,33 @@ fn parse_manifest_guarded(text: &str) -> Result<Result<Manifest, cargo::Manifest
 }
 
 // ----- crates ---------------------------------------------------------------------------------
+
+/// A root package that cargo cannot build because the workspace around it does not list it:
+/// said once, at its manifest, instead of analysing code that is never deployed.
+fn report_outside_workspace(loaded: &mut Loaded) {
+    let mut problems = Vec::new();
+    for package in loaded.packages.iter().filter(|p| p.role == PackageRole::Root && !p.bins.is_empty()) {
+        let Some(workspace) = &package.outside_workspace else { continue };
+        problems.push(LoadProblem {
+            file: (package.manifest.0 - loaded.first_file_id) as usize,
+            span: package.name_span,
+            message: format!(
+                "package `{}` is inside the workspace of `{}` but not one of its members: cargo cannot build it, \
+                 so slint does not analyse its binaries",
+                package.name,
+                relative_to_package(&package.dir, workspace)
+            ),
+            kind: ProblemKind::Info,
+        });
+    }
+    loaded.problems.extend(problems);
+}
+
+/// `../../Cargo.toml`: a manifest in a folder above the package's, as written from there.
+fn relative_to_package(dir: &Path, manifest: &Path) -> String {
+    let up = manifest.parent().and_then(|root| dir.strip_prefix(root).ok()).map_or(0, |rest| rest.components().count());
+    format!("{}Cargo.toml", "../".repeat(up))
+}
 
 fn build_crates(loaded: &mut Loaded) {
     let lib_of: FxHashMap<PathBuf, usize> =
@@ -418,7 +457,7 @@ fn build_crates(loaded: &mut Loaded) {
                 deps: Vec::new(),
             });
         }
-        if package.role == PackageRole::Root {
+        if package.role == PackageRole::Root && package.outside_workspace.is_none() {
             for (b, bin) in package.bins.iter().enumerate() {
                 crates.push(CrateUnit {
                     name: bin.name.clone(),
