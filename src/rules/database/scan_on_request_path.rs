@@ -38,8 +38,8 @@ declare_rule! {
     ///
     /// ## Known limitations
     /// A scan of a table known to stay tiny (a few configuration items) is harmless: suppress
-    /// with a reason. Scans through rusoto or a client whose type slint cannot see are not
-    /// recognised.
+    /// with a reason. Scans through rusoto are not recognised; on a client whose type slint
+    /// cannot see, a `scan()` counts when its chain sets `.table_name(..)`.
     pub struct ScanOnRequestPath {
         code: "SL404",
         name: "scan-on-request-path",

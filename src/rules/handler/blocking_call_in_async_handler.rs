@@ -45,8 +45,8 @@ declare_rule! {
     /// Only the calls listed above are known to block; CPU-heavy loops, `diesel` queries and
     /// `r2d2` pools are not recognised. A function reached both from a `spawn_blocking`
     /// closure and directly is judged by the first way slint reaches it. Binaries whose
-    /// runtime registration slint could not find are skipped: whether their handler is async
-    /// is unknown.
+    /// runtime start slint could not find are skipped: whether their handler is async is
+    /// unknown.
     pub struct BlockingCallInAsyncHandler {
         code: "SL504",
         name: "blocking-call-in-async-handler",

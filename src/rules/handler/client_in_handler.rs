@@ -44,8 +44,9 @@ declare_rule! {
     /// cheap to clone (one reference count).
     ///
     /// ## Known limitations
-    /// Calls inside macro bodies other than `join!`/`spawn`-style ones, and methods on values
-    /// whose type slint cannot see, are not followed. A client that must differ per request
+    /// Code that only a macro writes (a `macro_rules!` body, a procedural macro) is not seen,
+    /// and a method on a value whose type slint cannot see is followed only by name and arity
+    /// (see the README's "Rust code"). A client that must differ per request
     /// (an API Gateway management client for the caller's endpoint) is a legitimate case:
     /// build it from a shared `SdkConfig` and suppress with a reason.
     pub struct ClientInHandler {

@@ -51,9 +51,10 @@ declare_rule! {
     /// in `slint.toml` as `[rules.SL506] max-routes = 8`.
     ///
     /// ## Known limitations
-    /// Routes are counted from axum and actix-web routers that slint can follow from the
-    /// registration; warp filters, rocket `routes!`, poem endpoints, actix `.configure(f)`
-    /// and hand-written dispatch (`match (req.method(), req.uri().path())`) are not counted.
+    /// Routes are counted from the axum (also utoipa's `routes!`) and actix-web routers that
+    /// init code builds, and from route attributes (`#[get("/p")]`, `#[utoipa::path(..)]`) of
+    /// the handlers; warp filters, poem endpoints, actix `.configure(f)` and hand-written
+    /// dispatch (`match (req.method(), req.uri().path())`) are not counted.
     pub struct RouterMonolith {
         code: "SL506",
         name: "router-monolith",
