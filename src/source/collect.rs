@@ -487,10 +487,10 @@ const OPAQUE_MACROS: &[&str] = &[
     "macro_rules",
 ];
 
-/// Attributes of an `impl` block whose methods a GraphQL schema calls per request
+/// Attributes of an `impl` block whose methods a schema or an API service calls per request
 /// (async-graphql's `#[Object]`, `#[ComplexObject]`, `#[Subscription]`; juniper's
-/// `#[graphql_object]`).
-const RESOLVER_ATTRIBUTES: &[&str] = &["Object", "ComplexObject", "Subscription", "graphql_object"];
+/// `#[graphql_object]`; poem-openapi's `#[OpenApi]`).
+const RESOLVER_ATTRIBUTES: &[&str] = &["Object", "ComplexObject", "Subscription", "graphql_object", "OpenApi"];
 
 /// The code a call is recorded against, and the lexical context inside it.
 struct Body {

@@ -178,8 +178,8 @@ pub struct ImplFact {
     pub trait_: Option<TypeFact>,
     pub span: Span,
     pub fns: Vec<usize>,
-    /// `#[Object] impl Query { .. }`: GraphQL resolvers, run per request once the type is in a
-    /// schema.
+    /// `#[Object] impl Query { .. }` (GraphQL resolvers) or `#[OpenApi] impl Api { .. }`
+    /// (poem-openapi endpoints): run per request once the type is handed to a schema or service.
     pub resolvers: bool,
 }
 
