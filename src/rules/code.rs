@@ -11,7 +11,7 @@ use crate::model::function::Function;
 use crate::project::Project;
 use crate::rules::Context;
 use crate::source::canonical;
-use crate::source::{Binary, CallFact, Callee};
+use crate::source::{Binary, CallFact, Callee, Receiver};
 use crate::span::Span;
 
 /// A template function that deploys a binary.
@@ -220,7 +220,8 @@ pub struct Blocking {
 const UREQ_REQUESTS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "request", "request_url"];
 
 /// Whether `call` blocks its thread: `std::thread::sleep`, `std::fs` file I/O, stdin, blocking
-/// TCP, `reqwest::blocking`, `ureq` requests, the synchronous `postgres` client.
+/// TCP, `reqwest::blocking`, `ureq` requests, the synchronous `postgres` client, a connection
+/// from an `r2d2` pool.
 pub fn blocking_call(call: &CallFact) -> Option<Blocking> {
     let blocking = |what: String, instead| Some(Blocking { what, instead });
     match &call.callee {
@@ -257,7 +258,7 @@ pub fn blocking_call(call: &CallFact) -> Option<Blocking> {
                 _ => None,
             }
         }
-        Callee::Method { name, receiver_type, chain_root, .. } => {
+        Callee::Method { name, receiver_type, chain_root, receiver } => {
             let name = name.as_str();
             let ty = receiver_type.as_deref().unwrap_or("");
             let root = chain_root.as_deref().unwrap_or("");
@@ -284,6 +285,17 @@ pub fn blocking_call(call: &CallFact) -> Option<Blocking> {
                 return blocking(
                     format!("uses the blocking Postgres client (`{ty}::{name}`)"),
                     "use `tokio_postgres` or `sqlx`, or move the work into `tokio::task::spawn_blocking`",
+                );
+            }
+            // r2d2 (also as diesel's re-export) hands out connections by blocking the thread
+            // until one is free; the diesel queries on it block too.
+            // `POOL.get()` on a `static POOL: OnceLock<Pool>` is the cell's `get`, not the pool's.
+            let on_static = matches!(receiver, Receiver::Path(p) if p.chars().any(|c| c.is_ascii_uppercase()) && !p.chars().any(|c| c.is_ascii_lowercase()));
+            if matches!(name, "get" | "get_timeout") && !on_static && (from("r2d2::Pool") || from("diesel::r2d2::Pool"))
+            {
+                return blocking(
+                    format!("waits for a pooled connection (`r2d2::Pool::{name}` blocks the thread)"),
+                    "use an async pool (`deadpool`, `bb8`, `sqlx`), or move the query into `tokio::task::spawn_blocking`",
                 );
             }
             if name == "open" && root == "std::fs::OpenOptions::new" {

@@ -8,7 +8,8 @@ declare_rule! {
     /// Flags a blocking call on the invoke path of an async handler: `std::thread::sleep`,
     /// the standard library's blocking file API (`fs::read`, `fs::write`, `fs::copy`,
     /// `File::create`, opening a file, ..), `std::io::stdin`, `std::net::TcpStream::connect`,
-    /// `reqwest::blocking` requests, `ureq` requests, and the synchronous `postgres::Client`.
+    /// `reqwest::blocking` requests, `ureq` requests, the synchronous `postgres::Client`, and
+    /// taking a connection from an `r2d2` pool (`pool.get()`, also diesel's `diesel::r2d2`).
     /// Code handed to `tokio::task::spawn_blocking`, `block_in_place` or `std::thread::spawn`
     /// (a closure, or a function passed by name, and what they call) is exempt: blocking is
     /// what those are for. Handlers of the legacy synchronous `lambda!` runtime are not async
@@ -42,8 +43,9 @@ declare_rule! {
     /// and `tokio::fs` for files, or `tokio::task::spawn_blocking` for work that has to block.
     ///
     /// ## Known limitations
-    /// Only the calls listed above are known to block; CPU-heavy loops, `diesel` queries and
-    /// `r2d2` pools are not recognised. A function reached both from a `spawn_blocking`
+    /// Only the calls listed above are known to block; CPU-heavy loops and the `diesel`
+    /// queries themselves (reported through the `r2d2` connection they need) are not
+    /// recognised. A function reached both from a `spawn_blocking`
     /// closure and directly is judged by the first way slint reaches it. Binaries whose
     /// runtime start slint could not find are skipped: whether their handler is async is
     /// unknown.
