@@ -856,7 +856,7 @@ impl<'t> Collector<'t> {
 
     fn parse_macro_args(&mut self, mac: &Macro) -> Vec<ValueExpr> {
         let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
-        let Ok(exprs) = parser.parse2(mac.tokens.clone()) else {
+        let Ok(exprs) = parser.parse2(without_biased(mac.tokens.clone())) else {
             return Vec::new();
         };
         let args = self.visit_args(exprs.iter(), ArgKind::Plain, false);
@@ -1180,6 +1180,18 @@ impl<'t> Collector<'t> {
 struct FnPlace {
     impl_block: Option<usize>,
     in_trait: Option<usize>,
+}
+
+/// `tokio::select!`/`join!` arguments without their leading `biased;` (not an expression).
+fn without_biased(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use proc_macro2::TokenTree;
+    let mut trees = tokens.clone().into_iter();
+    match (trees.next(), trees.next()) {
+        (Some(TokenTree::Ident(i)), Some(TokenTree::Punct(p))) if i == "biased" && p.as_char() == ';' => {
+            trees.collect()
+        }
+        _ => tokens,
+    }
 }
 
 /// The plain identifiers of a macro's tokens, outside nested groups, as one-segment paths;

@@ -189,6 +189,9 @@ pub struct Discovery<'p, 'a> {
     /// Functions whose router is nested into another one (`nest("/api", api())`): their own
     /// chain is read with the prefix from there.
     nested: FxHashSet<FnRef>,
+    /// Router chains bound to a variable and nested from there (`let api = Router::new()..;
+    /// Router::new().nest("/api", api)`), as `(file, outermost call)`.
+    nested_chains: FxHashSet<(usize, usize)>,
     /// Route attributes of handlers met on the way: `(region, METHOD, path)`.
     attr_routes: Vec<(Region, String, String, Span)>,
 }
@@ -202,6 +205,7 @@ impl<'p, 'a> Discovery<'p, 'a> {
             by_region: FxHashMap::default(),
             route_regions: Vec::new(),
             nested: FxHashSet::default(),
+            nested_chains: FxHashSet::default(),
             attr_routes: Vec::new(),
         }
     }
@@ -505,8 +509,8 @@ impl<'p, 'a> Discovery<'p, 'a> {
         let all_routes = std::mem::take(&mut self.found.routes);
         let all_regions = std::mem::take(&mut self.route_regions);
         for (root, range) in reads {
-            let in_nested =
-                matches!(root.owner, Owner::Fn(index) if nested.contains(&FnRef { file: root.file, index }));
+            let in_nested = matches!(root.owner, Owner::Fn(index) if nested.contains(&FnRef { file: root.file, index }))
+                || self.nested_chains.contains(&(root.file, root.call));
             if in_nested {
                 continue;
             }
@@ -593,6 +597,9 @@ impl<'p, 'a> Discovery<'p, 'a> {
                 if let Some(name) = path.single()
                     && let Some(init) = scope.let_before(self.program, name, span.start).and_then(|l| l.init.clone())
                 {
+                    if let ValueExpr::Call(chain) = init {
+                        self.nested_chains.insert((scope.file, chain));
+                    }
                     self.collect_router(scope, &init, prefix, depth + 1);
                 }
             }

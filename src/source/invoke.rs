@@ -116,6 +116,9 @@ const ON_SPOT_METHODS: &[&str] = &[
 /// Functions that run their closure argument on the spot (by last path segment).
 const ON_SPOT_FNS: &[&str] =
     &["spawn", "spawn_local", "block_on", "scope", "catch_unwind", "join", "repeat_with", "successors"];
+/// Wrappers that neither run nor keep what they are given: where the wrapped value goes
+/// decides (`config.custom_setup = Box::new(connect)` is no handler; `service_fn(h)` is).
+const WRAPPERS: &[&str] = &["Box::new", "Box::pin", "Arc::new", "Rc::new", "Some", "Ok", "Pin::new"];
 /// Macros whose arguments run where they are written.
 const ON_SPOT_MACROS: &[&str] = &["join", "try_join", "select", "vec", "format", "pin", "matches", "write", "writeln"];
 /// Calls whose closure argument builds an app once per worker at startup: init code.
@@ -623,6 +626,11 @@ impl<'p, 'a> Tracer<'p, 'a> {
             }
             CallTarget::Path(path) => {
                 let name = scope.path_name(self.program, path);
+                let n = path.segments.len();
+                let last_two = if n >= 2 { path.segments[n - 2..].join("::") } else { path.joined() };
+                if WRAPPERS.contains(&last_two.as_str()) {
+                    return Disposition::Same;
+                }
                 if STARTUP_FNS.iter().any(|s| name.ends_with(s)) {
                     Disposition::Init
                 } else if ON_SPOT_FNS.contains(&path.last()) && !name.starts_with("axum") {
