@@ -738,3 +738,23 @@ fn code_handed_to_spawn_blocking_is_offloaded() {
     let created = find(&bin.invoke_calls, "std::fs::create_dir_all");
     assert!(created.offloaded && created.via == ["handler", "write_out"]);
 }
+
+#[test]
+fn legacy_entries_boxed_callbacks_and_missing_starts() {
+    let model = analyse_case("entries");
+    let legacy = binary(&model, "legacy-start");
+    assert_eq!(legacy.registration.as_ref().unwrap().api, "aws_lambda::start");
+    assert_eq!(legacy.handlers[0].name, "handler");
+    assert_eq!(find(&legacy.invoke_calls, "reqwest::blocking::Client::new").via, ["handler"]);
+    assert_eq!(legacy.coverage, Coverage::Analysed);
+    // `Box::new(open_connection)` neither runs nor registers it: not a handler.
+    let boxed = binary(&model, "boxed-callback");
+    let names: Vec<&str> = boxed.handlers.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, ["handler"]);
+    assert!(!has(&boxed.invoke_calls, "reqwest::Client::new"));
+    // A Lambda crate's bin with neither a runtime start nor a handler is said, not skipped.
+    let none = binary(&model, "no-start");
+    assert_eq!(none.coverage, Coverage::NoEntry);
+    let note = model.problems.iter().find(|p| p.message.contains("bin `no-start`")).expect("an SL005 note");
+    assert_eq!(note.kind, ProblemKind::Info);
+}
