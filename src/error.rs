@@ -21,9 +21,11 @@ impl Error {
     }
 }
 
+/// Shown with control characters escaped ([`crate::report::printable`]): messages quote
+/// config keys, pack text and paths, which a pull request writes, and go to a terminal.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&crate::report::printable(&self.message))
     }
 }
 
