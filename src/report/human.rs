@@ -109,9 +109,7 @@ impl Cleaned {
             if cleaned.texts.contains_key(&id) || cleaned.paths.contains_key(&id) {
                 continue;
             }
-            let lone_cr =
-                file.text.as_bytes().windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n') || file.text.ends_with('\r');
-            if lone_cr || file.text.chars().any(|c| c != '\r' && super::is_unprintable(c)) {
+            if needs_cleaning(&file.text) {
                 cleaned.texts.insert(id, same_length_replacements(&file.text));
             }
             if let std::borrow::Cow::Owned(path) = super::printable(&file.display) {
@@ -120,6 +118,19 @@ impl Cleaned {
         }
         cleaned
     }
+}
+
+/// Whether a snippet of `text` could hold something to replace. A byte scan first (every file
+/// a finding points at is looked at, so this must cost next to nothing on plain text): C0
+/// controls and DEL are single bytes, C1 controls start with 0xC2 and the bidi overrides with
+/// 0xE2; only a text with one of those is looked at character by character.
+fn needs_cleaning(text: &str) -> bool {
+    let candidate = |b: &u8| (*b < 0x20 && *b != b'\t' && *b != b'\n') || matches!(*b, 0x7F | 0xC2 | 0xE2);
+    if !text.as_bytes().iter().any(candidate) {
+        return false;
+    }
+    let lone_cr = text.as_bytes().windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n') || text.ends_with('\r');
+    lone_cr || text.chars().any(|c| c != '\r' && super::is_unprintable(c))
 }
 
 /// A lone `\r` (an old Mac line end) becomes `\n`, which is what miette splits lines at.
@@ -480,6 +491,19 @@ mod tests {
         let text = "k: v\n".repeat(1_000);
         let out = render_one(&text, Span::new(0, text.len() as u32));
         assert!(out.contains("[t.yaml:1:1]") && out.lines().count() < 20, "{out}");
+    }
+
+    #[test]
+    fn cleaned_snippets_keep_every_offset() {
+        for text in ["a\u{1b}]0;x\u{7}\n", "a\rb\r\nc\r", "x\u{9b}y\u{202e}z\u{7f}", "plain é → text\r\n"] {
+            let cleaned = same_length_replacements(text);
+            assert_eq!((cleaned.len(), cleaned.chars().count()), (text.len(), text.chars().count()), "{text:?}");
+            let lone_cr = cleaned.as_bytes().windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n');
+            assert!(!lone_cr && !cleaned.ends_with('\r'), "{cleaned:?}");
+            assert!(!cleaned.chars().any(|c| c != '\r' && super::super::is_unprintable(c)), "{cleaned:?}");
+        }
+        assert!(!needs_cleaning("plain é → text\r\n"));
+        assert!(needs_cleaning("a\rb") && needs_cleaning("a\u{1b}[31m") && needs_cleaning("a\u{202e}"));
     }
 
     #[test]
