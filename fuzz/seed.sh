@@ -8,7 +8,7 @@ root="$(dirname "$here")"
 patterns="${1:-$root/../shared/corpus/serverless-patterns}"
 [ -d "$patterns" ] || patterns=/work/shared/corpus/serverless-patterns
 corpus="$here/corpus"
-mkdir -p "$corpus"/{yaml,json,template,rust_source}
+mkdir -p "$corpus"/{yaml,json,template,rust_source,config,guard_pack}
 
 # A file goes in under its content hash, so two runs never duplicate it.
 add() {
@@ -78,6 +78,18 @@ while IFS= read -r f; do
   add rust_source "$f"
 done < <(small "$root/testdata" "$root/src" "$patterns" -name '*.rs')
 
-for t in yaml json template rust_source; do
+# slint.toml: the test configs, and Cargo.toml files for more TOML shapes.
+while IFS= read -r f; do
+  add config "$f"
+done < <(small "$root/testdata" "$root/Cargo.toml" \( -name 'slint.toml' -o -name 'Cargo.toml' \))
+
+# Guard packs: the built-in pack, the test packs, and cfn-guard's own test rules when its
+# source is in the cargo registry (it is, once slint has been built).
+guard_src="$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cfn-guard-* 2>/dev/null | tail -1 || true)"
+while IFS= read -r f; do
+  add guard_pack "$f"
+done < <(small "$root/rules" "$root/testdata" ${guard_src:+"$guard_src"} \( -name '*.guard' -o -name '*.ruleset' \))
+
+for t in yaml json template rust_source config guard_pack; do
   echo "$t: $(find "$corpus/$t" -type f | wc -l) seeds"
 done

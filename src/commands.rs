@@ -30,13 +30,21 @@ pub fn check(args: CheckArgs) -> u8 {
 fn run_check(args: CheckArgs) -> Result<u8> {
     let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
     let settings = resolve_settings(&args, cwd)?;
-    if let Some(threads) = settings.threads {
+    if let Some(requested) = settings.threads {
+        let threads = thread_count(requested);
+        if threads < requested {
+            eprintln!(
+                "slint: note: {requested} threads are more than {} per core; using {threads}",
+                crate::limits::MAX_THREADS_PER_CORE
+            );
+        }
         // Only fails if the pool was already built, which cannot happen here.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let outcome = lint(&paths, &settings)?;
     warn_about_unused_accounts(&settings, &outcome.project);
+    refuse_output_over_an_input(&settings, &outcome.project)?;
     let options =
         RenderOptions { color: use_color(args.color, &settings), width: terminal_width(), quiet: settings.quiet };
     let rules = &outcome.rules;
@@ -50,6 +58,14 @@ fn run_check(args: CheckArgs) -> Result<u8> {
     // a few percent of the run for nothing, so let the OS reclaim it all at once.
     std::mem::forget(outcome);
     Ok(code)
+}
+
+/// The worker threads for a requested count: at least one, at most
+/// [`crate::limits::max_threads`] (`threads = 100000` in a committed `slint.toml` must not stall
+/// CI; rayon's idle workers sleep once they find no work, but starting and waking a hundred
+/// thousand of them does not end).
+pub fn thread_count(requested: usize) -> usize {
+    requested.clamp(1, crate::limits::max_threads())
 }
 
 /// Settings from the config file: named with `--config`, found from `cwd` upwards, or none.
@@ -118,14 +134,102 @@ fn terminal_width() -> usize {
 /// Writes to `--output` or stdout. Nothing else is ever written.
 fn write_output(settings: &Settings, bytes: &[u8]) -> Result<()> {
     match &settings.output {
-        Some(path) => std::fs::write(path, bytes)
+        Some(path) => write_file_atomically(path, bytes)
             .map_err(|e| Error::new(format!("cannot write {}: {}", path.display(), config::io_reason(&e)))),
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`slint check | head`) is not an error worth reporting.
-            let _ = out.write_all(bytes).and_then(|_| out.flush());
-            Ok(())
+        None => write_stdout(bytes),
+    }
+}
+
+/// Writes to stdout. A failed write or flush is an error (exit 2): `slint check > report.sarif`
+/// on a full disk must not pass as a clean run with the report lost. A closed pipe
+/// (`slint check | head`) is not: whoever reads has what they wanted.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::new(format!("cannot write the output to standard output: {}", config::io_reason(&e))))
         }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `path` whole or not at all: the report goes to a temporary file in the same folder,
+/// then replaces `path` by a rename, so a failed or interrupted run never leaves half a report
+/// (nor destroys the previous one). A symlink is written through (its target is replaced); a
+/// path that exists but is not a regular file (`/dev/stdout`, `/dev/null`, a FIFO) is written
+/// to directly, as there is nothing to replace.
+fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let existing = std::fs::metadata(path).ok();
+    if existing.as_ref().is_some_and(|m| !m.is_file()) {
+        return std::fs::write(path, bytes);
+    }
+    let target = if existing.is_some() { std::fs::canonicalize(path)? } else { path.to_path_buf() };
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let temporary = folder.join(format!(".{name}.slint-{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        if let Some(meta) = &existing {
+            file.set_permissions(meta.permissions())?;
+        }
+        std::fs::rename(&temporary, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// `--output` naming a file the run read (a template, a `.rs` file or `Cargo.toml`, the
+/// config, a pack, a file named on the command line) is refused (exit 2): the report would
+/// replace the file it just linted. Compared by device and inode, so another spelling of the
+/// path, a symlink or a hard link to the input is caught too.
+fn refuse_output_over_an_input(settings: &Settings, project: &crate::project::Project) -> Result<()> {
+    let Some(output) = &settings.output else { return Ok(()) };
+    let Some(target) = file_identity(output) else { return Ok(()) };
+    let config = settings.config_path.iter().cloned();
+    let packs = settings.packs.iter().filter(|p| !p.starts_with("builtin:")).map(|p| settings.cwd.join(p));
+    let inputs = project.db.iter().map(|f| f.path.clone()).chain(config).chain(packs);
+    for input in inputs {
+        let is_input = if input.is_dir() {
+            // A pack folder: any file below it.
+            std::fs::canonicalize(output)
+                .ok()
+                .zip(std::fs::canonicalize(&input).ok())
+                .is_some_and(|(out, dir)| out.starts_with(dir))
+        } else {
+            file_identity(&input) == Some(target)
+        };
+        if is_input {
+            return Err(Error::new(format!(
+                "refusing to write the report to {}: it is a file slint reads ({}); choose another --output",
+                output.display(),
+                crate::files::display_path(&input, &settings.cwd)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The device and inode of an existing regular file.
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        std::fs::canonicalize(path).ok().map(|p| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            p.hash(&mut h);
+            (0, h.finish())
+        })
     }
 }
 
@@ -143,8 +247,18 @@ pub fn rules(args: RulesArgs) -> u8 {
         ListFormat::Human => report::rules_table(&infos),
         ListFormat::Json => report::rules_json(&infos),
     };
-    print!("{text}");
-    EXIT_CLEAN
+    print_or_fail(&text, EXIT_CLEAN)
+}
+
+/// Prints `text`; `code` if that worked, else the error and exit 2.
+fn print_or_fail(text: &str, code: u8) -> u8 {
+    match write_stdout(text.as_bytes()) {
+        Ok(()) => code,
+        Err(err) => {
+            eprintln!("slint: {err}");
+            EXIT_ERROR
+        }
+    }
 }
 
 /// The rules of the packs named in slint.toml (as `check` would find it) and on the command line.
@@ -159,8 +273,7 @@ fn pack_rules(extra: &[String], config: &ConfigArgs) -> Result<Vec<crate::diagno
 /// (the config is only read when the rule is not built in, so a broken config cannot hide the docs).
 pub fn explain(args: ExplainArgs) -> u8 {
     if let Some(meta) = registry::lookup(&args.rule) {
-        print!("{}", report::explain(meta));
-        return EXIT_CLEAN;
+        return print_or_fail(&report::explain(meta), EXIT_CLEAN);
     }
     let pack_infos = match pack_rules(&args.pack, &args.config) {
         Ok(infos) => infos,
@@ -170,10 +283,7 @@ pub fn explain(args: ExplainArgs) -> u8 {
         }
     };
     match pack_infos.iter().find(|info| info.code == args.rule.as_str()) {
-        Some(info) => {
-            print!("{}", report::explain_pack_rule(info));
-            EXIT_CLEAN
-        }
+        Some(info) => print_or_fail(&report::printable(&report::explain_pack_rule(info)), EXIT_CLEAN),
         None => {
             eprintln!("slint: unknown rule `{}` (see `slint rules`)", args.rule);
             EXIT_ERROR
@@ -202,6 +312,7 @@ fn run_capacity(args: CapacityArgs) -> Result<()> {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let project = crate::load(&paths, &settings)?;
     warn_about_unused_accounts(&settings, &project);
+    refuse_output_over_an_input(&settings, &project)?;
     let text = match args.format {
         CapacityFormat::Human => report::capacity::table(&project.capacity),
         CapacityFormat::Json => report::capacity::json(&project.capacity),
@@ -227,14 +338,17 @@ fn warn_about_unused_accounts(settings: &Settings, project: &crate::project::Pro
 /// file.
 pub fn test_pack(args: TestPackArgs) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut out = std::io::stdout().lock();
-    match crate::guard::test_pack(&args.pack, args.test_data.as_deref(), &cwd, &mut out) {
+    // Written once at the end, so a failed write to stdout is seen (and is exit 2).
+    let mut out = Vec::new();
+    let outcome = crate::guard::test_pack(&args.pack, args.test_data.as_deref(), &cwd, &mut out);
+    let code = match &outcome {
         Ok(true) => EXIT_CLEAN,
         Ok(false) => EXIT_FINDINGS,
-        Err(err) => {
-            let _ = out.flush();
-            eprintln!("slint: {err}");
-            EXIT_ERROR
-        }
+        Err(_) => EXIT_ERROR,
+    };
+    let code = print_or_fail(&String::from_utf8_lossy(&out), code);
+    if let Err(err) = outcome {
+        eprintln!("slint: {err}");
     }
+    code
 }

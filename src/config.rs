@@ -123,15 +123,22 @@ impl LoadedConfig {
     }
 }
 
-/// `slint.toml` in `start` or the nearest folder above it.
+/// `slint.toml` in `start` or the nearest folder above it. Anything there but a folder counts:
+/// a `slint.toml` that is a FIFO or a device is then refused by [`load`] (exit 2), rather than
+/// silently skipped for another config further up.
 pub fn find(start: &Path) -> Option<PathBuf> {
-    start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|candidate| candidate.is_file())
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| std::fs::metadata(candidate).is_ok_and(|m| !m.is_dir()))
 }
 
-/// Reads and parses a config file.
+/// Reads and parses a config file: a regular file of at most
+/// [`crate::limits::MAX_CONFIG_BYTES`] (a FIFO, `/dev/zero` or `/dev/stdin` is refused
+/// before it is opened).
 pub fn load(path: &Path) -> Result<LoadedConfig> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(format!("cannot read config {}: {}", path.display(), io_reason(&e))))?;
+    let text = crate::limits::read_config_text(path, crate::limits::MAX_CONFIG_BYTES)
+        .map_err(|why| Error::new(format!("cannot read config {}: {why}", path.display())))?;
     parse(path, &text)
 }
 

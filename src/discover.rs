@@ -40,7 +40,13 @@ pub struct Input {
 pub struct WalkProblem {
     pub path: PathBuf,
     pub message: String,
+    /// Left out on purpose (a symlink out of the tree, a FIFO): SL005 `not read: ...`, not a
+    /// problem of the file (SL001).
+    pub not_read: bool,
 }
+
+/// Why a walked template or `Cargo.toml` that is no regular file was not read.
+pub const NOT_A_FILE: &str = "not read: not a regular file (a FIFO, socket or device is never opened)";
 
 #[derive(Debug, Default)]
 pub struct Discovery {
@@ -187,26 +193,59 @@ fn classify(root: &Path, canonical_root: &Path, entry: std::result::Result<ignor
     let Some(file_type) = entry.file_type() else { return Walked::Skip };
     let path = entry.path();
     let Some(kind) = kind_of_walked(path) else { return Walked::Skip };
+    let not_read = |message: &str| {
+        Walked::Problem(WalkProblem { path: path.to_path_buf(), message: message.to_string(), not_read: true })
+    };
     if file_type.is_symlink() {
-        match symlink_inside(canonical_root, path) {
-            Ok(true) => {}
-            Ok(false) => return Walked::Skip,
-            Err(message) => return Walked::Problem(WalkProblem { path: path.to_path_buf(), message }),
+        match symlink_target(root, canonical_root, path) {
+            Ok(Target::File) => {}
+            Ok(Target::Outside) => return not_read(crate::limits::OUT_OF_SCOPE),
+            Ok(Target::Special) => return not_read(NOT_A_FILE),
+            Ok(Target::Skipped) => return Walked::Skip,
+            Err(message) => return Walked::Problem(WalkProblem { path: path.to_path_buf(), message, not_read: false }),
         }
-    } else if !file_type.is_file() {
+    } else if file_type.is_dir() {
         return Walked::Skip;
+    } else if !file_type.is_file() {
+        return not_read(NOT_A_FILE);
     }
     Walked::Input(path.to_path_buf(), kind)
 }
 
-/// Whether a symlink resolves to a regular file inside the walked root. Links that leave the
-/// tree are skipped: a pull request must not make slint read files outside the checkout.
-fn symlink_inside(canonical_root: &Path, link: &Path) -> std::result::Result<bool, String> {
+/// What a walked symlink leads to.
+enum Target {
+    /// A regular file inside the walked folder: linted.
+    File,
+    /// Out of the walked folder: a pull request must not make slint read files outside the
+    /// checkout. Reported (SL005), not read.
+    Outside,
+    /// A FIFO, socket or device inside the folder: reported, never opened.
+    Special,
+    /// A folder (not followed) or nothing (a dangling link).
+    Skipped,
+}
+
+/// Where a symlink leads. A link whose target is outside the folder as written is judged
+/// without touching the target; only a link that stays inside as written is resolved (it may
+/// still lead out through another link).
+fn symlink_target(root: &Path, canonical_root: &Path, link: &Path) -> std::result::Result<Target, String> {
+    if let Ok(target) = std::fs::read_link(link) {
+        let written = absolute(link.parent().unwrap_or(root), &target);
+        if !written.starts_with(root) && !written.starts_with(canonical_root) {
+            return Ok(Target::Outside);
+        }
+    }
     match std::fs::canonicalize(link) {
-        Ok(target) => Ok(target.starts_with(canonical_root) && target.is_file()),
+        Ok(target) if !target.starts_with(canonical_root) => Ok(Target::Outside),
+        Ok(target) => match std::fs::metadata(&target) {
+            Ok(meta) if meta.is_file() => Ok(Target::File),
+            Ok(meta) if meta.is_dir() => Ok(Target::Skipped),
+            Ok(_) => Ok(Target::Special),
+            Err(_) => Ok(Target::Skipped),
+        },
         // 40 is ELOOP on Linux; `ErrorKind::FilesystemLoop` is not stable yet.
         Err(e) if e.raw_os_error() == Some(40) => Err("symlink loop: the link resolves to itself".into()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::Skipped),
         Err(e) => Err(format!("cannot resolve symlink: {}", crate::config::io_reason(&e))),
     }
 }
@@ -217,7 +256,7 @@ fn walk_problem(root: &Path, err: &ignore::Error) -> WalkProblem {
         Some(io) => format!("cannot read: {}", crate::config::io_reason(io)),
         None => err.to_string(),
     };
-    WalkProblem { path, message }
+    WalkProblem { path, message, not_read: false }
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {

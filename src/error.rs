@@ -21,12 +21,25 @@ impl Error {
     }
 }
 
+/// Shown on one line with control characters escaped ([`crate::report::printable`], and a line
+/// feed as `\n`): messages quote config keys, pack text and paths, which a pull request writes,
+/// and go to a terminal or a CI log.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        let shown = crate::report::printable(&self.message);
+        if shown.contains('\n') { f.write_str(&shown.replace('\n', "\\n")) } else { f.write_str(&shown) }
     }
 }
 
 impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn errors_show_on_one_printable_line() {
+        let err = super::Error::new("unknown rule `a\nb\u{1b}[31m`");
+        assert_eq!(err.to_string(), "unknown rule `a\\nb\\u{1b}[31m`");
+    }
+}

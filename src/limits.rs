@@ -7,7 +7,12 @@
 //!   file alike ([`read_limited`]); the size is checked before anything is read, and the read
 //!   itself stops past the limit (a file growing meanwhile does not get through);
 //! - place: the source analysis reads nothing outside the folders slint was given
-//!   ([`ReadScope`]), whatever a template, manifest, module path or symlink points at.
+//!   ([`ReadScope`]), whatever a template, manifest, module path or symlink points at; a path
+//!   that is outside as written is refused without touching it (no `stat`);
+//! - the files around the inputs: `slint.toml` ([`MAX_CONFIG_BYTES`]) and Guard packs
+//!   ([`MAX_PACK_FILE_BYTES`], [`MAX_PACK_FILES`]) are read as templates are: regular files
+//!   only, never a FIFO or a device, and within a size limit ([`read_config_text`]);
+//! - the config keys that bound work: [`MAX_FILE_SIZE_CEILING`], [`MAX_THREADS_PER_CORE`].
 //!
 //! The others live with what they bound: nesting, nodes and copied keys in
 //! [`crate::model::tree::Limits`] and [`crate::model::load`], resources and `Globals` merging
@@ -20,22 +25,80 @@ use std::path::{Path, PathBuf};
 
 /// Reads a regular file of at most `max` bytes. The error is a finding's message.
 pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let reason = |e: std::io::Error| format!("cannot read file: {}", crate::config::io_reason(&e));
+    read_bounded(path, max).map_err(|refusal| match refusal {
+        Refusal::Io(e) => format!("cannot read file: {}", crate::config::io_reason(&e)),
+        Refusal::NotAFile => "not a regular file".to_string(),
+        Refusal::TooLarge(size) => too_large(size, max),
+    })
+}
+
+/// Why [`read_bounded`] read nothing.
+enum Refusal {
+    Io(std::io::Error),
+    NotAFile,
+    TooLarge(u64),
+}
+
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, Refusal> {
     // `metadata` first: opening a FIFO would block until someone writes to it.
-    let meta = std::fs::metadata(path).map_err(reason)?;
+    let meta = std::fs::metadata(path).map_err(Refusal::Io)?;
     if !meta.is_file() {
-        return Err("not a regular file".to_string());
+        return Err(Refusal::NotAFile);
     }
     if meta.len() > max {
-        return Err(too_large(meta.len(), max));
+        return Err(Refusal::TooLarge(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(reason)?;
+    let file = std::fs::File::open(path).map_err(Refusal::Io)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(reason)?;
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(Refusal::Io)?;
     if bytes.len() as u64 > max {
-        return Err(too_large(bytes.len() as u64, max));
+        return Err(Refusal::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// Largest `slint.toml` read. A real one is a few kilobytes; a 35 MB one took 729 MB to parse.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Largest `.guard` file of a pack (the built-in pack is 6 KB).
+pub const MAX_PACK_FILE_BYTES: u64 = 1 << 20;
+
+/// Most `.guard` files a pack folder may hold, and most entries its walk looks at.
+pub const MAX_PACK_FILES: usize = 256;
+
+/// Most folder entries a pack folder's walk looks at (a pack pointed at a huge tree stops
+/// there instead of walking it all).
+pub const MAX_PACK_ENTRIES: usize = 10_000;
+
+/// The highest `max-file-size` a config may set: above it a template is no template (the
+/// node limit would stop it anyway, after reading and parsing it all).
+pub const MAX_FILE_SIZE_CEILING: u64 = 64 << 20;
+
+/// Worker threads per core at most; more only adds thread start-up and contention (1,000
+/// threads took 8.6 s on 4 files, 100,000 never finished).
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The most worker threads a run uses: [`MAX_THREADS_PER_CORE`] per core.
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    cores.saturating_mul(MAX_THREADS_PER_CORE)
+}
+
+/// Reads a small text file slint is configured by (`slint.toml`, a `.guard` file): a regular
+/// file (checked before opening it, so a FIFO or `/dev/zero` cannot hang the run or fill the
+/// memory), of at most `max` bytes, in UTF-8. The error says why, without quoting the file.
+pub fn read_config_text(path: &Path, max: u64) -> Result<String, String> {
+    let bytes = read_regular(path, max)?;
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8".to_string())
+}
+
+/// [`read_bounded`] with messages that do not point at `max-file-size`.
+fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    read_bounded(path, max).map_err(|refusal| match refusal {
+        Refusal::Io(e) => crate::config::io_reason(&e),
+        Refusal::NotAFile => "not a regular file (a FIFO, a device or a folder is never read)".to_string(),
+        Refusal::TooLarge(size) => format!("the file is {size} bytes, larger than the {max} byte limit"),
+    })
 }
 
 /// The folders a run may read files from: the ones it was given. Templates name code folders
@@ -46,6 +109,8 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 pub struct ReadScope {
     /// Canonical roots; empty means anywhere (library use, tests).
     roots: Vec<PathBuf>,
+    /// The same roots as given (absolute, normalised, symlinks kept), for the lexical test.
+    given: Vec<PathBuf>,
 }
 
 impl ReadScope {
@@ -57,7 +122,7 @@ impl ReadScope {
     /// The folders given on the command line; for a file, the current folder when the file is
     /// below it (a crate's manifest sits above its `src/main.rs`), else the file's folder.
     pub fn of(paths: &[PathBuf], cwd: &Path) -> Self {
-        let mut roots: Vec<PathBuf> = paths
+        let mut given: Vec<PathBuf> = paths
             .iter()
             .map(|given| {
                 let path = crate::discover::absolute(cwd, given);
@@ -69,18 +134,36 @@ impl ReadScope {
                     path.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
                 }
             })
-            .map(|root| std::fs::canonicalize(&root).unwrap_or(root))
             .collect();
-        roots.sort();
-        roots.dedup();
-        ReadScope { roots }
+        let mut roots: Vec<PathBuf> =
+            given.iter().map(|root| std::fs::canonicalize(root).unwrap_or_else(|_| root.clone())).collect();
+        for list in [&mut roots, &mut given] {
+            list.sort();
+            list.dedup();
+        }
+        ReadScope { roots, given }
     }
 
-    /// Whether `path`, symlinks resolved, is inside a root. A path that does not resolve is
-    /// allowed: reading it fails anyway, with its own message.
+    /// Whether `path` is inside a root as written (`..` applied, symlinks not resolved). No
+    /// system call: a path outside as written is refused without being touched, so slint
+    /// does not even tell whether it exists.
+    pub fn allows_as_written(&self, path: &Path) -> bool {
+        if self.roots.is_empty() {
+            return true;
+        }
+        let path = crate::discover::absolute(Path::new("/"), path);
+        self.given.iter().chain(&self.roots).any(|root| path.starts_with(root))
+    }
+
+    /// Whether `path`, symlinks resolved, is inside a root. A path outside as written is
+    /// refused first, untouched ([`Self::allows_as_written`]); one inside that does not
+    /// resolve is allowed: reading it fails anyway, with its own message.
     pub fn allows(&self, path: &Path) -> bool {
         if self.roots.is_empty() {
             return true;
+        }
+        if !self.allows_as_written(path) {
+            return false;
         }
         match std::fs::canonicalize(path) {
             Ok(real) => self.roots.iter().any(|root| real.starts_with(root)),

@@ -34,6 +34,9 @@ pub struct CodeRef {
     /// How the folder is written where it is declared (`./services/orders`), for messages:
     /// absolute paths would differ from machine to machine.
     pub shown: String,
+    /// The folder is outside the ones slint was given, as written: nothing in it is read or
+    /// even `stat`ed, and the function gets SL005 `not read`.
+    pub outside: bool,
 }
 
 /// A template function and the binary it deploys.
@@ -89,6 +92,7 @@ fn code_ref(
             built_by_cargo_lambda: build_method == "rust-cargolambda",
             node: None,
             shown: format!("the `crate` of [functions.{}]", function.id),
+            outside: !scope.allows_as_written(krate),
         });
     }
     let binary_node = metadata.and_then(|m| m.at(&["BuildProperties", "Binary"]));
@@ -102,10 +106,12 @@ fn code_ref(
     // cargo-lambda's output layout: `<crate>/target/lambda/<bin>/...`.
     if let Some((crate_dir, rest)) = uri.split_once("target/lambda/") {
         let bin = rest.split('/').next().filter(|b| !b.is_empty()).map(str::to_string);
+        let dir = normalise(&template_dir.join(crate_dir));
         return Some(CodeRef {
             template: ti,
             function: fi,
-            dir: normalise(&template_dir.join(crate_dir)),
+            outside: !scope.allows_as_written(&dir),
+            dir,
             bin,
             built_by_cargo_lambda: true,
             node: code_uri.map(|c| c.id),
@@ -113,7 +119,10 @@ fn code_ref(
         });
     }
     let dir = normalise(&template_dir.join(uri));
-    let is_rust = cargo_lambda || (runtime.starts_with("provided") && dir.join("Cargo.toml").is_file());
+    let outside = !scope.allows_as_written(&dir);
+    // Outside, the folder is not looked at: a `provided` runtime is taken for Rust, so that the
+    // function is reported as not read rather than silently left out.
+    let is_rust = cargo_lambda || (runtime.starts_with("provided") && (outside || dir.join("Cargo.toml").is_file()));
     if !is_rust {
         return None;
     }
@@ -128,6 +137,7 @@ fn code_ref(
         built_by_cargo_lambda: cargo_lambda || recipe_uses_cargo_lambda(&recipe),
         node: binary_node.or(code_uri).map(|n| n.id),
         shown: uri.to_string(),
+        outside,
     })
 }
 
@@ -199,7 +209,9 @@ pub fn resolve(refs: Vec<CodeRef>, source: &SourceModel) -> Vec<FunctionLink> {
     let index = source.binary_index();
     refs.into_iter()
         .map(|code| {
-            let binary = if !code.dir.join("Cargo.toml").is_file() {
+            let binary = if code.outside {
+                Err(format!("not read: `{}` is outside the folders slint was given", code.shown))
+            } else if !code.dir.join("Cargo.toml").is_file() {
                 Err(format!("no Cargo.toml in {}", code.shown))
             } else {
                 index

@@ -34,11 +34,21 @@ pub struct LoadFailure {
     pub fatal: bool,
 }
 
+/// A file slint left out on purpose and says so (SL005): a symlink out of the folders it was
+/// given, a FIFO where a template or `Cargo.toml` would be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotRead {
+    pub file: FileId,
+    pub message: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Project {
     pub db: SourceDb,
     pub templates: Vec<Template>,
     pub failures: Vec<LoadFailure>,
+    /// Files the walk found but did not read, and why.
+    pub not_read: Vec<NotRead>,
     /// Panics caught while loading a file: the file is skipped, the run goes on.
     pub internal_errors: Vec<InternalFailure>,
     /// Duplicate mapping keys of every template, by file.
@@ -115,7 +125,7 @@ impl Project {
         let template_paths: Vec<PathBuf> = self.templates.iter().map(|t| self.db.get(t.file).path.clone()).collect();
         let refs = crate::link::code_refs(&self.templates, &template_paths, settings, &options.scope);
         let mut manifests: Vec<PathBuf> =
-            refs.iter().map(|r| r.dir.join("Cargo.toml")).filter(|m| m.is_file()).collect();
+            refs.iter().filter(|r| !r.outside).map(|r| r.dir.join("Cargo.toml")).filter(|m| m.is_file()).collect();
         for input in inputs {
             match input.kind {
                 InputKind::Manifest if input.named || mentions_lambda_runtime(&input.path) => {
@@ -215,6 +225,10 @@ impl Project {
     fn record_walk_problem(&mut self, problem: WalkProblem, cwd: &Path) {
         let display = display_path(&problem.path, cwd);
         let file = self.db.add(problem.path, display, Arc::from(""));
+        if problem.not_read {
+            self.not_read.push(NotRead { file, message: problem.message });
+            return;
+        }
         self.files_checked += 1;
         self.failures.push(LoadFailure { file, span: Span::at(0), message: problem.message, fatal: true });
     }
@@ -277,20 +291,31 @@ fn load_input(file: FileId, input: &Input, options: &LoadOptions, inject: Option
         Ok(bytes) => bytes,
         Err(message) => return (Arc::from(""), Loaded::Failed(LoadError { span: Span::at(0), message })),
     };
-    let text = match load::decode(&bytes) {
+    let text = match load::decode_text(&bytes) {
         Ok(text) => text,
         Err(error) => {
             let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).as_ref());
-            if !input.named && !looks_like_template_text(&lossy) {
+            // A walked file that does not look like a template is not one of ours, unless it
+            // looks like one in UTF-16 without a byte-order mark: that must not vanish.
+            let utf16 = load::looks_like_utf16(&bytes, TEMPLATE_MARKERS);
+            if !input.named && !looks_like_template_text(&lossy) && !utf16 {
                 return (Arc::from(""), Loaded::Ignored);
+            }
+            if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+                // Broken UTF-16: the error's position is in text that could not be decoded.
+                return (Arc::from(""), Loaded::Failed(LoadError { span: Span::at(0), message: error.message }));
+            }
+            if utf16 && !looks_like_template_text(&lossy) {
+                let message = "file looks like UTF-16 without a byte-order mark; slint reads UTF-8, or UTF-16 that starts with its byte-order mark";
+                return (Arc::from(""), Loaded::Failed(LoadError { span: Span::at(0), message: message.into() }));
             }
             return (lossy, Loaded::Failed(error));
         }
     };
-    if !input.named && !looks_like_template_text(text) {
+    if !input.named && !looks_like_template_text(&text) {
         return (Arc::from(""), Loaded::Ignored);
     }
-    let text: Arc<str> = Arc::from(text);
+    let text: Arc<str> = Arc::from(text.as_ref());
     let loaded = model_document(file, &input.path, &text, input.named, options.limits, inject);
     (text, loaded)
 }

@@ -16,6 +16,19 @@ use crate::rules::{Category, RuleMeta, registry};
 /// Default largest file read: far above any real template (the corpus's largest is 52 KB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
 
+/// The highest value a rule option (`[rules.SL506] max-routes`) takes: options count things
+/// in one template or crate.
+pub const MAX_RULE_OPTION: u64 = 1_000_000;
+
+/// The highest `accounts.<name>.quota`: AWS raises the regional quota to tens of thousands.
+pub const MAX_QUOTA: i64 = 10_000_000;
+
+/// The highest `peak-rps` of a function.
+pub const MAX_PEAK_RPS: f64 = 1e9;
+
+/// The highest `avg-duration-ms`: a Lambda invocation runs for at most 15 minutes.
+pub const MAX_AVG_DURATION_MS: f64 = 900_000.0;
+
 /// Picks rules: `ALL`, a code (`SL101`), a code prefix (`SL1`), a name
 /// (`uncapped-async-consumer`), a category (`concurrency`), or a Guard pack rule (`org/RULE`,
 /// `org/`).
@@ -296,12 +309,19 @@ impl Settings {
             self.exclude.add(&base, pattern).map_err(|e| at("exclude", e))?;
         }
         for pack in packs.iter().flatten() {
-            self.packs.push(resolve_pack(&base, pack));
+            self.packs.push(resolve_pack(&base, pack).map_err(|e| at("packs", e))?);
         }
         if let Some(threads) = threads {
             self.threads = Some(*threads);
         }
         if let Some(size) = max_file_size {
+            let ceiling = crate::limits::MAX_FILE_SIZE_CEILING;
+            if *size > ceiling {
+                return Err(at(
+                    "max-file-size",
+                    Error::new(format!("{size} bytes is more than the {ceiling} bytes (64 MiB) slint reads at most")),
+                ));
+            }
             self.max_file_size = *size;
         }
         for (key, rule_config) in rules {
@@ -332,6 +352,13 @@ impl Settings {
                 Some(q) if *q.get_ref() < MIN_UNRESERVED => {
                     return Err(Error::new(format!(
                         "invalid config {}: `accounts.{name}.quota` is {}, but an account keeps at least {MIN_UNRESERVED} unreserved",
+                        at(q.span()),
+                        q.get_ref()
+                    )));
+                }
+                Some(q) if *q.get_ref() > MAX_QUOTA => {
+                    return Err(Error::new(format!(
+                        "invalid config {}: `accounts.{name}.quota` is {}, more than the {MAX_QUOTA} slint takes",
                         at(q.span()),
                         q.get_ref()
                     )));
@@ -369,13 +396,15 @@ impl Settings {
     ) -> Result<()> {
         let base = loaded.base_dir();
         for (key, function) in functions {
-            let positive = |value: &Option<toml::Spanned<f64>>, what: &str| -> Result<Option<f64>> {
+            let positive = |value: &Option<toml::Spanned<f64>>, what: &str, max: f64| -> Result<Option<f64>> {
                 match value {
-                    Some(v) if !(v.get_ref().is_finite() && *v.get_ref() > 0.0) => Err(Error::new(format!(
-                        "invalid config {}: `functions.{key}.{what}` must be a positive number, not {}",
-                        loaded.at(v.span().start),
-                        v.get_ref()
-                    ))),
+                    Some(v) if !(v.get_ref().is_finite() && *v.get_ref() > 0.0 && *v.get_ref() <= max) => {
+                        Err(Error::new(format!(
+                            "invalid config {}: `functions.{key}.{what}` must be a positive number of at most {max}, not {}",
+                            loaded.at(v.span().start),
+                            v.get_ref()
+                        )))
+                    }
                     Some(v) => Ok(Some(*v.get_ref())),
                     None => Ok(None),
                 }
@@ -387,8 +416,8 @@ impl Settings {
             self.functions.push(FunctionSetting {
                 template,
                 logical_id,
-                peak_rps: positive(&function.peak_rps, "peak-rps")?,
-                avg_duration_ms: positive(&function.avg_duration_ms, "avg-duration-ms")?,
+                peak_rps: positive(&function.peak_rps, "peak-rps", MAX_PEAK_RPS)?,
+                avg_duration_ms: positive(&function.avg_duration_ms, "avg-duration-ms", MAX_AVG_DURATION_MS)?,
                 krate: function.krate.as_ref().map(|k| crate::discover::absolute(base, Path::new(k))),
                 bin: function.bin.clone(),
             });
@@ -422,10 +451,10 @@ impl Settings {
                 let known: Vec<&str> = std::iter::once("severity").chain(meta.options.iter().map(|o| o.name)).collect();
                 return Err(Error::new(format!("unknown key `{name}`, expected one of `{}`", known.join("`, `"))));
             };
-            let value = value
-                .as_integer()
-                .and_then(|v| u64::try_from(v).ok())
-                .ok_or_else(|| Error::new(format!("`{}` must be a non-negative integer", option.name)))?;
+            let value =
+                value.as_integer().and_then(|v| u64::try_from(v).ok()).filter(|v| *v <= MAX_RULE_OPTION).ok_or_else(
+                    || Error::new(format!("`{}` must be an integer from 0 to {MAX_RULE_OPTION}", option.name)),
+                )?;
             self.rules.options.insert((code.clone(), name.clone()), value);
         }
         Ok(())
@@ -454,13 +483,31 @@ impl Settings {
     }
 }
 
-/// `builtin:<name>` stays as it is; a path is resolved against the config's folder.
-fn resolve_pack(base: &Path, pack: &str) -> String {
-    if pack.starts_with("builtin:") || Path::new(pack).is_absolute() {
-        pack.to_string()
-    } else {
-        base.join(pack).to_string_lossy().into_owned()
+/// `builtin:<name>` stays as it is; a path is resolved against the config's folder and must stay
+/// inside it, as written and with symlinks resolved: a pull request can change `slint.toml`,
+/// and a pack path must not make slint read (and quote in a parse error) `/etc/passwd` or
+/// `/proc/self/environ`. Nothing outside is touched: a path outside as written is refused
+/// before any system call.
+fn resolve_pack(base: &Path, pack: &str) -> Result<String> {
+    if pack.starts_with("builtin:") {
+        return Ok(pack.to_string());
     }
+    let outside = || {
+        Error::new(format!(
+            "`{pack}` is outside the project (the folder of slint.toml); a pack named in slint.toml must be inside it, or `builtin:<name>`"
+        ))
+    };
+    let base = crate::discover::absolute(Path::new("/"), base);
+    let path = crate::discover::absolute(&base, Path::new(pack));
+    if !path.starts_with(&base) {
+        return Err(outside());
+    }
+    if let (Ok(real_base), Ok(real)) = (std::fs::canonicalize(&base), std::fs::canonicalize(&path))
+        && !real.starts_with(real_base)
+    {
+        return Err(outside());
+    }
+    Ok(path.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

@@ -60,7 +60,8 @@ impl fmt::Display for LineCol {
 
 /// Start offsets of every line of one file, built once per file.
 ///
-/// Lines end at `\n`; a `\r` before it belongs to the line's end, so CRLF files report the
+/// Lines end at `\n`, or at a `\r` not followed by `\n` (old Mac line ends, which YAML counts
+/// as line breaks too); a `\r` before `\n` belongs to the line's end, so CRLF files report the
 /// same columns as LF files. A UTF-8 byte-order mark is not counted as a column.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
@@ -75,8 +76,9 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
                 line_starts.push(clamp_u32(i + 1));
             }
         }
@@ -143,6 +145,19 @@ mod tests {
         let (il, ic) = (LineIndex::new(lf), LineIndex::new(crlf));
         assert_eq!(il.line_col(lf, 9), LineCol { line: 2, column: 5 });
         assert_eq!(ic.line_col(crlf, 10), LineCol { line: 2, column: 5 });
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let lf = "a: 1\nbb: 2\n";
+        let cr = "a: 1\rbb: 2\r";
+        let mixed = "a: 1\r\nb: 2\rcc: 3\n";
+        let (il, ic, im) = (LineIndex::new(lf), LineIndex::new(cr), LineIndex::new(mixed));
+        assert_eq!(il.line_col(lf, 9), LineCol { line: 2, column: 5 });
+        assert_eq!(ic.line_col(cr, 9), LineCol { line: 2, column: 5 });
+        assert_eq!(ic.line_count(), 3);
+        assert_eq!(im.line_col(mixed, mixed.find("cc").unwrap() as u32), LineCol { line: 3, column: 1 });
+        assert_eq!(ic.offset_of(cr, 2, 1), 6);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::diagnostic::{RuleInfo, Severity};
 use crate::error::{Error, Result};
 use crate::files::display_path;
 use crate::guard::message::{self, Message};
+use crate::limits;
 
 /// A pack shipped with slint.
 #[derive(Debug)]
@@ -161,13 +162,33 @@ fn sources(spec: &str, cwd: &Path) -> Result<(String, Vec<RuleFile>)> {
         |e: std::io::Error| Error::new(format!("cannot read Guard pack {spec}: {}", crate::config::io_reason(&e)));
     let meta = std::fs::metadata(&path).map_err(unreadable)?;
     let (name, paths) = if meta.is_dir() {
-        let mut paths = Vec::new();
-        guard_files(&path, 0, &mut paths).map_err(unreadable)?;
-        if paths.is_empty() {
+        let mut walk = PackWalk::default();
+        walk.visit(&path, 0).map_err(unreadable)?;
+        if let Some(link) = &walk.leads_out {
+            return Err(Error::new(format!(
+                "Guard pack {spec}: {} is a symlink that leads out of the pack folder; not read",
+                display_path(link, cwd)
+            )));
+        }
+        if walk.overflow {
+            return Err(Error::new(format!(
+                "Guard pack {spec} has more than {} .guard files or {} entries; name a smaller folder",
+                limits::MAX_PACK_FILES,
+                limits::MAX_PACK_ENTRIES
+            )));
+        }
+        if walk.files.is_empty() {
             return Err(Error::new(format!("Guard pack {spec} is a folder without .guard files")));
         }
-        (file_name(&path), paths)
+        (file_name(&path), walk.files)
     } else {
+        // Only a rules file is read: a pack path naming `/etc/passwd` must not make slint
+        // quote that file in a parse error.
+        if !is_rules_file(&path) {
+            return Err(Error::new(format!(
+                "Guard pack {spec} is not a .guard or .ruleset file (nor a folder of them)"
+            )));
+        }
         (path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), vec![path.clone()])
     };
     if name.is_empty() {
@@ -191,30 +212,79 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-/// `.guard` and `.ruleset` files under `dir`, sorted (what `cfn-guard validate --rules DIR`
-/// reads). The depth bound keeps a symlink loop finite.
-fn guard_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if depth > 16 {
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            guard_files(&path, depth + 1, out)?;
-        } else if path.extension().is_some_and(|e| e == "guard" || e == "ruleset") {
-            out.push(path);
-        }
-    }
-    Ok(())
+fn is_rules_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "guard" || e == "ruleset")
 }
 
+/// The `.guard` and `.ruleset` files under a pack folder, sorted (what `cfn-guard validate
+/// --rules DIR` reads). Symlinks to folders are not followed (a link to `/` would walk the
+/// machine); a symlinked rules file must resolve inside the pack folder (else the pack is an
+/// error: it would read `/etc/passwd` through `x.guard`), and
+/// the walk stops at [`limits::MAX_PACK_ENTRIES`] entries or [`limits::MAX_PACK_FILES`] files.
+#[derive(Default)]
+struct PackWalk {
+    files: Vec<PathBuf>,
+    /// Canonical pack folder, for symlinked files.
+    root: Option<PathBuf>,
+    entries: usize,
+    overflow: bool,
+    /// The first rules file that is a symlink leading out of the folder.
+    leads_out: Option<PathBuf>,
+}
+
+impl PackWalk {
+    fn visit(&mut self, dir: &Path, depth: usize) -> std::io::Result<()> {
+        if depth == 0 {
+            self.root = Some(std::fs::canonicalize(dir)?);
+        }
+        if depth > 16 || self.overflow {
+            return Ok(());
+        }
+        let mut entries: Vec<(PathBuf, std::fs::FileType)> = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            self.entries += 1;
+            if self.entries > limits::MAX_PACK_ENTRIES {
+                self.overflow = true;
+                return Ok(());
+            }
+            if let Ok(entry) = entry
+                && let Ok(kind) = entry.file_type()
+            {
+                entries.push((entry.path(), kind));
+            }
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, kind) in entries {
+            if kind.is_dir() {
+                self.visit(&path, depth + 1)?;
+            } else if is_rules_file(&path) {
+                if kind.is_symlink() && !self.resolves_inside(&path) {
+                    self.leads_out.get_or_insert(path);
+                    continue;
+                }
+                self.files.push(path);
+                if self.files.len() > limits::MAX_PACK_FILES {
+                    self.overflow = true;
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn resolves_inside(&self, link: &Path) -> bool {
+        let real = std::fs::canonicalize(link);
+        matches!((real, &self.root), (Ok(real), Some(root)) if real.starts_with(root))
+    }
+}
+
+/// Reads one rules file as templates are read: a regular file (a FIFO in the pack folder or
+/// `--pack /dev/zero` would hang the run or fill the memory), at most
+/// [`limits::MAX_PACK_FILE_BYTES`], UTF-8.
 fn read_rule_file(path: PathBuf, cwd: &Path) -> Result<RuleFile> {
     let display = display_path(&path, cwd);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Error::new(format!("cannot read Guard pack {display}: {}", crate::config::io_reason(&e))))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::new(format!("invalid Guard pack {display}: the file is not UTF-8")))?;
+    let text = limits::read_config_text(&path, limits::MAX_PACK_FILE_BYTES)
+        .map_err(|why| Error::new(format!("cannot read Guard pack {display}: {why}")))?;
     Ok(RuleFile { path: Some(path), display, text })
 }
 

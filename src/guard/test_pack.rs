@@ -148,8 +148,9 @@ fn data_files_in(dir: &Path) -> Vec<PathBuf> {
 
 fn read(path: &Path, cwd: &Path) -> Result<TestFile> {
     let display = display_path(path, cwd);
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(format!("cannot read Guard test file {display}: {}", crate::config::io_reason(&e))))?;
+    // Read as a template is: a regular file (a FIFO would hang the run) within the size limit.
+    let text = crate::limits::read_config_text(path, crate::settings::DEFAULT_MAX_FILE_SIZE)
+        .map_err(|why| Error::new(format!("cannot read Guard test file {display}: {why}")))?;
     let format = if path.extension().is_some_and(|e| e == "json" || e == "jsn") { Format::Json } else { Format::Yaml };
     Ok(TestFile { display, text, format })
 }

@@ -69,6 +69,50 @@ pub fn decode(bytes: &[u8]) -> Result<&str, LoadError> {
     }
 }
 
+/// Decodes a file's bytes: UTF-8 as [`decode`] does, and UTF-16 (little or big endian) when it
+/// starts with its byte-order mark, as Windows PowerShell 5 writes files by default. Spans
+/// then point into the decoded text, which is what findings show.
+pub fn decode_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, LoadError> {
+    let little_endian = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return decode(bytes).map(std::borrow::Cow::Borrowed),
+    };
+    let body = &bytes[2..];
+    if body.len() % 2 == 1 {
+        let at = bytes.len() - 1;
+        return Err(LoadError::new(Span::from_range(at..bytes.len()), "file is not valid UTF-16: odd number of bytes"));
+    }
+    let units = body.chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if little_endian { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+    });
+    let mut text = String::with_capacity(body.len() / 2 + 1);
+    for unit in char::decode_utf16(units) {
+        match unit {
+            Ok(c) => text.push(c),
+            Err(e) => {
+                return Err(LoadError::at(
+                    text.len(),
+                    format!("file is not valid UTF-16: unpaired surrogate 0x{:04X}", e.unpaired_surrogate()),
+                ));
+            }
+        }
+    }
+    reject_nul(text.as_bytes())?;
+    Ok(std::borrow::Cow::Owned(text))
+}
+
+/// Whether bytes that are not UTF-8 look like UTF-16 without a byte-order mark: one of the
+/// words every template contains, spelled in UTF-16.
+pub fn looks_like_utf16(bytes: &[u8], words: &[&str]) -> bool {
+    words.iter().any(|word| {
+        let le: Vec<u8> = word.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = word.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        bytes.windows(le.len()).any(|w| w == le || w == be)
+    })
+}
+
 fn reject_nul(bytes: &[u8]) -> Result<(), LoadError> {
     match bytes.iter().position(|&b| b == 0) {
         Some(nul) => Err(LoadError::new(
@@ -254,6 +298,30 @@ mod tests {
         let err = decode(b"a: \xE2\x82").unwrap_err();
         assert_eq!(err.message, "file is not valid UTF-8: invalid byte 0xE2");
         assert_eq!(err.span, Span::new(3, 5));
+    }
+
+    #[test]
+    fn decode_text_reads_utf16_with_a_byte_order_mark() {
+        let utf16 = |text: &str, le: bool| -> Vec<u8> {
+            let mut bytes = if le { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+            bytes.extend(text.encode_utf16().flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() }));
+            bytes
+        };
+        for le in [true, false] {
+            assert_eq!(decode_text(&utf16("Resources: {é: 1}\n", le)).unwrap(), "Resources: {é: 1}\n");
+            let mut odd = utf16("a", le);
+            odd.push(0);
+            assert!(decode_text(&odd).unwrap_err().message.contains("odd number of bytes"));
+        }
+        let lone = [0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0];
+        let err = decode_text(&lone).unwrap_err();
+        assert_eq!(
+            (err.span, err.message.as_str()),
+            (Span::at(1), "file is not valid UTF-16: unpaired surrogate 0xD800")
+        );
+        assert_eq!(decode_text(b"a: 1").unwrap(), "a: 1");
+        let bare: Vec<u8> = "Resources:".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(looks_like_utf16(&bare, &["Resources"]) && !looks_like_utf16(b"Resources", &["Resources"]));
     }
 
     #[test]

@@ -45,9 +45,10 @@ fn write_row(out: &mut String, cells: &[String; 8], widths: &[usize; 8]) {
 }
 
 fn row(f: &FunctionBudget) -> [String; 8] {
+    // Logical ids and paths come from the templates: no terminal escapes (`super::printable`).
     [
-        f.function_id.clone(),
-        f.template_path.clone(),
+        super::printable(&f.function_id).into_owned(),
+        super::printable(&f.template_path).into_owned(),
         trigger(f),
         f.timeout_s.map_or("?".into(), |t| format!("{t} s")),
         f.memory_mb.map_or("?".into(), |m| format!("{m} MB")),

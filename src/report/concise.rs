@@ -28,12 +28,12 @@ pub(super) fn line(finding: &Finding, db: &SourceDb) -> String {
     let at = locate(db, finding.file, finding.span);
     format!(
         "{}:{}:{}: {} {} {}",
-        at.path,
+        super::printable(at.path),
         at.start.line,
         at.start.column,
         finding.severity,
         finding.code,
-        one_line(&finding.message)
+        super::printable(&one_line(&finding.message))
     )
 }
 

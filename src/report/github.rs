@@ -56,6 +56,8 @@ fn escape_property(text: &str) -> String {
     escape(text, true)
 }
 
+/// The toolkit's escapes, and any other control character percent-encoded too: the job log
+/// shows the line in a terminal-like viewer, where ESC would start an escape sequence.
 fn escape(text: &str, property: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -65,6 +67,12 @@ fn escape(text: &str, property: bool) -> String {
             '\n' => out.push_str("%0A"),
             ':' if property => out.push_str("%3A"),
             ',' if property => out.push_str("%2C"),
+            c if super::is_unprintable(c) => {
+                let mut bytes = [0; 4];
+                for b in c.encode_utf8(&mut bytes).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
             _ => out.push(c),
         }
     }
@@ -80,6 +88,7 @@ mod tests {
     fn escaping_follows_the_toolkit() {
         assert_eq!(escape_message("100%, a: b\r\nc"), "100%25, a: b%0D%0Ac");
         assert_eq!(escape_property("100%, a: b\r\nc"), "100%25%2C a%3A b%0D%0Ac");
+        assert_eq!(escape_message("Q\u{1b}]0;X\u{7}\u{9b}\t"), "Q%1B]0;X%07%C2%9B\t");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! [`FileSource`], so nothing is copied per finding, and the `file:line:col` miette prints
 //! comes from slint's line index (columns in characters, as in every other format).
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -40,6 +41,8 @@ const MAX_SNIPPET_LINES: usize = 20;
 /// (one handler each) and written in its order.
 pub(super) fn render(report: &Report, db: &SourceDb, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     use rayon::prelude::*;
+    let cleaned = Cleaned::of(report, db);
+    let cleaned = &cleaned;
     let rendered: Vec<String> = report
         .findings
         .par_iter()
@@ -47,7 +50,7 @@ pub(super) fn render(report: &Report, db: &SourceDb, options: RenderOptions, out
             || handler(options),
             |handler, finding| {
                 let mut text = String::with_capacity(1024);
-                render_finding(handler, finding, db, &mut text);
+                render_finding(handler, finding, db, cleaned, &mut text);
                 text
             },
         )
@@ -70,8 +73,14 @@ fn handler(options: RenderOptions) -> GraphicalReportHandler {
 /// Renders one finding into `text`. miette reports a failure only as `fmt::Error`, and has
 /// panicked on inputs nobody foresaw; rather than losing the finding (or the whole output), it
 /// is then written as a concise line.
-fn render_finding(handler: &GraphicalReportHandler, finding: &Finding, db: &SourceDb, text: &mut String) {
-    let view = FindingView::new(finding, db);
+fn render_finding(
+    handler: &GraphicalReportHandler,
+    finding: &Finding,
+    db: &SourceDb,
+    cleaned: &Cleaned,
+    text: &mut String,
+) {
+    let view = FindingView::new(finding, db, cleaned);
     let rendered = crate::rules::engine::guarded(|| handler.render_report(text, &view));
     if !matches!(rendered, Ok(Ok(()))) {
         text.clear();
@@ -80,16 +89,83 @@ fn render_finding(handler: &GraphicalReportHandler, finding: &Finding, db: &Sour
     }
 }
 
-/// A file's text as miette reads it, borrowed from the [`SourceDb`].
+/// Snippet texts and display paths with the characters a terminal acts on replaced
+/// ([`super::printable`]), for the files findings point at that have any. Snippets keep every
+/// offset: a character is replaced by one of the same length in bytes (`?`, `¿` or `�`), so
+/// spans and the line index still fit; `\r` stays in CRLF line ends and becomes `\n` alone.
+#[derive(Default)]
+struct Cleaned {
+    texts: HashMap<FileId, String>,
+    paths: HashMap<FileId, String>,
+}
+
+impl Cleaned {
+    fn of(report: &Report, db: &SourceDb) -> Self {
+        let mut cleaned = Cleaned::default();
+        let files =
+            report.findings.iter().flat_map(|f| std::iter::once(f.file).chain(f.related.iter().map(|r| r.file)));
+        for id in files {
+            let Some(file) = source_file(db, id) else { continue };
+            if cleaned.texts.contains_key(&id) || cleaned.paths.contains_key(&id) {
+                continue;
+            }
+            if needs_cleaning(&file.text) {
+                cleaned.texts.insert(id, same_length_replacements(&file.text));
+            }
+            if let std::borrow::Cow::Owned(path) = super::printable(&file.display) {
+                cleaned.paths.insert(id, path);
+            }
+        }
+        cleaned
+    }
+}
+
+/// Whether a snippet of `text` could hold something to replace. A byte scan first (every file
+/// a finding points at is looked at, so this must cost next to nothing on plain text): C0
+/// controls and DEL are single bytes, C1 controls start with 0xC2 and the bidi overrides with
+/// 0xE2; only a text with one of those is looked at character by character.
+fn needs_cleaning(text: &str) -> bool {
+    let candidate = |b: &u8| (*b < 0x20 && *b != b'\t' && *b != b'\n') || matches!(*b, 0x7F | 0xC2 | 0xE2);
+    if !text.as_bytes().iter().any(candidate) {
+        return false;
+    }
+    let lone_cr = text.as_bytes().windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n') || text.ends_with('\r');
+    lone_cr || text.chars().any(|c| c != '\r' && super::is_unprintable(c))
+}
+
+/// A lone `\r` (an old Mac line end) becomes `\n`, which is what miette splits lines at.
+fn same_length_replacements(text: &str) -> String {
+    let mut chars = text.chars().peekable();
+    let mut out = String::with_capacity(text.len());
+    while let Some(c) = chars.next() {
+        out.push(match c.len_utf8() {
+            _ if c == '\r' && chars.peek() == Some(&'\n') => c,
+            _ if c == '\r' => '\n',
+            _ if !super::is_unprintable(c) => c,
+            1 => '?',
+            2 => '¿',
+            _ => '\u{fffd}',
+        });
+    }
+    out
+}
+
+/// A file's text as miette reads it, borrowed from the [`SourceDb`] (or its cleaned copy).
 #[derive(Clone, Copy)]
 struct FileSource<'a> {
     file: &'a SourceFile,
+    text: &'a str,
+    display: &'a str,
 }
 
 impl<'a> FileSource<'a> {
     /// The file, when it has text to show (an unreadable file has none).
-    fn of(db: &'a SourceDb, id: FileId) -> Option<Self> {
-        source_file(db, id).filter(|f| !f.text.is_empty()).map(|file| FileSource { file })
+    fn of(db: &'a SourceDb, id: FileId, cleaned: &'a Cleaned) -> Option<Self> {
+        source_file(db, id).filter(|f| !f.text.is_empty()).map(|file| FileSource {
+            file,
+            text: cleaned.texts.get(&id).map_or(&*file.text, String::as_str),
+            display: cleaned.paths.get(&id).map_or(&*file.display, String::as_str),
+        })
     }
 
     /// `span` as miette shows it, or `None` when a line around it is too long to show.
@@ -111,7 +187,7 @@ impl<'a> FileSource<'a> {
     /// `span` as miette needs it: inside the text and on character boundaries, so no
     /// finding can make miette fail or slice inside a character.
     fn span(&self, span: Span) -> SourceSpan {
-        let text = &*self.file.text;
+        let text = self.text;
         let mut start = (span.start as usize).min(text.len());
         while !text.is_char_boundary(start) {
             start -= 1;
@@ -136,7 +212,7 @@ impl<'a> FileSource<'a> {
 
     /// The byte offset where a 1-based line starts; the text's end past the last line.
     fn line_start(&self, line: usize) -> usize {
-        self.file.lines.offset_of(&self.file.text, line, 0) as usize
+        self.file.lines.offset_of(self.text, line, 0) as usize
     }
 }
 
@@ -154,7 +230,7 @@ impl SourceCode for FileSource<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let text = &*self.file.text;
+        let text = self.text;
         let start = span.offset();
         let end = start.saturating_add(span.len());
         if end > text.len() {
@@ -172,7 +248,7 @@ impl SourceCode for FileSource<'_> {
         let data_end = self.line_start(to + 1).max(end);
         let data = text.as_bytes().get(data_start..data_end).ok_or(MietteError::OutOfBounds)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.display.clone(),
+            self.display.to_string(),
             data,
             SourceSpan::new(data_start.into(), data.len()),
             from - 1,
@@ -196,9 +272,9 @@ impl fmt::Display for CodeAndName<'_> {
 
 /// A message, followed by its location when there is no snippet to show it.
 fn write_message(f: &mut fmt::Formatter<'_>, message: &str, at: Option<&Location<'_>>) -> fmt::Result {
-    f.write_str(message)?;
+    f.write_str(&super::printable(message))?;
     match at {
-        Some(at) => write!(f, "\nat {}:{}:{}", at.path, at.start.line, at.start.column),
+        Some(at) => write!(f, "\nat {}:{}:{}", super::printable(at.path), at.start.line, at.start.column),
         None => Ok(()),
     }
 }
@@ -214,21 +290,23 @@ struct FindingView<'a> {
 }
 
 impl<'a> FindingView<'a> {
-    fn new(finding: &'a Finding, db: &'a SourceDb) -> Self {
-        let mut source = FileSource::of(db, finding.file);
+    fn new(finding: &'a Finding, db: &'a SourceDb, cleaned: &'a Cleaned) -> Self {
+        let mut source = FileSource::of(db, finding.file, cleaned);
         let mut labels = Vec::with_capacity(1 + finding.related.len());
         let mut related = Vec::new();
         match source.and_then(|s| s.shown(finding.span)) {
             Some(span) => {
-                let text = finding.path.as_ref().map(ToString::to_string);
+                let text = finding.path.as_ref().map(|p| super::printable(&p.to_string()).into_owned());
                 labels.push(LabeledSpan::new_primary_with_span(text, span));
             }
             None => source = None,
         }
         for r in &finding.related {
             match source.filter(|_| r.file == finding.file).and_then(|s| s.shown(r.span)) {
-                Some(span) => labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), span)),
-                None => related.push(RelatedView::new(r, db)),
+                Some(span) => {
+                    labels.push(LabeledSpan::new_with_span(Some(super::printable(&r.message).into_owned()), span))
+                }
+                None => related.push(RelatedView::new(r, db, cleaned)),
             }
         }
         let bare_location = source.is_none().then(|| locate(db, finding.file, finding.span));
@@ -264,7 +342,7 @@ impl Diagnostic for FindingView<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding.help.as_deref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.finding.help.as_deref().map(|h| Box::new(super::printable(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -289,8 +367,8 @@ struct RelatedView<'a> {
 }
 
 impl<'a> RelatedView<'a> {
-    fn new(related: &'a Related, db: &'a SourceDb) -> Self {
-        let shown = FileSource::of(db, related.file).and_then(|s| Some((s, s.shown(related.span)?)));
+    fn new(related: &'a Related, db: &'a SourceDb, cleaned: &'a Cleaned) -> Self {
+        let shown = FileSource::of(db, related.file, cleaned).and_then(|s| Some((s, s.shown(related.span)?)));
         let source = shown.map(|(s, _)| s);
         let label = shown.map(|(_, span)| LabeledSpan::new_primary_with_span(None, span));
         let bare_location = source.is_none().then(|| locate(db, related.file, related.span));
@@ -361,7 +439,8 @@ mod tests {
     #[test]
     fn snippets_are_cut_at_line_boundaries() {
         let fx = fixture::build();
-        let source = FileSource::of(&fx.db, crate::files::FileId(0)).expect("template text");
+        let cleaned = Cleaned::default();
+        let source = FileSource::of(&fx.db, crate::files::FileId(0), &cleaned).expect("template text");
         let span = source.span(fixture::span_of(fixture::TEMPLATE, "Timeout: 60", "60"));
         let contents = source.read_span(&span, 1, 1).expect("in bounds");
         let data = std::str::from_utf8(contents.data()).expect("UTF-8");
@@ -378,14 +457,15 @@ mod tests {
     #[test]
     fn spans_are_clamped_to_the_text_and_characters() {
         let fx = fixture::build();
-        let source = FileSource::of(&fx.db, crate::files::FileId(0)).expect("template text");
+        let cleaned = Cleaned::default();
+        let source = FileSource::of(&fx.db, crate::files::FileId(0), &cleaned).expect("template text");
         let e_acute = u32::try_from(fixture::TEMPLATE.find('É').expect("É")).expect("small");
         let inside = source.span(Span::new(e_acute + 1, e_acute + 1));
         // A point inside a character grows to cover the character.
         assert_eq!((inside.offset(), inside.len()), (e_acute as usize, 'É'.len_utf8()));
         let past = source.span(Span::new(u32::MAX - 1, u32::MAX));
         assert_eq!((past.offset(), past.len()), (fixture::TEMPLATE.len(), 0));
-        assert!(FileSource::of(&fx.db, crate::files::FileId(1)).is_none(), "empty text");
+        assert!(FileSource::of(&fx.db, crate::files::FileId(1), &cleaned).is_none(), "empty text");
     }
 
     /// One finding in a file of `text`, rendered.
@@ -411,6 +491,19 @@ mod tests {
         let text = "k: v\n".repeat(1_000);
         let out = render_one(&text, Span::new(0, text.len() as u32));
         assert!(out.contains("[t.yaml:1:1]") && out.lines().count() < 20, "{out}");
+    }
+
+    #[test]
+    fn cleaned_snippets_keep_every_offset() {
+        for text in ["a\u{1b}]0;x\u{7}\n", "a\rb\r\nc\r", "x\u{9b}y\u{202e}z\u{7f}", "plain é → text\r\n"] {
+            let cleaned = same_length_replacements(text);
+            assert_eq!((cleaned.len(), cleaned.chars().count()), (text.len(), text.chars().count()), "{text:?}");
+            let lone_cr = cleaned.as_bytes().windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n');
+            assert!(!lone_cr && !cleaned.ends_with('\r'), "{cleaned:?}");
+            assert!(!cleaned.chars().any(|c| c != '\r' && super::super::is_unprintable(c)), "{cleaned:?}");
+        }
+        assert!(!needs_cleaning("plain é → text\r\n"));
+        assert!(needs_cleaning("a\rb") && needs_cleaning("a\u{1b}[31m") && needs_cleaning("a\u{202e}"));
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub fn rules_table(rules: &[RuleInfo]) -> String {
             rule.name,
             rule.category,
             rule.severity.as_str(),
-            rule.summary
+            // A pack's summaries are its messages: no terminal escapes.
+            super::printable(&rule.summary)
         );
     }
     out

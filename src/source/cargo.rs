@@ -556,16 +556,19 @@ fn discovered_bins(dir: &Path, package_name: &str) -> Vec<(String, PathBuf)> {
 }
 
 /// Workspace members: `members` entries (with `*`, `?`, `[..]` globs per path component),
-/// minus `exclude`, keeping directories that hold a `Cargo.toml`.
-pub fn workspace_members(workspace: &WorkspaceSection, root: &Path) -> Vec<PathBuf> {
-    let excluded: Vec<PathBuf> = workspace.exclude.iter().flat_map(|e| expand_glob(root, e)).collect();
+/// minus `exclude`, keeping directories that hold a `Cargo.toml`. A folder outside the ones
+/// slint may read (`inside` is false) is neither listed nor `stat`ed: it is kept as written,
+/// and reading its manifest is refused later (SL005).
+pub fn workspace_members(workspace: &WorkspaceSection, root: &Path, inside: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let excluded: Vec<PathBuf> = workspace.exclude.iter().flat_map(|e| expand_glob(root, e, inside)).collect();
     let excluded_literal: Vec<PathBuf> = workspace.exclude.iter().map(|e| normalize(&root.join(e))).collect();
     let mut members = Vec::new();
     for pattern in &workspace.members {
-        for dir in expand_glob(root, pattern) {
+        for dir in expand_glob(root, pattern, inside) {
             let dir = normalize(&dir);
             let is_excluded = excluded.iter().chain(&excluded_literal).any(|e| normalize(e) == dir);
-            if !is_excluded && dir.join("Cargo.toml").is_file() && !members.contains(&dir) {
+            let holds_manifest = !inside(&dir) || dir.join("Cargo.toml").is_file();
+            if !is_excluded && holds_manifest && !members.contains(&dir) {
                 members.push(dir);
             }
         }
@@ -573,13 +576,13 @@ pub fn workspace_members(workspace: &WorkspaceSection, root: &Path) -> Vec<PathB
     members
 }
 
-fn expand_glob(root: &Path, pattern: &str) -> Vec<PathBuf> {
+fn expand_glob(root: &Path, pattern: &str, inside: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut current = vec![root.to_path_buf()];
     for part in pattern.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".") {
         let is_glob = part.contains(['*', '?', '[']);
         let mut next = Vec::new();
         for dir in &current {
-            if !is_glob {
+            if !is_glob || !inside(&normalize(dir)) {
                 next.push(dir.join(part));
                 continue;
             }

@@ -114,6 +114,10 @@ pub const MAX_PARSED_BYTES: u64 = 1 << 20;
 
 /// Reads a `.rs` file or a manifest under `policy`, and within [`MAX_PARSED_BYTES`].
 fn read_source(policy: &ReadPolicy, path: &Path) -> Result<Vec<u8>, (String, ProblemKind)> {
+    // Outside as written (a path dependency on `/`): refused before anything touches it.
+    if !policy.scope.allows_as_written(path) {
+        return Err((crate::limits::OUT_OF_SCOPE.to_string(), ProblemKind::Info));
+    }
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     if size > MAX_PARSED_BYTES && size <= policy.max_bytes && policy.scope.allows(path) {
         let message = format!(
@@ -228,7 +232,8 @@ impl PackageLoader {
             if let (Some(workspace), PackageRole::Root) = (&manifest.workspace, role)
                 && self.expanded.insert(path.clone())
             {
-                for member in cargo::workspace_members(workspace, &dir) {
+                let inside = |p: &Path| self.policy.scope.allows_as_written(p);
+                for member in cargo::workspace_members(workspace, &dir, &inside) {
                     queue.push_back((member.join("Cargo.toml"), PackageRole::Root));
                 }
             }
@@ -383,10 +388,9 @@ impl PackageLoader {
             let Some(workspace) = self.peek_workspace(&candidate) else {
                 continue;
             };
-            let members = self
-                .members
-                .entry(ancestor.to_path_buf())
-                .or_insert_with(|| cargo::workspace_members(&workspace, ancestor));
+            let members = self.members.entry(ancestor.to_path_buf()).or_insert_with(|| {
+                cargo::workspace_members(&workspace, ancestor, &|p| self.policy.scope.allows_as_written(p))
+            });
             if members.iter().any(|m| m == dir) {
                 // Only now is the root part of the analysis (its profile applies).
                 let (file, _) = self.load_manifest(&candidate, loaded)?;
@@ -616,6 +620,12 @@ fn module_files(
                 Some(p) => (vec![base.join(p)], true),
                 None => (vec![base.join(format!("{}.rs", child.name)), base.join(&child.name).join("mod.rs")], false),
             };
+            // Outside as written (`#[path = "/etc/passwd"]`): refused without a `stat`.
+            if candidates.iter().any(|p| !policy.scope.allows_as_written(p)) {
+                let message = format!("module `{}`: {}", child.name, crate::limits::OUT_OF_SCOPE);
+                loaded.problem(file, child.span, message, ProblemKind::Info);
+                continue;
+            }
             match candidates.iter().find(|p| p.is_file()) {
                 // `#[path = "../../.."]` or a symlink must not make slint read outside the tree.
                 Some(found) if !policy.scope.allows(found) => {

@@ -14,6 +14,11 @@ declare_rule! {
     /// signature, or a bin a template deploys in which slint recognised neither (a `main`
     /// written by another crate's macro). The summary line counts these binaries too.
     ///
+    /// It also reports a file slint did not read on purpose: one outside the folders it was
+    /// given (a `CodeUri`, a path dependency, a workspace member, a `#[path]` module, a symlink
+    /// leading out), or one that is not a regular file (a FIFO named `template.yaml` or
+    /// `Cargo.toml`). Those are never opened, and a path outside as written not even `stat`ed.
+    ///
     /// ## Why is this bad?
     /// The rules over Rust code are blind to what slint cannot link or read, so a clean run
     /// would mean less than it seems. Usually the template and the crate have drifted apart
@@ -87,6 +92,9 @@ impl Rule for UnresolvedCodeLink {
         }
         for problem in project.source.problems.iter().filter(|p| p.kind == ProblemKind::Info) {
             cx.report(Site::new(problem.file, problem.span), problem.message.clone());
+        }
+        for skipped in &project.not_read {
+            cx.report(Site::new(skipped.file, crate::span::Span::at(0)), skipped.message.clone());
         }
     }
 }
