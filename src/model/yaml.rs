@@ -1586,8 +1586,11 @@ List:
         assert_eq!(at(&tree, &["name"]).as_str(), Some("v"));
     }
 
+    /// A guard against runaway (quadratic or worse) work, not a measurement: a debug build of
+    /// these inputs takes 1–4 s on a 2-core machine with other builds running, and a blow-up
+    /// takes minutes. 5 s failed under a load average of 6.
     fn assert_quick(start: Instant) {
-        assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
+        assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
     }
 
     #[test]
