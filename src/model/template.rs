@@ -65,6 +65,8 @@ pub enum ResourceKind {
     TargetGroup,
     CognitoUserPool,
     AppSyncDataSource,
+    /// `AWS::Pipes::Pipe`: EventBridge Pipes, which poll a source (SQS, streams) themselves.
+    Pipe,
     Other,
 }
 
@@ -101,6 +103,7 @@ impl ResourceKind {
             "AWS::ElasticLoadBalancingV2::TargetGroup" => TargetGroup,
             "AWS::Cognito::UserPool" => CognitoUserPool,
             "AWS::AppSync::DataSource" => AppSyncDataSource,
+            "AWS::Pipes::Pipe" => Pipe,
             _ => Other,
         }
     }
