@@ -9,6 +9,7 @@ pub static RULES: &[&dyn Rule] = &[
     &meta::UnusedSuppression,
     &meta::InternalError,
     &meta::UnresolvedCodeLink,
+    &meta::UnexpandedLoop,
     &concurrency::UncappedAsyncConsumer,
     &concurrency::SqsConsumerWithoutMaxConcurrency,
     &concurrency::ReservedConcurrencyExceedsQuota,
