@@ -29,6 +29,10 @@ pub struct Function {
     /// Traced by another tracer than X-Ray (Datadog, OpenTelemetry), and the node that says so
     /// (`None` for a template-wide transform).
     pub traced_by: Option<(Tracer, Option<NodeId>)>,
+    /// Where failed asynchronous invocations go: an on-failure destination
+    /// (`EventInvokeConfig.DestinationConfig.OnFailure` in SAM, an `AWS::Lambda::EventInvokeConfig`
+    /// resource) or a dead-letter queue (`DeadLetterQueue` in SAM, `DeadLetterConfig.TargetArn`).
+    pub failure_destination: Option<NodeId>,
     /// `FunctionUrlConfig` (SAM), which makes the function synchronously invocable over HTTPS.
     pub function_url: Option<NodeId>,
     /// Indexes into [`Template::events`] of every event source that invokes this function.
@@ -63,6 +67,7 @@ pub fn collect(template: &Template) -> Vec<Function> {
                     .and_then(|t| t.as_str())
                     .is_some_and(|m| m == "Active"),
                 traced_by: other_tracer(template, props),
+                failure_destination: failure_destination(template, resource, props),
                 function_url: if sam { get("FunctionUrlConfig").map(|n| n.id) } else { None },
                 events: Vec::new(),
                 peak_rps: declared_load(template, resource, "peak-rps"),
@@ -70,6 +75,33 @@ pub fn collect(template: &Template) -> Vec<Function> {
             }
         })
         .collect()
+}
+
+/// The node that sends a function's failed asynchronous invocations somewhere.
+fn failure_destination(
+    template: &Template,
+    resource: &crate::model::template::Resource,
+    props: Option<NodeRef<'_>>,
+) -> Option<NodeId> {
+    let set = |n: Option<NodeRef<'_>>| n.filter(|n| !n.is_null()).map(|n| n.id);
+    let own = props.and_then(|p| {
+        set(p.at(&["EventInvokeConfig", "DestinationConfig", "OnFailure"]))
+            .or_else(|| set(p.get("DeadLetterQueue")))
+            .or_else(|| set(p.at(&["DeadLetterConfig", "TargetArn"])))
+    });
+    own.or_else(|| {
+        template.resources.iter().find_map(|r| {
+            if r.type_name != "AWS::Lambda::EventInvokeConfig" {
+                return None;
+            }
+            let config = template.properties(r)?;
+            let target = config.get("FunctionName").and_then(crate::model::intrinsics::direct_reference);
+            if target != Some(resource.id.as_str()) {
+                return None;
+            }
+            set(config.at(&["DestinationConfig", "OnFailure", "Destination"]))
+        })
+    })
 }
 
 /// A tracer other than X-Ray.
