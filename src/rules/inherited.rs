@@ -1,6 +1,8 @@
-//! One finding per inherited value: findings of one rule that point at the same value in SAM
-//! `Globals` (a `Timeout` every function inherits, a `Tracing: PassThrough`) are one cause, so
-//! they are reported once, at that value, naming every resource that inherits it.
+//! One finding per shared value: findings of one rule about different resources that point at
+//! the same template node are one cause: a value in SAM `Globals` (a `Timeout` every function
+//! inherits, a `Tracing: PassThrough`), the body of an `Fn::ForEach` loop that generates
+//! several resources, a YAML anchor merged into several. They are reported once, at that node,
+//! naming every resource that shares it.
 
 use std::collections::HashMap;
 
@@ -15,21 +17,23 @@ fn is_inherited(finding: &Finding) -> bool {
     finding.path.as_ref().is_some_and(|p| matches!(p.segments().first(), Some(Segment::Key(k)) if k == "Globals"))
 }
 
-/// Merges the findings of one rule at one `Globals` value into the first of them (in input
-/// order); the others become related locations at their resources' logical ids. Findings
-/// elsewhere pass through unchanged.
+/// Merges the findings of one rule at one template node about different resources into the
+/// first of them (in input order); the others become related locations at their resources'
+/// logical ids. Findings in code, or without a resource, pass through unchanged.
 pub fn merge(findings: Vec<Finding>, project: &Project) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut first_at: HashMap<(String, FileId, Span), usize> = HashMap::new();
     let mut merged: HashMap<usize, Vec<Finding>> = HashMap::new();
+    // A rule that reports twice about one resource at one node has two causes there.
     for finding in findings {
-        if !is_inherited(&finding) || finding.resource.is_none() {
+        if finding.path.is_none() || finding.resource.is_none() {
             out.push(finding);
             continue;
         }
         let key = (finding.code.to_string(), finding.file, finding.span);
         match first_at.get(&key) {
-            Some(&first) => merged.entry(first).or_default().push(finding),
+            Some(&first) if out[first].resource != finding.resource => merged.entry(first).or_default().push(finding),
+            Some(_) => out.push(finding),
             None => {
                 first_at.insert(key, out.len());
                 out.push(finding);
@@ -54,7 +58,10 @@ fn absorb(first: &mut Finding, others: Vec<Finding>, project: &Project) {
             related.push(Related {
                 file: first.file,
                 span: resource.id_span,
-                message: format!("`{id}` inherits this value"),
+                message: format!(
+                    "`{id}` {}",
+                    if is_inherited(first) { "inherits this value" } else { "shares this value" }
+                ),
             });
         }
         related.extend(other.related.into_iter().filter(|r| !first.related.contains(r)));
@@ -68,12 +75,24 @@ fn absorb(first: &mut Finding, others: Vec<Finding>, project: &Project) {
     {
         first.related.insert(
             0,
-            Related { file: first.file, span: resource.id_span, message: format!("`{id}` inherits this value") },
+            Related {
+                file: first.file,
+                span: resource.id_span,
+                message: format!(
+                    "`{id}` {}",
+                    if is_inherited(first) { "inherits this value" } else { "shares this value" }
+                ),
+            },
         );
     }
     let count = names.len();
-    let noun = if count == 1 { "resource inherits" } else { "resources inherit" };
-    first.message = format!("{}; {count} more {noun} this `Globals` value: {}", first.message, names.join(", "));
+    let (one, many, what) = if is_inherited(first) {
+        ("inherits", "inherit", "this `Globals` value")
+    } else {
+        ("shares", "share", "this definition")
+    };
+    let noun = if count == 1 { format!("resource {one}") } else { format!("resources {many}") };
+    first.message = format!("{}; {count} more {noun} {what}: {}", first.message, names.join(", "));
     for r in related {
         if !first.related.contains(&r) {
             first.related.push(r);
