@@ -250,4 +250,20 @@ mod tests {
         let ids: Vec<String> = build(&text).resources.iter().map(|r| r.id.0.clone()).collect();
         assert_eq!(ids, ["Rx1", "Rx2", "Ry1", "Ry2"]);
     }
+
+    #[test]
+    fn a_loop_bomb_is_bounded() {
+        // Five nested loops over 30 values: 24 million resources if expanded in full.
+        let values = format!("[{}]", (0..30).map(|i| format!("v{i}")).collect::<Vec<_>>().join(", "));
+        let mut body = "{\"R${I0}${I1}${I2}${I3}${I4}\": {Type: AWS::SNS::Topic}}".to_string();
+        for depth in (0..5).rev() {
+            body = format!("{{Fn::ForEach::L{depth}: [I{depth}, {values}, {body}]}}");
+        }
+        let text = format!("Transform: AWS::LanguageExtensions\nResources: {body}\n");
+        let start = std::time::Instant::now();
+        let tree = load(&text, Format::Yaml, Limits::default()).unwrap();
+        let Modelled::Broken(_, errors) = Template::build(FileId(0), tree) else { panic!("modelled") };
+        assert!(errors[0].message.contains("more than the 2000 slint analyses"), "{}", errors[0].message);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
 }
