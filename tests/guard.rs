@@ -246,7 +246,7 @@ mod with_guard {
                 "concise",
                 "--quiet",
                 "--ignore",
-                "tuning",
+                "tuning,SL106",
             ],
         ));
         let lines: Vec<&str> = out.lines().collect();

@@ -365,7 +365,47 @@ pub fn collect(template: &Template) -> Vec<EventSource> {
             collect_openapi_events(&mut b, ai, template.node(definition));
         }
     }
+    drop_permissions_with_integrations(template, &mut b.events);
     b.events
+}
+
+/// An `AWS::Lambda::Permission` only allows a service to invoke; it neither invokes nor says
+/// how. When the template also declares how that service invokes the function (an API
+/// integration, a bucket notification, a rule target), that declaration decides the trigger
+/// class, so the permission is dropped: an API route made asynchronous with
+/// `X-Amz-Invocation-Type: 'Event'` stays asynchronous although its permission names
+/// `apigateway.amazonaws.com`. A permission with no such declaration is kept: the service
+/// invokes the function from somewhere slint cannot see (another stack, an OpenAPI file), the
+/// way that service usually does.
+fn drop_permissions_with_integrations(template: &Template, events: &mut Vec<EventSource>) {
+    let is_permission = |e: &EventSource| match e.origin {
+        Origin::Resource { resource } => template.resources[resource].kind == ResourceKind::LambdaPermission,
+        _ => false,
+    };
+    let declared: Vec<(usize, Service)> =
+        events.iter().filter(|e| !is_permission(e)).filter_map(|e| Some((e.function?, e.kind.service()))).collect();
+    events.retain(|e| !is_permission(e) || e.function.is_none_or(|f| !declared.contains(&(f, e.kind.service()))));
+}
+
+/// The AWS service behind an event kind, as a permission's principal names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    ApiGateway,
+    EventBridge,
+    /// Every other kind is its own service.
+    Other(EventKind),
+}
+
+impl EventKind {
+    /// The service that invokes the function for this kind of event.
+    pub fn service(self) -> Service {
+        use EventKind::*;
+        match self {
+            Api | HttpApi | WebSocket | Authorizer => Service::ApiGateway,
+            EventBridge | Schedule => Service::EventBridge,
+            other => Service::Other(other),
+        }
+    }
 }
 
 /// Fills [`crate::model::function::Function::events`].

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod events;
+pub mod foreach;
 pub mod function;
 pub mod intrinsics;
 pub mod json;

@@ -1,6 +1,6 @@
 //! SQS queues with the settings the queue rules read.
 
-use crate::model::intrinsics::references_within;
+use crate::model::intrinsics::{direct_reference, references_within};
 use crate::model::template::{LogicalId, ResourceKind, Setting, Template};
 use crate::model::tree::{NodeId, NodeRef};
 
@@ -18,6 +18,9 @@ pub struct Queue {
     pub redrive_policy: Option<NodeId>,
     /// Some other resource uses this queue as its dead-letter queue or failure destination.
     pub is_dead_letter_queue: bool,
+    /// Indexes into [`Template::resources`] of the EventBridge pipes that read this queue
+    /// (`AWS::Pipes::Pipe` with it as `Source`): consumers as much as a Lambda event source.
+    pub pipes: Vec<usize>,
     pub fifo: bool,
 }
 
@@ -42,8 +45,23 @@ pub fn collect(template: &Template) -> Vec<Queue> {
                 redrive_policy: get("RedrivePolicy").filter(|p| !p.is_null()).map(|p| p.id),
                 is_dead_letter_queue: dead_letter_targets.iter().any(|t| *t == resource.id.0),
                 fifo: get("FifoQueue").and_then(|f| f.as_bool()).unwrap_or(false),
+                pipes: pipes_reading(template, resource.id.as_str()),
             }
         })
+        .collect()
+}
+
+/// The pipes whose `Source` is the queue `logical_id`.
+fn pipes_reading(template: &Template, logical_id: &str) -> Vec<usize> {
+    let reads = |r: &crate::model::template::Resource| {
+        template.property(r, "Source").and_then(direct_reference) == Some(logical_id)
+    };
+    template
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind == ResourceKind::Pipe && reads(r))
+        .map(|(i, _)| i)
         .collect()
 }
 

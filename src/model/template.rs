@@ -11,6 +11,7 @@ use crate::diagnostic::Site;
 use crate::files::FileId;
 use crate::model::api::{self, Api, ApiMethod};
 use crate::model::events::{self, EventSource};
+use crate::model::foreach;
 use crate::model::function::{self, Function};
 use crate::model::queue::{self, Queue};
 use crate::model::sam;
@@ -65,6 +66,8 @@ pub enum ResourceKind {
     TargetGroup,
     CognitoUserPool,
     AppSyncDataSource,
+    /// `AWS::Pipes::Pipe`: EventBridge Pipes, which poll a source (SQS, streams) themselves.
+    Pipe,
     Other,
 }
 
@@ -101,6 +104,7 @@ impl ResourceKind {
             "AWS::ElasticLoadBalancingV2::TargetGroup" => TargetGroup,
             "AWS::Cognito::UserPool" => CognitoUserPool,
             "AWS::AppSync::DataSource" => AppSyncDataSource,
+            "AWS::Pipes::Pipe" => Pipe,
             _ => Other,
         }
     }
@@ -187,6 +191,9 @@ pub struct Template {
     pub methods: Vec<ApiMethod>,
     pub events: Vec<EventSource>,
     pub queues: Vec<Queue>,
+    /// `Fn::ForEach` loops under `Resources` that could not be expanded (their resources are
+    /// not analysed).
+    pub unexpanded: Vec<foreach::Unexpanded>,
     /// Root `Metadata`.
     pub metadata: Option<NodeId>,
     by_id: HashMap<String, usize>,
@@ -284,11 +291,22 @@ impl Template {
         let sam = is_sam_transform(root.get("Transform"));
         let metadata = root.get("Metadata").map(|m| m.id);
         let parameters = collect_parameters(root);
-        let resources = collect_resources(tree.node(resources_node), &mut errors);
         let globals = root
             .get("Globals")
             .map(|g| g.map_iter().filter(|(_, _, v)| v.is_map()).map(|(k, _, v)| (k.to_string(), v.id)).collect())
             .unwrap_or_default();
+        let mut tree = tree;
+        let (resources_node, unexpanded) = if foreach::has_loops(tree.node(resources_node)) {
+            foreach::expand_resources(&mut tree, resources_node, &parameters)
+        } else {
+            (resources_node, Vec::new())
+        };
+        if tree.node(resources_node).len() > MAX_RESOURCES {
+            let span = tree.node(resources_node).span();
+            errors.push(StructureError { span, message: too_many("resources", tree.node(resources_node).len()) });
+            return Modelled::Broken(tree, errors);
+        }
+        let resources = collect_resources(tree.node(resources_node), &mut errors);
         let by_id = resources.iter().enumerate().map(|(i, r)| (r.id.0.clone(), i)).collect();
         let mut template = Template {
             file,
@@ -302,6 +320,7 @@ impl Template {
             methods: Vec::new(),
             events: Vec::new(),
             queues: Vec::new(),
+            unexpanded,
             metadata,
             by_id,
         };

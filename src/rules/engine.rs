@@ -10,7 +10,7 @@ use crate::diagnostic::{Finding, RuleInfo, Severity, Site};
 use crate::guard::Packs;
 use crate::project::Project;
 use crate::rules::meta::InternalError;
-use crate::rules::{Context, Rule, registry, suppress};
+use crate::rules::{Context, Rule, inherited, registry, suppress};
 use crate::settings::Settings;
 use crate::span::Span;
 
@@ -142,6 +142,7 @@ fn finish(
     let suppressions = suppress::collect(project);
     let mut findings = suppress::apply(project, findings, &suppressions, report_unused, &state);
     findings.retain(|f| !ignored_by_path(f, project, settings));
+    let mut findings = inherited::merge(findings, project);
     for finding in &mut findings {
         if let Some(severity) = settings.rules.severity(&finding.code) {
             finding.severity = severity;

@@ -11,6 +11,7 @@ use crate::settings::RuleSettings;
 
 pub mod code;
 pub mod engine;
+pub mod inherited;
 pub mod registry;
 pub mod suppress;
 

@@ -7,9 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Flags an API without a default throttle: a REST API (SAM `AWS::Serverless::Api`,
     /// the implicit API, or an `AWS::ApiGateway::RestApi` with a stage or deployment in the
-    /// template) without `MethodSettings` that set `ThrottlingRateLimit` or
-    /// `ThrottlingBurstLimit`, and an HTTP or WebSocket API without `DefaultRouteSettings`
-    /// throttling.
+    /// template) without a stage-wide `MethodSettings` entry (`ResourcePath: "/*"`,
+    /// `HttpMethod: "*"`) that sets `ThrottlingRateLimit` or `ThrottlingBurstLimit`, and an
+    /// HTTP or WebSocket API without `DefaultRouteSettings` throttling. A throttle on one
+    /// path or method is fine in addition, but does not protect the rest of the stage.
     ///
     /// ## Why is this bad?
     /// Without a stage throttle, the only limit is the account-wide 10,000 requests per
@@ -39,7 +40,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
-    /// Usage plans throttle per API key, not the stage as a whole, and are not counted. A plain
+    /// Usage plans throttle per API key, not the stage as a whole, and are not counted. Entries
+    /// that together throttle every method one by one are not recognised as a default. A plain
     /// API whose stage is created in another template is not checked.
     ///
     /// ## References
@@ -86,11 +88,25 @@ impl Rule for ApiWithoutThrottling {
     }
 }
 
-/// Whether a stage configuration sets a throttle.
+/// Whether a stage configuration sets a stage-wide throttle. A deployment's
+/// `StageDescription` carries the stage defaults at its top level; `MethodSettings` entries
+/// count only when they are the default entry for every path and method.
 fn throttles(api: &Api, config: NodeRef<'_>) -> bool {
     let has_limit = |n: NodeRef<'_>| n.get("ThrottlingRateLimit").is_some() || n.get("ThrottlingBurstLimit").is_some();
     match api.kind {
-        ApiKind::Rest => has_limit(config) || config.get("MethodSettings").is_some_and(|m| m.items().any(has_limit)),
+        ApiKind::Rest => {
+            has_limit(config)
+                || config.get("MethodSettings").is_some_and(|m| m.items().any(|e| is_default_entry(e) && has_limit(e)))
+        }
         ApiKind::Http | ApiKind::WebSocket => config.get("DefaultRouteSettings").is_some_and(has_limit),
     }
+}
+
+/// A `MethodSettings` entry for every resource and method: `HttpMethod: "*"` and
+/// `ResourcePath: "/*"`, the only spelling of the stage default in a template (API Gateway
+/// stores it under the key `*/*`; `~1` escapes a `/` inside a path, so `/~1*` is a resource
+/// literally named `*`, not the default).
+fn is_default_entry(entry: NodeRef<'_>) -> bool {
+    let text = |key: &str| entry.get(key).and_then(|n| n.as_str());
+    text("ResourcePath") == Some("/*") && text("HttpMethod") == Some("*")
 }

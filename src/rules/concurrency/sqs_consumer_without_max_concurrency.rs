@@ -5,7 +5,9 @@ use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Flags an SQS event source (a SAM `SQS` event or an `AWS::Lambda::EventSourceMapping`
-    /// reading a queue) without `ScalingConfig.MaximumConcurrency`.
+    /// reading a queue) without `ScalingConfig.MaximumConcurrency` whose function caps itself
+    /// with `ReservedConcurrentExecutions` instead, or is not in the template. A source whose
+    /// function has no cap at all is SL101's finding, at the same place, with both fixes.
     ///
     /// ## Why is this bad?
     /// Lambda adds pollers as a backlog grows, up to 1,250 concurrent invocations per queue.
@@ -59,18 +61,28 @@ impl Rule for SqsConsumerWithoutMaxConcurrency {
             if capped {
                 continue;
             }
-            let consumer = match event.function {
-                Some(f) => format!(" of function `{}`", template.functions[f].id),
-                None => String::new(),
+            let function = event.function.map(|f| &template.functions[f]);
+            // An uncapped function's source is SL101's finding.
+            if function.is_some_and(|f| !f.reserved_concurrency.is_set()) {
+                continue;
+            }
+            let message = match function {
+                Some(f) => format!(
+                    "{} of function `{}` has no `ScalingConfig.MaximumConcurrency`; the function's reserved \
+                     concurrency throttles the pollers' batches back to the queue instead",
+                    event.describe(template),
+                    f.id
+                ),
+                None => format!("{} has no `ScalingConfig.MaximumConcurrency`", event.describe(template)),
             };
             let finding = cx
-                .report(
-                    event.site(template),
-                    format!("{}{consumer} has no `ScalingConfig.MaximumConcurrency`", event.describe(template)),
-                )
-                .help("set `ScalingConfig: { MaximumConcurrency: N }` (2 to 1000) to bound how many concurrent invocations the queue can drive");
-            if let Some(f) = event.function {
-                finding.resource(template.functions[f].id.0.clone());
+                .report(event.site(template), message)
+                .help("set `ScalingConfig: { MaximumConcurrency: N }` (2 to 1000, at most the reserved concurrency) to bound how many concurrent invocations the queue can drive");
+            if let Some(f) = function {
+                finding.resource(f.id.0.clone());
+                if let Some(node) = f.reserved_concurrency.node() {
+                    finding.related(template.file, template.node(node).span(), "the function's reserved concurrency");
+                }
             }
         }
     }

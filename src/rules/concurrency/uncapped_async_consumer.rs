@@ -1,5 +1,6 @@
 use crate::model::Template;
 use crate::model::events::{EventKind, EventSource, Trigger};
+use crate::model::function::Function;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
@@ -7,7 +8,9 @@ declare_rule! {
     /// Flags a function invoked asynchronously (SQS, SNS, EventBridge, S3, IoT, CloudWatch
     /// Logs, or an API route that sets `X-Amz-Invocation-Type: 'Event'`) that has neither
     /// `ReservedConcurrentExecutions` nor, for SQS, `ScalingConfig.MaximumConcurrency` on its
-    /// event sources.
+    /// event sources. An uncapped SQS event source is reported once, at the event source, with
+    /// both fixes (SL102 then stays silent about it); the other asynchronous triggers are
+    /// reported together at the function.
     ///
     /// ## Why is this bad?
     /// Nobody waits for an asynchronous invocation, so nothing slows the producer down: a
@@ -67,13 +70,17 @@ impl Rule for UncappedAsyncConsumer {
             if function.reserved_concurrency.is_set() {
                 continue;
             }
-            let uncapped: Vec<&EventSource> = function
+            let uncapped = function
                 .events
                 .iter()
                 .map(|&i| &template.events[i])
-                .filter(|event| scales_with_load(event) && !capped_by_source(event, template))
-                .collect();
-            let Some(first) = uncapped.first() else { continue };
+                .filter(|event| scales_with_load(event) && !capped_by_source(event, template));
+            let (sqs, others): (Vec<&EventSource>, Vec<&EventSource>) =
+                uncapped.partition(|event| is_sqs_mapping(event, template));
+            for event in sqs {
+                report_sqs_source(template, function, event, cx);
+            }
+            let Some(first) = others.first() else { continue };
             let resource = function.resource(template);
             let finding = cx
                 .report(
@@ -85,14 +92,41 @@ impl Rule for UncappedAsyncConsumer {
                     ),
                 )
                 .help(
-                    "set `ReservedConcurrentExecutions` on the function (or `ScalingConfig.MaximumConcurrency` \
-                     on its SQS event sources) so a burst cannot take the account's whole concurrency",
+                    "set `ReservedConcurrentExecutions` on the function so a burst cannot take the account's \
+                     whole concurrency",
                 );
-            for event in uncapped {
+            for event in others {
                 finding.related(template.file, event.key_span, format!("invoked by {}", event.describe(template)));
             }
         }
     }
+}
+
+/// An SQS event source of an uncapped function: one finding at the source with both fixes
+/// (the function-wide one, and the source's own `MaximumConcurrency`, which SL102 would
+/// otherwise ask for at the same place).
+fn report_sqs_source(template: &Template, function: &Function, event: &EventSource, cx: &mut Context<'_>) {
+    cx.report(
+        event.site(template),
+        format!(
+            "{} of function `{}` has no `ScalingConfig.MaximumConcurrency` and the function no reserved \
+             concurrency, so the queue's pollers can scale it without limit",
+            event.describe(template),
+            function.id
+        ),
+    )
+    .resource(function.id.0.clone())
+    .related(template.file, function.resource(template).id_span, format!("function `{}`", function.id))
+    .help(
+        "set `ScalingConfig: { MaximumConcurrency: N }` on the event source (it stops the pollers themselves), \
+         or `ReservedConcurrentExecutions` on the function",
+    );
+}
+
+/// An SQS event source Lambda polls (a SAM event or an event source mapping), where
+/// `MaximumConcurrency` can be set.
+fn is_sqs_mapping(event: &EventSource, template: &Template) -> bool {
+    event.kind == EventKind::Sqs && event.is_mapping(template) && !event.is_disabled(template)
 }
 
 /// Asynchronous invocations whose concurrency grows with the incoming load.

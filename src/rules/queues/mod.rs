@@ -1,11 +1,17 @@
 //! SL3xx: queues and streams.
 
+mod async_invoke_without_failure_destination;
 mod batch_without_partial_failure;
 mod queue_without_dlq;
 mod sqs_consumer_without_batching;
+mod stream_without_failure_destination;
+mod target_without_dlq;
 mod visibility_timeout_below_function_timeout;
 
+pub use async_invoke_without_failure_destination::AsyncInvokeWithoutFailureDestination;
 pub use batch_without_partial_failure::BatchWithoutPartialFailure;
 pub use queue_without_dlq::QueueWithoutDlq;
 pub use sqs_consumer_without_batching::SqsConsumerWithoutBatching;
+pub use stream_without_failure_destination::StreamWithoutFailureDestination;
+pub use target_without_dlq::TargetWithoutDlq;
 pub use visibility_timeout_below_function_timeout::VisibilityTimeoutBelowFunctionTimeout;

@@ -4,7 +4,10 @@ use crate::rules::{Context, Rule, RuleMeta, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Flags a function without active X-Ray tracing: no `Tracing: Active` (SAM, on the
-    /// function or in `Globals`) or `TracingConfig: { Mode: Active }` (CloudFormation).
+    /// function or in `Globals`) or `TracingConfig: { Mode: Active }` (CloudFormation), and
+    /// no other tracer: a function traced by Datadog (`DD_TRACE_ENABLED: true`, a Datadog
+    /// layer, the `DatadogServerless` macro) or OpenTelemetry (an ADOT or OpenTelemetry layer,
+    /// `AWS_LAMBDA_EXEC_WRAPPER: /opt/otel-*`) is traced.
     ///
     /// ## Why is this bad?
     /// When a serverless system slows down under load, the question is which hop is slow:
@@ -27,8 +30,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limitations
-    /// Tracing through another system (OpenTelemetry to a vendor, via a layer) is not
-    /// recognised; disable the rule when you use one.
+    /// Other tracers (New Relic, Lumigo, a tracer compiled into the binary) are not
+    /// recognised; disable the rule when you use one. A layer named through `Fn::FindInMap` or
+    /// an import is not read.
     pub struct TracingDisabled {
         code: "SL603",
         name: "tracing-disabled",
@@ -43,7 +47,7 @@ impl Rule for TracingDisabled {
     }
 
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
-        for function in template.functions.iter().filter(|f| !f.tracing_active) {
+        for function in template.functions.iter().filter(|f| !f.tracing_active && f.traced_by.is_none()) {
             let site = match function.tracing {
                 Some(node) => template.site(node),
                 None => template.resource_site(function.resource(template)),
