@@ -306,4 +306,105 @@ mod with_guard {
         assert_eq!(no_tests.status.code(), Some(2));
         assert!(stderr(&no_tests).contains("no Guard unit tests"), "{}", stderr(&no_tests));
     }
+
+    const OR_PACK: &str = "testdata/guard/or/or.guard";
+    const OR_TEMPLATE: &str = "testdata/guard/or/template.yaml";
+
+    fn concise_with(pack: &str, args: &[&str]) -> Vec<String> {
+        let mut full =
+            vec!["check", "--no-config", "--format", "concise", "--quiet", "--select", "or/", "--pack", pack];
+        full.extend_from_slice(args);
+        stdout(&slint(root(), &full)).lines().map(str::to_string).collect()
+    }
+
+    /// `%x { A } OR %x { B }` fails every resource that fails, each with the message of the
+    /// clause it fails (the first with a custom message): as cfn-guard reports the rule, not
+    /// only the first resource of the first block. A clause on a variable (no path) is at the
+    /// top of the template with its message as written, not with Guard's `;` for line breaks.
+    #[test]
+    fn or_between_blocks_reports_every_failing_resource_and_clean_messages() {
+        assert_eq!(
+            concise_with(OR_PACK, &[OR_TEMPLATE]),
+            [
+                "testdata/guard/or/template.yaml:1:1: warning or/POLICY_DENIES Violation: queue policies must deny something. Fix: add a Deny statement; for example on aws:SecureTransport.",
+                "testdata/guard/or/template.yaml:2:3: warning or/QUEUE_ENCRYPTED Plain has no KMS key",
+                "testdata/guard/or/template.yaml:4:3: warning or/QUEUE_ENCRYPTED AlsoPlain has no KMS key",
+                "testdata/guard/or/template.yaml:8:3: warning or/QUEUE_ENCRYPTED Managed has no KMS key",
+                "testdata/guard/or/template.yaml:12:3: warning or/QUEUE_ENCRYPTED WithKey has no SQS-managed encryption",
+                "testdata/guard/or/template.yaml:16:3: warning or/PERMISSION_NOT_PUBLIC FromApi: a service principal without SourceArn",
+                "testdata/guard/or/template.yaml:22:3: warning or/PERMISSION_NOT_PUBLIC FromOptions: a service principal without SourceArn",
+                // Guard flattens the blocks of an OR, so the alternative a clause came from is
+                // lost: the S3 principal gets the first custom message it fails, not the third.
+                "testdata/guard/or/template.yaml:28:3: warning or/PERMISSION_NOT_PUBLIC FromBucket: a service principal without SourceArn",
+                // Passes the first block, fails the others: cfn-guard names it too.
+                "testdata/guard/or/template.yaml:34:3: warning or/PERMISSION_NOT_PUBLIC FromAccount: a service principal without SourceArn",
+            ]
+        );
+    }
+
+    /// `{resource}` and `{path}` in `help:` are filled in per finding (JSON and human output)
+    /// and read `<resource>`/`<path>` in `slint explain`.
+    #[test]
+    fn help_fills_in_resource_and_path() {
+        let out = slint(
+            root(),
+            &[
+                "check",
+                "--no-config",
+                "--select",
+                "or/QUEUE_ENCRYPTED",
+                "--pack",
+                OR_PACK,
+                "--format",
+                "json",
+                OR_TEMPLATE,
+            ],
+        );
+        let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let helps: Vec<(&str, &str)> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["resource"].as_str().unwrap(), f["help"].as_str().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                ("Plain", "set `KmsMasterKeyId` on Plain (at Resources/Plain)"),
+                ("AlsoPlain", "set `KmsMasterKeyId` on AlsoPlain (at Resources/AlsoPlain)"),
+                ("Managed", "set `KmsMasterKeyId` on Managed (at Resources/Managed)"),
+                ("WithKey", "set `KmsMasterKeyId` on WithKey (at Resources/WithKey)"),
+            ]
+        );
+        let human = stdout(&slint(
+            root(),
+            &["check", "--no-config", "--select", "or/QUEUE_ENCRYPTED", "--pack", OR_PACK, OR_TEMPLATE],
+        ));
+        assert!(human.contains("help: set `KmsMasterKeyId` on Plain (at Resources/Plain)"), "{human}");
+        assert!(!human.contains("{resource}"), "{human}");
+        let doc = stdout(&slint(root(), &["explain", "or/QUEUE_ENCRYPTED", "--no-config", "--pack", OR_PACK]));
+        assert!(doc.contains("Help: set `KmsMasterKeyId` on <resource> (at <path>)"), "{doc}");
+    }
+
+    /// A folder pack's rules file without tests is named, Guard's deprecation notices are shown
+    /// (once per test file), and the summary counts the untested file.
+    #[test]
+    fn test_pack_names_untested_files_and_deprecations() {
+        let out = slint(root(), &["test-pack", "testdata/guard/partial"]);
+        assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+        assert_eq!(
+            stdout(&out),
+            "Testing Guard pack `partial` (testdata/guard/partial)\n\
+             NO TESTS  testdata/guard/partial/untested.guard: no tests/<its stem>*.yaml next to it, its rules are not \
+             tested\n\
+             testdata/guard/partial/tests/sizes_tests.yaml\n  \
+             PASS  a size given as text passes, with a deprecation notice\n  \
+             PASS  a tiny size fails\n  \
+             DEPRECATION: %queues[*].Properties.MaximumMessageSize not IN [1,2] passed because the value could not be \
+             compared with any element of the list, which is currently read as \"not a member\". A future release fails \
+             closed here, as `!=` already does. Compare against values of the same kind, or use `!=` if that is the \
+             intent.\n\
+             2 cases: 2 passed, 0 failed; 1 rules file without tests\n"
+        );
+    }
 }

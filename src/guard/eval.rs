@@ -12,6 +12,7 @@ use cfn_guard::utils::writer::{WriteBuffer, Writer};
 use cfn_guard::{CommandBuilder, ValidateBuilder};
 
 use crate::diagnostic::{Finding, RuleInfo, Severity, Site};
+use crate::guard::gate;
 use crate::guard::message::{self, Message};
 use crate::guard::pack::{CATEGORY, Pack, PackRule};
 use crate::guard::report::{self, At, Failure, Report};
@@ -36,12 +37,20 @@ pub fn check_template(packs: &[Pack], template: &Template, settings: &RuleSettin
         let parse_errors_enabled = settings.is_enabled(&RuleInfo::from_meta(&ParseError::META));
         return active.iter().filter(|_| parse_errors_enabled).map(|p| cannot_evaluate(p, template, &reason)).collect();
     }
-    let data = view::to_json(template);
+    let types = gate::resource_types(template);
+    let mut data = None;
     let mut findings = Vec::new();
     for pack in active {
+        if !pack.may_fail_on(types.as_deref()) {
+            continue;
+        }
+        let data = data.get_or_insert_with(|| view::to_json(template));
+        // Only the rule files that can fail on this template go to Guard (see `gate`).
+        let Some(payload) = pack.gated_payload(types.as_deref(), data) else { continue };
         // A panic in Guard or on slint's side (path resolution) costs this template's pack
         // findings, not the run: it is an internal error (SL004) naming the pack.
-        let outcome = guarded(|| evaluate(pack, &data).map(|report| to_findings(pack, &report, template, settings)));
+        let outcome =
+            guarded(|| report::parse(&validate(payload)?).map(|report| to_findings(pack, &report, template, settings)));
         match outcome {
             Ok(Ok(found)) => findings.extend(found),
             Ok(Err(reason)) if settings.is_enabled(&RuleInfo::from_meta(&ParseError::META)) => {
@@ -103,6 +112,32 @@ pub fn evaluate(pack: &Pack, data_json: &str) -> Result<Report, String> {
 /// its reporters; the caller catches them (see [`check_template`]).
 pub fn run_guard(pack: &Pack, data_json: &str) -> Result<String, String> {
     validate(pack.payload(data_json))
+}
+
+/// The deprecation notices Guard's evaluator gives for one data document (JSON text), such as
+/// a `NOT IN` that passed because nothing could be compared. Guard writes them only to the
+/// error stream of its unstructured output, so this is a second, unstructured run; for
+/// `slint test-pack`, which shows them as `cfn-guard test` does.
+pub fn deprecations(pack: &Pack, data_json: &str) -> Vec<String> {
+    let Ok(command) = ValidateBuilder::default()
+        .payload(true)
+        .output_format(OutputFormatType::JSON)
+        .show_summary(vec![ShowSummaryType::None])
+        .try_build()
+    else {
+        return Vec::new();
+    };
+    let mut reader = Reader::new(ReadBuffer::Cursor(Cursor::new(pack.payload(data_json).into_bytes())));
+    let Ok(mut writer) = Writer::new_with_err(WriteBuffer::Vec(Vec::new()), WriteBuffer::Vec(Vec::new())) else {
+        return Vec::new();
+    };
+    if command.execute(&mut writer, &mut reader).is_err() {
+        return Vec::new();
+    }
+    let errors = writer.err_to_stripped().unwrap_or_default();
+    // Guard quotes the clause with its own spacing (`not IN  [1,2]`); one space between words.
+    let lines = errors.lines().filter(|l| l.trim_start().starts_with("DEPRECATION:"));
+    lines.map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
 }
 
 fn validate(payload: String) -> Result<String, String> {
@@ -169,7 +204,7 @@ fn to_findings(pack: &Pack, report: &Report, template: &Template, settings: &Rul
         if !settings.is_enabled(&rule.info) {
             continue;
         }
-        let finding = to_finding(rule, failure, template);
+        let finding = to_finding(pack, rule, failure, template);
         if seen.insert((finding.code.to_string(), finding.span, finding.resource.clone())) {
             findings.push(finding);
         }
@@ -195,15 +230,17 @@ fn unknown_rule(pack: &Pack, guard_name: &str) -> PackRule {
     }
 }
 
-fn to_finding(rule: &PackRule, failure: &Failure, template: &Template) -> Finding {
-    let message = failure.custom_message.as_deref().map(message::parse_lenient).unwrap_or_default();
+fn to_finding(pack: &Pack, rule: &PackRule, failure: &Failure, template: &Template) -> Finding {
+    let message = failure.custom_message.as_deref().map(|m| message::parse_lenient(pack.original_message(m)));
+    let message = message.unwrap_or_default();
     let placed = place(template, &failure.at);
     let resource = placed.resource.map(|r| r.id.to_string());
-    let text = finding_text(&message, failure, resource.as_deref(), placed.site.path.as_ref());
+    let path = placed.site.path.as_ref().map(|p| p.to_string()).unwrap_or_default();
+    let text = finding_text(&message, failure, resource.as_deref(), &path);
     let severity = message.severity.unwrap_or(rule.info.severity);
     let mut finding = Finding::new(rule.info.code.clone(), rule.info.name.clone(), severity, placed.site, text);
-    if let Some(help) = message.help.or_else(|| rule.help.clone()) {
-        finding.help(help);
+    if let Some(help) = message.help.as_ref().or(rule.help.as_ref()) {
+        finding.help(fill_in(help, resource.as_deref(), &path));
     }
     if let Some(r) = placed.inherited_by {
         finding.related(template.file, r.id_span, format!("`{}` inherits this value from `Globals`", r.id));
@@ -213,10 +250,9 @@ fn to_finding(rule: &PackRule, failure: &Failure, template: &Template) -> Findin
 
 /// The message: the clause's text with `{resource}` and `{path}` filled in, or a description of
 /// the clause when it has no custom message.
-fn finding_text(message: &Message, failure: &Failure, resource: Option<&str>, path: Option<&TemplatePath>) -> String {
-    let path = path.map(|p| p.to_string()).unwrap_or_default();
+fn finding_text(message: &Message, failure: &Failure, resource: Option<&str>, path: &str) -> String {
     if !message.text.is_empty() {
-        return message.text.replace("{resource}", resource.unwrap_or("")).replace("{path}", &path);
+        return fill_in(&message.text, resource, path);
     }
     let subject = resource.map(|r| format!("`{r}`: ")).unwrap_or_default();
     match &failure.at {
@@ -228,6 +264,11 @@ fn finding_text(message: &Message, failure: &Failure, resource: Option<&str>, pa
     }
 }
 
+/// `{resource}` and `{path}` in a message or a `help:` line.
+fn fill_in(text: &str, resource: Option<&str>, path: &str) -> String {
+    text.replace("{resource}", resource.unwrap_or("")).replace("{path}", path)
+}
+
 /// Where a finding goes.
 struct Placed<'t> {
     site: Site,
@@ -237,9 +278,15 @@ struct Placed<'t> {
 }
 
 /// A failing value at its node (a collection at the key naming it); a missing property at the
-/// logical id of the resource that lacks it.
+/// logical id of the resource that lacks it; a failure slint cannot follow to a node at the
+/// resource its path names, else at the top of the template.
 fn place<'t>(template: &'t Template, at: &At) -> Placed<'t> {
-    let nowhere = || Placed { site: Site::new(template.file, top_of(template)), resource: None, inherited_by: None };
+    let nowhere = || match at.resource().and_then(|id| template.resources.iter().find(|r| r.id.as_str() == id)) {
+        Some(resource) => {
+            Placed { site: template.resource_site(resource), resource: Some(resource), inherited_by: None }
+        }
+        None => Placed { site: Site::new(template.file, top_of(template)), resource: None, inherited_by: None },
+    };
     match at {
         At::Value(path) => match view::resolve(template, path) {
             Some(found) if found.complete => {

@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::diagnostic::{RuleInfo, Severity};
 use crate::error::{Error, Result};
 use crate::files::display_path;
+use crate::guard::gate::{self, Gate};
 use crate::guard::message::{self, Message};
 use crate::limits;
 
@@ -65,9 +66,14 @@ pub struct Pack {
     pub files: Vec<RuleFile>,
     pub rules: Vec<PackRule>,
     by_name: HashMap<String, usize>,
+    /// Custom messages of several lines by the one-line form Guard reports for some clauses
+    /// (`%var !empty`), where each line break became `;`.
+    multiline_messages: HashMap<String, String>,
     /// `{"rules":[...],"data":[`: the part of Guard's payload that is the same for every
-    /// template, built once.
+    /// template, built once (for `slint test-pack`, which runs every file).
     payload_prefix: String,
+    /// Each file's text as a JSON string, and the templates it can fail on (see [`gate`]).
+    quoted: Vec<(String, Option<Gate>)>,
 }
 
 impl Pack {
@@ -76,6 +82,35 @@ impl Pack {
     pub fn rule(&self, guard_name: &str) -> Option<&PackRule> {
         let name = guard_name.rsplit('/').next().unwrap_or(guard_name);
         self.by_name.get(name).map(|&i| &self.rules[i])
+    }
+
+    /// A custom message as written, when Guard reported it with its line breaks turned into `;`.
+    pub fn original_message<'m>(&'m self, reported: &'m str) -> &'m str {
+        self.multiline_messages.get(reported).map_or(reported, String::as_str)
+    }
+
+    /// Whether some rule file may fail on a template with these resource types.
+    pub fn may_fail_on(&self, types: Option<&[&str]>) -> bool {
+        self.quoted.iter().any(|(_, g)| g.as_ref().is_none_or(|g| g.admits(types)))
+    }
+
+    /// Guard's payload for one template with only the rule files that may fail on a template
+    /// with these resource types (see [`gate::resource_types`]); `None` when there are none.
+    pub fn gated_payload(&self, types: Option<&[&str]>, data_json: &str) -> Option<String> {
+        let mut files = self.quoted.iter().filter(|(_, g)| g.as_ref().is_none_or(|g| g.admits(types))).peekable();
+        files.peek()?;
+        let mut payload = String::with_capacity(self.payload_prefix.len() + data_json.len() * 11 / 10 + 8);
+        payload.push_str("{\"rules\":[");
+        for (i, (text, _)) in files.enumerate() {
+            if i > 0 {
+                payload.push(',');
+            }
+            payload.push_str(text);
+        }
+        payload.push_str("],\"data\":[");
+        payload.push_str(&serde_json::to_string(data_json).unwrap_or_else(|_| "\"{}\"".into()));
+        payload.push_str("]}");
+        Some(payload)
     }
 
     /// Guard's payload (`{"rules": [...], "data": [<template JSON>]}`) for one template.
@@ -123,8 +158,15 @@ pub fn build(name: String, origin: String, files: Vec<RuleFile>) -> Result<Pack>
     let mut rules: Vec<PackRule> = Vec::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut defined_in: HashMap<String, String> = HashMap::new();
+    let mut multiline_messages: HashMap<String, String> = HashMap::new();
+    let mut quoted = Vec::with_capacity(files.len());
     for file in &files {
-        for parsed in parse_file(file)? {
+        let (parsed_rules, gate) = parse_file(file)?;
+        quoted.push((serde_json::to_string(&lean_text(file)).unwrap_or_else(|_| "\"\"".into()), gate));
+        for parsed in parsed_rules {
+            for (_, _, raw) in parsed.messages.iter().filter(|(_, _, m)| m.contains('\n')) {
+                multiline_messages.insert(raw.replace('\n', ";"), raw.clone());
+            }
             let rule = pack_rule(&name, file, parsed)?;
             match by_name.get(&rule.name) {
                 // Guard gives each file its own `default` rule; in one pack they are one rule.
@@ -147,7 +189,7 @@ pub fn build(name: String, origin: String, files: Vec<RuleFile>) -> Result<Pack>
     let payload_prefix =
         format!("{{\"rules\":{},\"data\":[", serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into()));
     let source = PathBuf::from(&origin);
-    Ok(Pack { name, origin, source, files, rules, by_name, payload_prefix })
+    Ok(Pack { name, origin, source, files, rules, by_name, multiline_messages, payload_prefix, quoted })
 }
 
 /// The pack's name and files.
@@ -295,24 +337,17 @@ struct ParsedRule {
     messages: Vec<(u64, u64, String)>,
 }
 
-/// Parses a rules file with Guard's parser. A parse error names the file, line and column.
-fn parse_file(file: &RuleFile) -> Result<Vec<ParsedRule>> {
-    let parsed = catch_unwind(AssertUnwindSafe(|| {
-        match cfn_guard::commands::validate::parse_rules(&file.text, &file.display) {
-            // The parse tree's types are private to cfn-guard; its serde form is what is public.
-            Ok(Some(rules)) => serde_json::to_value(&rules).map(Some).map_err(|e| e.to_string()),
-            Ok(None) => Ok(None),
-            Err(e) => Err(e.to_string()),
-        }
-    }));
-    let tree = match parsed {
+/// Parses a rules file with Guard's parser: its rules, and the templates it can fail on. A
+/// parse error names the file, line and column.
+fn parse_file(file: &RuleFile) -> Result<(Vec<ParsedRule>, Option<Gate>)> {
+    let tree = match parse_tree(&file.text, &file.display) {
         Ok(Ok(Some(tree))) => tree,
-        Ok(Ok(None)) => return Ok(Vec::new()), // only comments: no rules
+        Ok(Ok(None)) => return Ok((Vec::new(), Some(Gate::default()))), // only comments: no rules
         Ok(Err(guard)) => return Err(parse_error(&file.display, &guard)),
         Err(_) => return Err(Error::new(format!("invalid Guard pack {}: Guard's parser crashed on it", file.display))),
     };
     let rules = tree.get("guard_rules").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    Ok(rules
+    let parsed = rules
         .iter()
         .map(|rule| {
             let name = rule.get("rule_name").and_then(Value::as_str).unwrap_or("default");
@@ -321,7 +356,34 @@ fn parse_file(file: &RuleFile) -> Result<Vec<ParsedRule>> {
             messages.sort();
             ParsedRule { name: name.rsplit('/').next().unwrap_or(name).to_string(), messages }
         })
-        .collect())
+        .collect();
+    Ok((parsed, gate::of_file(&tree)))
+}
+
+/// Guard's parse tree of a rules file, in its serde form (the tree's types are private to
+/// cfn-guard); `Ok(None)` for a file of only comments.
+fn parse_tree(text: &str, display: &str) -> std::thread::Result<std::result::Result<Option<Value>, String>> {
+    catch_unwind(AssertUnwindSafe(|| match cfn_guard::commands::validate::parse_rules(text, display) {
+        Ok(Some(rules)) => serde_json::to_value(&rules).map(Some).map_err(|e| e.to_string()),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }))
+}
+
+/// The text Guard is given for a rules file on every template: the file with its comment lines
+/// blanked (line numbers kept), when Guard parses that to the very same tree; else the file as
+/// written (a `#` line inside a `<< >>` message is part of the message). Registry rules are half
+/// comments, and Guard parses the text again on every call (see the module docs of `guard`).
+fn lean_text(file: &RuleFile) -> Cow<'_, str> {
+    let comment = |line: &str| line.trim_start().starts_with('#');
+    if !file.text.lines().any(comment) {
+        return Cow::Borrowed(&file.text);
+    }
+    let lean: String = file.text.split_inclusive('\n').map(|line| if comment(line) { "\n" } else { line }).collect();
+    match (parse_tree(&file.text, &file.display), parse_tree(&lean, &file.display)) {
+        (Ok(Ok(written)), Ok(Ok(blanked))) if written == blanked => Cow::Owned(lean),
+        _ => Cow::Borrowed(&file.text),
+    }
 }
 
 /// Every `custom_message` under a rule's parse tree, with the clause's `location`.
@@ -355,16 +417,18 @@ fn pack_rule(pack: &str, file: &RuleFile, parsed: ParsedRule) -> Result<PackRule
     let severity = declared.iter().find_map(|m| m.severity).unwrap_or(Severity::Warning);
     let help = declared.iter().find_map(|m| m.help.clone());
     // Placeholders have no value in a listing; they read as what they stand for.
-    let summary = declared.iter().map(|m| m.text.as_str()).find(|t| !t.is_empty()).map_or_else(
-        || format!("Guard rule {} of pack {pack}", parsed.name),
-        |t| t.replace("{resource}", "<resource>").replace("{path}", "<path>"),
-    );
+    let placeholders = |t: &str| t.replace("{resource}", "<resource>").replace("{path}", "<path>");
+    let summary = declared
+        .iter()
+        .map(|m| m.text.as_str())
+        .find(|t| !t.is_empty())
+        .map_or_else(|| format!("Guard rule {} of pack {pack}", parsed.name), placeholders);
     let docs = format!(
         "Guard rule `{}` of pack `{pack}` ({}).\n\n{}\n{}",
         parsed.name,
         file.display,
         summary,
-        help.as_deref().map(|h| format!("\nHelp: {h}\n")).unwrap_or_default()
+        help.as_deref().map(|h| format!("\nHelp: {}\n", placeholders(h))).unwrap_or_default()
     );
     let info = RuleInfo {
         code: Cow::Owned(format!("{pack}/{}", parsed.name)),
@@ -443,6 +507,14 @@ Resources exists
         assert!(pack.rule("RULES_STDIN[1]/default").is_some());
         let payload: Value = serde_json::from_str(&pack.payload("{\"a\":1}")).unwrap();
         assert_eq!(payload["data"][0], "{\"a\":1}");
+    }
+
+    #[test]
+    fn guard_gets_comment_lines_blanked_only_when_that_parses_the_same() {
+        let commented = file("# header\nrule A {\n  # why\n  Resources exists\n}\n");
+        assert_eq!(lean_text(&commented), "\nrule A {\n\n  Resources exists\n}\n");
+        let in_message = file("rule A {\n  Resources exists <<\n  # not a comment here\n  >>\n}\n");
+        assert_eq!(lean_text(&in_message), in_message.text, "the message would change");
     }
 
     #[test]

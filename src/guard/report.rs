@@ -44,6 +44,19 @@ pub enum At {
     Nowhere,
 }
 
+impl At {
+    /// The logical id of the resource the path is in (`/Resources/<id>/...`).
+    pub fn resource(&self) -> Option<&str> {
+        let path = match self {
+            At::Value(path) => path,
+            At::Missing { traversed_to, .. } => traversed_to,
+            At::Nowhere => return None,
+        };
+        let mut segments = path.strip_prefix('/')?.split('/');
+        (segments.next()? == "Resources").then(|| segments.next()).flatten().filter(|id| !id.is_empty())
+    }
+}
+
 /// Parses the report of one data document.
 pub fn parse(text: &str) -> Result<Report, String> {
     let json: Value = serde_json::from_str(text).map_err(|e| format!("unreadable Guard report: {e}"))?;
@@ -82,12 +95,15 @@ fn collect(node: &Value, rule: &str, out: &mut Vec<Failure>, depth: usize) {
                 collect(check, rule, out, depth + 1);
             }
         }
-        // `a or b` failed, so every alternative did: the first one stands for the clause,
-        // rather than one finding per alternative for a single violation.
+        // `a or b` failed, so every alternative did. Guard flattens the blocks under it, so the
+        // list holds the failing clauses of every alternative for every value they iterated:
+        // each resource among them is one failure (see `one_per_resource`).
         "Disjunctions" => {
-            if let Some(first) = body.get("checks").and_then(Value::as_array).and_then(|c| c.first()) {
-                collect(first, rule, out, depth + 1);
+            let mut alternatives = Vec::new();
+            for check in body.get("checks").and_then(Value::as_array).into_iter().flatten() {
+                collect(check, rule, &mut alternatives, depth + 1);
             }
+            out.extend(one_per_resource(alternatives));
         }
         "Block" => out.push(failure(rule, body, block_location(body))),
         "Clause" => {
@@ -99,10 +115,36 @@ fn collect(node: &Value, rule: &str, out: &mut Vec<Failure>, depth: usize) {
     }
 }
 
+/// The failures of a disjunction, one per resource they name, in the order the resources first
+/// appear: `%x { A } OR %x { B }` fails for every resource of `%x` that fails, as cfn-guard
+/// reports it. A resource that failed several alternatives is reported with the first one the
+/// rule's author wrote a message for (the explanation of that case), else with the first. Failures
+/// naming no resource stand for the clause only when none names one.
+fn one_per_resource(failures: Vec<Failure>) -> Vec<Failure> {
+    let mut chosen: Vec<(Option<String>, Failure)> = Vec::new();
+    for failure in failures {
+        let resource = failure.at.resource().map(str::to_string);
+        match chosen.iter_mut().find(|(r, _)| *r == resource) {
+            Some((_, kept)) if kept.custom_message.is_none() && failure.custom_message.is_some() => *kept = failure,
+            Some(_) => {}
+            None => chosen.push((resource, failure)),
+        }
+    }
+    if chosen.iter().any(|(r, _)| r.is_some()) {
+        chosen.retain(|(r, _)| r.is_some());
+    }
+    chosen.into_iter().map(|(_, f)| f).collect()
+}
+
 fn failure(rule: &str, body: &Value, at: At) -> Failure {
     Failure {
         rule: rule.to_string(),
-        custom_message: body.pointer("/messages/custom_message").and_then(Value::as_str).map(str::to_string),
+        // Guard reports `Some("")` for a clause without a message in some arms.
+        custom_message: body
+            .pointer("/messages/custom_message")
+            .and_then(Value::as_str)
+            .filter(|m| !m.trim().is_empty())
+            .map(str::to_string),
         context: body
             .get("context")
             .and_then(Value::as_str)
@@ -186,6 +228,38 @@ mod tests {
         assert_eq!(report.failures[0].context, "%functions[*].Properties.Architectures EXISTS");
         assert_eq!(report.failures[0].custom_message.as_deref(), Some("m1"));
         assert_eq!(report.failures[1].custom_message, None);
+    }
+
+    fn failing(path: &str, message: Option<&str>) -> Failure {
+        Failure {
+            rule: "R".into(),
+            custom_message: message.map(str::to_string),
+            context: String::new(),
+            at: if path.is_empty() { At::Nowhere } else { At::Value(path.into()) },
+        }
+    }
+
+    /// `%x { A } OR %x { B }`: Guard flattens both blocks into one list of failing clauses.
+    #[test]
+    fn a_disjunction_fails_once_per_resource_with_its_first_custom_message() {
+        let failures = vec![
+            failing("/Resources/P1/Properties/Principal", None),
+            failing("/Resources/P2/Properties/Principal", None),
+            failing("/Resources/P1/Properties", Some("branch 2")),
+            failing("", Some("no path")),
+            failing("/Resources/P2/Properties", Some("branch 2")),
+            failing("/Resources/P2/Properties", Some("branch 3")),
+            failing("/Resources/P3/Properties/Principal", None),
+        ];
+        let kept = one_per_resource(failures);
+        let kept: Vec<(Option<&str>, Option<&str>)> =
+            kept.iter().map(|f| (f.at.resource(), f.custom_message.as_deref())).collect();
+        assert_eq!(kept, [(Some("P1"), Some("branch 2")), (Some("P2"), Some("branch 2")), (Some("P3"), None)]);
+        let nowhere = one_per_resource(vec![failing("", None), failing("", Some("m"))]);
+        assert_eq!(nowhere.len(), 1, "no resource: one failure stands for the clause");
+        assert_eq!(nowhere[0].custom_message.as_deref(), Some("m"));
+        assert_eq!(At::Value("/Resources".into()).resource(), None);
+        assert_eq!(At::Value("/Outputs/X".into()).resource(), None);
     }
 
     #[test]

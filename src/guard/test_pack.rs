@@ -74,7 +74,7 @@ impl Status {
 /// pack or test file, or when there is nothing to test.
 pub fn run(spec: &str, test_data: Option<&Path>, cwd: &Path, out: &mut dyn Write) -> Result<bool> {
     let pack = pack::load(spec, cwd)?;
-    let files = test_files(spec, &pack, test_data, cwd)?;
+    let (files, untested) = test_files(spec, &pack, test_data, cwd)?;
     if files.is_empty() {
         return Err(Error::new(format!(
             "no Guard unit tests for pack {spec}: put them in tests/<rules file stem>*.yaml next to the rules, \
@@ -83,14 +83,26 @@ pub fn run(spec: &str, test_data: Option<&Path>, cwd: &Path, out: &mut dyn Write
     }
     let write_err = |e: std::io::Error| Error::new(format!("cannot write the results: {e}"));
     writeln!(out, "Testing Guard pack `{}` ({})", pack.name, pack.origin).map_err(write_err)?;
+    for rules in &untested {
+        writeln!(out, "NO TESTS  {rules}: no tests/<its stem>*.yaml next to it, its rules are not tested")
+            .map_err(write_err)?;
+    }
     let (mut passed, mut failed) = (0usize, 0usize);
     for file in &files {
         let tree = load::load(&file.text, file.format, Limits::default())
             .map_err(|e| Error::new(format!("invalid Guard test file {}: {e}", at(file, e.span))))?;
         let cases = cases(file, &tree)?;
         writeln!(out, "{}", file.display).map_err(write_err)?;
+        // Guard's notices repeat for every case a clause runs on; each is shown once per file.
+        let mut notices: Vec<String> = Vec::new();
         for case in &cases {
-            let problems = run_case(&pack, case);
+            let data = input_as_guard_sees_it(case.input);
+            for notice in crate::rules::engine::guarded(|| eval::deprecations(&pack, &data)).unwrap_or_default() {
+                if !notices.contains(&notice) {
+                    notices.push(notice);
+                }
+            }
+            let problems = run_case(&pack, case, &data);
             if problems.is_empty() {
                 passed += 1;
                 writeln!(out, "  PASS  {}", case.name).map_err(write_err)?;
@@ -99,39 +111,53 @@ pub fn run(spec: &str, test_data: Option<&Path>, cwd: &Path, out: &mut dyn Write
                 writeln!(out, "  FAIL  {}: {}", case.name, problems.join("; ")).map_err(write_err)?;
             }
         }
+        for notice in &notices {
+            writeln!(out, "  {notice}").map_err(write_err)?;
+        }
     }
     let total = passed + failed;
-    writeln!(out, "{total} {}: {passed} passed, {failed} failed", if total == 1 { "case" } else { "cases" })
+    let untested = match untested.len() {
+        0 => String::new(),
+        1 => "; 1 rules file without tests".to_string(),
+        n => format!("; {n} rules files without tests"),
+    };
+    writeln!(out, "{total} {}: {passed} passed, {failed} failed{untested}", if total == 1 { "case" } else { "cases" })
         .map_err(write_err)?;
     Ok(failed == 0)
 }
 
 /// The test files: given, embedded (built-in packs), or `tests/<stem>*.{yaml,yml,json,jsn}`
-/// next to each rules file, as `cfn-guard test --dir` finds them.
-fn test_files(spec: &str, pack: &Pack, test_data: Option<&Path>, cwd: &Path) -> Result<Vec<TestFile>> {
+/// next to each rules file, as `cfn-guard test --dir` finds them; and the rules files (as
+/// displayed) that have none, which `cfn-guard test --dir` skips without a word.
+fn test_files(spec: &str, pack: &Pack, test_data: Option<&Path>, cwd: &Path) -> Result<(Vec<TestFile>, Vec<String>)> {
     if let Some(given) = test_data {
         let given = cwd.join(given);
         let paths = if given.is_dir() { data_files_in(&given) } else { vec![given] };
-        return paths.into_iter().map(|p| read(&p, cwd)).collect();
+        return Ok((paths.into_iter().map(|p| read(&p, cwd)).collect::<Result<_>>()?, Vec::new()));
     }
     if let Some(name) = spec.strip_prefix("builtin:") {
         let builtin = pack::builtin(name)?;
         let display = format!("rules/tests/{}-tests.yaml (built in)", builtin.name);
-        return Ok(vec![TestFile { display, text: builtin.tests.to_string(), format: Format::Yaml }]);
+        return Ok((vec![TestFile { display, text: builtin.tests.to_string(), format: Format::Yaml }], Vec::new()));
     }
     let mut paths: Vec<PathBuf> = Vec::new();
-    for rules in pack.files.iter().filter_map(|f| f.path.as_deref()) {
+    let mut untested = Vec::new();
+    for file in &pack.files {
+        let Some(rules) = file.path.as_deref() else { continue };
         let (Some(dir), Some(stem)) = (rules.parent(), rules.file_stem()) else { continue };
         let stem = stem.to_string_lossy();
-        paths.extend(
-            data_files_in(&dir.join("tests"))
-                .into_iter()
-                .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(stem.as_ref()))),
-        );
+        let found: Vec<PathBuf> = data_files_in(&dir.join("tests"))
+            .into_iter()
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(stem.as_ref())))
+            .collect();
+        if found.is_empty() {
+            untested.push(file.display.clone());
+        }
+        paths.extend(found);
     }
     paths.sort();
     paths.dedup();
-    paths.iter().map(|p| read(p, cwd)).collect()
+    Ok((paths.iter().map(|p| read(p, cwd)).collect::<Result<_>>()?, untested))
 }
 
 fn data_files_in(dir: &Path) -> Vec<PathBuf> {
@@ -191,9 +217,8 @@ fn cases<'t>(file: &TestFile, tree: &'t Tree) -> Result<Vec<Case<'t>>> {
 }
 
 /// What went wrong in one case (empty: it passed).
-fn run_case(pack: &Pack, case: &Case<'_>) -> Vec<String> {
-    let data = input_as_guard_sees_it(case.input);
-    let report = match crate::rules::engine::guarded(|| eval::evaluate(pack, &data)) {
+fn run_case(pack: &Pack, case: &Case<'_>, data: &str) -> Vec<String> {
+    let report = match crate::rules::engine::guarded(|| eval::evaluate(pack, data)) {
         Ok(Ok(report)) => report,
         Ok(Err(reason)) => return vec![format!("Guard cannot evaluate the input: {reason}")],
         Err(panic) => return vec![format!("Guard panicked on the input (a bug in slint or cfn-guard): {panic}")],
