@@ -392,7 +392,7 @@ enum ArgKind {
 }
 
 /// Iterator methods that call their closure once per element.
-const LOOP_METHODS: &[&str] = &[
+pub(super) const LOOP_METHODS: &[&str] = &[
     "for_each",
     "try_for_each",
     "for_each_concurrent",
@@ -405,7 +405,7 @@ const LOOP_METHODS: &[&str] = &[
     "scan",
 ];
 /// Adapters that loop only when the receiver is an iterator or stream.
-const ITER_ADAPTERS: &[&str] =
+pub(super) const ITER_ADAPTERS: &[&str] =
     &["map", "filter", "then", "and_then", "any", "all", "find", "find_map", "inspect", "take_while", "skip_while"];
 /// Methods that start an iteration.
 const ITER_SOURCES: &[&str] = &[

@@ -32,7 +32,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 use std::sync::{Arc, OnceLock};
 
-use super::collect::{is_offload_method, is_offload_path, is_once_guard_method, is_once_guard_path};
+use super::collect::{
+    ITER_ADAPTERS, LOOP_METHODS, is_offload_method, is_offload_path, is_once_guard_method, is_once_guard_path,
+};
 use super::facts::*;
 use super::handlers::{self, Discovery, Entry, Found, Region, RouterRoot};
 use super::load::Loaded;
@@ -46,16 +48,13 @@ const MAX_CHAIN: usize = 256;
 /// nothing about which one runs: it is not followed.
 const MAX_CHA_CANDIDATES: usize = 8;
 
-/// Methods that run their closure argument on the spot (or, for `spawn`, start it once from
-/// where they are called): the closure is in its caller's mode.
+/// Methods besides the iterator ones (`collect::LOOP_METHODS`, `collect::ITER_ADAPTERS`) that
+/// run their closure argument on the spot (or, for `spawn`, start it once from where they are
+/// called): the closure is in its caller's mode.
 const ON_SPOT_METHODS: &[&str] = &[
-    "map",
     "map_err",
     "map_ok",
-    "and_then",
     "or_else",
-    "then",
-    "inspect",
     "inspect_err",
     "unwrap_or_else",
     "map_or",
@@ -68,26 +67,9 @@ const ON_SPOT_METHODS: &[&str] = &[
     "is_some_and",
     "is_ok_and",
     "is_none_or",
-    "filter",
-    "filter_map",
-    "flat_map",
-    "for_each",
-    "try_for_each",
-    "for_each_concurrent",
-    "try_for_each_concurrent",
-    "fold",
-    "try_fold",
     "reduce",
-    "any",
-    "all",
-    "find",
-    "find_map",
     "position",
     "rposition",
-    "take_while",
-    "skip_while",
-    "map_while",
-    "scan",
     "retain",
     "sort_by",
     "sort_by_key",
@@ -471,7 +453,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             self.follow(&scope, call, index, mode, work, site);
         }
         if work.mode == Mode::Init && self.defer {
-            self.defer_closures(&scope, start, end, boundary, work);
+            self.defer_closures(&scope, start, end, boundary);
         }
         for &index in self.program.static_refs_of(file, owner) {
             let reference = &facts.static_refs[index];
@@ -518,7 +500,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
     }
 
     /// Closures of this region that init code hands on: each is a handler.
-    fn defer_closures(&mut self, scope: &Scope, start: u32, end: u32, boundary: Option<usize>, work: &Work) {
+    fn defer_closures(&mut self, scope: &Scope, start: u32, end: u32, boundary: Option<usize>) {
         let facts = scope.facts(self.program);
         for (index, closure) in facts.closures.iter().enumerate() {
             let direct = closure.owner == scope.owner
@@ -528,7 +510,6 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 && closure.span.end <= end;
             if direct && !closure.guard && self.closure_disposition(scope, index) == Disposition::Deferred {
                 let (handler, region) = self.discovery.deferred_closure(scope, index);
-                let _ = work;
                 self.push_root(handler, region);
             }
         }
@@ -618,7 +599,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
             CallTarget::Method { name, .. } => {
                 if STARTUP_METHODS.contains(&name.as_str()) {
                     Disposition::Init
-                } else if ON_SPOT_METHODS.contains(&name.as_str()) && !self.is_filter_chain(scope, index) {
+                } else if is_on_spot_method(name) && !self.is_filter_chain(scope, index) {
                     Disposition::Same
                 } else {
                     Disposition::Deferred
@@ -818,6 +799,11 @@ fn is_offload_call(call: &CallSite) -> bool {
         CallTarget::Path(path) => is_offload_path(path),
         _ => false,
     }
+}
+
+/// Whether a method runs its closure argument where it is called.
+fn is_on_spot_method(name: &str) -> bool {
+    [ON_SPOT_METHODS, LOOP_METHODS, ITER_ADAPTERS].iter().any(|list| list.contains(&name))
 }
 
 /// `from_fn(auth)`, `from_fn_with_state(..)`, `middleware::from_fn(..)`: the function runs
