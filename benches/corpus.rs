@@ -57,7 +57,7 @@ fn main() {
             }
         });
     });
-    let settings = Settings::new(cwd.clone());
+    let settings = Settings::new(cwd.clone(), slint::rules::registry::catalog());
     let check = measure(runs, || {
         let outcome = slint::check(std::slice::from_ref(&corpus), &settings).expect("check runs");
         assert!(outcome.report.summary.files > 0);

@@ -32,7 +32,8 @@ fn main() {
     let files = rust_files(&root);
     let bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     println!("{}: {} .rs files, {} KB, {rounds} interleaved rounds", root.display(), files.len(), bytes / 1024);
-    let settings = Settings::new(std::env::current_dir().expect("a current directory"));
+    let settings =
+        Settings::new(std::env::current_dir().expect("a current directory"), slint::rules::registry::catalog());
     let (mut floor, mut full) = (Vec::new(), Vec::new());
     // One warm-up of each: the file cache and the allocator.
     parse_all(&files);

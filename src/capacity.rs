@@ -11,9 +11,10 @@ use serde::Serialize;
 
 use crate::model::Setting;
 use crate::model::events::Trigger;
+use crate::model::function::MIN_UNRESERVED;
 use crate::model::tree::NodeId;
 use crate::project::Project;
-use crate::settings::{MIN_UNRESERVED, Settings};
+use crate::settings::Settings;
 
 /// Where a declared load comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]

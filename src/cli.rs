@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::FailOn;
-use crate::report::OutputFormat;
+use crate::config::OutputFormat;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::cli::{
     CapacityArgs, CapacityFormat, CheckArgs, ColorChoice, ConfigArgs, ExplainArgs, ListFormat, RulesArgs, TestPackArgs,
 };
+use crate::config::OutputFormat;
 use crate::error::{Error, Result};
-use crate::report::{self, OutputFormat, RenderOptions};
+use crate::report::{self, RenderOptions};
 use crate::rules::registry;
 use crate::settings::Settings;
 use crate::{check as lint, config};
@@ -70,9 +71,9 @@ pub fn thread_count(requested: usize) -> usize {
 
 /// Settings from the config file: named with `--config`, found from `cwd` upwards, or none.
 fn configured_settings(cwd: &Path, args: &ConfigArgs) -> Result<Settings> {
-    let mut settings = Settings::new(cwd.to_path_buf());
+    let mut settings = Settings::new(cwd.to_path_buf(), crate::rules::registry::catalog());
     let config_path = match (args.config.as_deref(), args.no_config) {
-        (Some(path), _) => Some(crate::discover::absolute(cwd, path)),
+        (Some(path), _) => Some(crate::fs::absolute(cwd, path)),
         (None, true) => None,
         (None, false) => config::find(cwd),
     };
@@ -135,7 +136,7 @@ fn terminal_width() -> usize {
 fn write_output(settings: &Settings, bytes: &[u8]) -> Result<()> {
     match &settings.output {
         Some(path) => write_file_atomically(path, bytes)
-            .map_err(|e| Error::new(format!("cannot write {}: {}", path.display(), config::io_reason(&e)))),
+            .map_err(|e| Error::new(format!("cannot write {}: {}", path.display(), crate::fs::io_reason(&e)))),
         None => write_stdout(bytes),
     }
 }
@@ -147,7 +148,7 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::new(format!("cannot write the output to standard output: {}", config::io_reason(&e))))
+            Err(Error::new(format!("cannot write the output to standard output: {}", crate::fs::io_reason(&e))))
         }
         _ => Ok(()),
     }
@@ -313,10 +314,11 @@ fn run_capacity(args: CapacityArgs) -> Result<()> {
     let project = crate::load(&paths, &settings)?;
     warn_about_unused_accounts(&settings, &project);
     refuse_output_over_an_input(&settings, &project)?;
+    let plan = crate::capacity::plan(&project, &settings);
     let text = match args.format {
-        CapacityFormat::Human => report::capacity::table(&project.capacity),
-        CapacityFormat::Json => report::capacity::json(&project.capacity),
-        CapacityFormat::Html => report::capacity::html(&project.capacity),
+        CapacityFormat::Human => report::capacity::table(&plan),
+        CapacityFormat::Json => report::capacity::json(&plan),
+        CapacityFormat::Html => report::capacity::html(&plan),
     };
     write_output(&settings, text.as_bytes())
 }

@@ -9,12 +9,27 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::report::OutputFormat;
 use crate::span::LineIndex;
 
 pub const FILE_NAME: &str = "slint.toml";
 
 /// The lowest severity that makes `slint check` exit 1.
+/// The output formats of `slint check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// miette diagnostics with source snippets (colour only on a terminal).
+    Human,
+    /// `path:line:col: SEVERITY CODE message`, one per line.
+    Concise,
+    /// One JSON object, versioned (DESIGN §7).
+    Json,
+    /// SARIF 2.1.0 for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (pull request annotations).
+    Github,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
@@ -158,14 +173,6 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedConfig> {
 /// on one line.
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ").replace("field", "key")
-}
-
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 #[cfg(test)]

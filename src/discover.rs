@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobMatcher};
 
 use crate::error::{Error, Result};
+use crate::fs::absolute;
 
 /// Folders that never hold sources to lint: VCS data, build output, copies of templates.
 /// `.aws-sam/build` holds copies of every template, which would double every finding.
@@ -94,7 +95,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, exclude: &Exclude) -> Result<Disc
     for given in paths {
         let path = absolute(cwd, given);
         let meta = std::fs::symlink_metadata(&path)
-            .map_err(|e| Error::new(format!("cannot read {}: {}", given.display(), crate::config::io_reason(&e))))?;
+            .map_err(|e| Error::new(format!("cannot read {}: {}", given.display(), crate::fs::io_reason(&e))))?;
         if meta.is_dir() {
             walk(&path, exclude, &mut found, &mut problems);
         } else if !exclude.matches(&path) {
@@ -102,24 +103,6 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, exclude: &Exclude) -> Result<Disc
         }
     }
     Ok(Discovery { inputs: found.into_values().collect(), problems })
-}
-
-/// `path` made absolute against `cwd` and normalised lexically (`.` dropped, `..` applied),
-/// without resolving symlinks.
-pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    use std::path::Component;
-    let joined = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-    let mut out = PathBuf::new();
-    for part in joined.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn kind_of_named(path: &Path) -> InputKind {
@@ -246,14 +229,14 @@ fn symlink_target(root: &Path, canonical_root: &Path, link: &Path) -> std::resul
         // 40 is ELOOP on Linux; `ErrorKind::FilesystemLoop` is not stable yet.
         Err(e) if e.raw_os_error() == Some(40) => Err("symlink loop: the link resolves to itself".into()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::Skipped),
-        Err(e) => Err(format!("cannot resolve symlink: {}", crate::config::io_reason(&e))),
+        Err(e) => Err(format!("cannot resolve symlink: {}", crate::fs::io_reason(&e))),
     }
 }
 
 fn walk_problem(root: &Path, err: &ignore::Error) -> WalkProblem {
     let path = error_path(err).unwrap_or(root).to_path_buf();
     let message = match err.io_error() {
-        Some(io) => format!("cannot read: {}", crate::config::io_reason(io)),
+        Some(io) => format!("cannot read: {}", crate::fs::io_reason(io)),
         None => err.to_string(),
     };
     WalkProblem { path, message, not_read: false }

@@ -21,12 +21,12 @@ impl Error {
     }
 }
 
-/// Shown on one line with control characters escaped ([`crate::report::printable`], and a line
+/// Shown on one line with control characters escaped ([`crate::text::printable`], and a line
 /// feed as `\n`): messages quote config keys, pack text and paths, which a pull request writes,
 /// and go to a terminal or a CI log.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = crate::report::printable(&self.message);
+        let shown = crate::text::printable(&self.message);
         if shown.contains('\n') { f.write_str(&shown.replace('\n', "\\n")) } else { f.write_str(&shown) }
     }
 }

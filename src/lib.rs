@@ -11,7 +11,9 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
+pub mod fault;
 pub mod files;
+pub mod fs;
 pub mod guard;
 pub mod limits;
 pub mod link;
@@ -22,6 +24,7 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod span;
+pub mod text;
 pub mod timings;
 
 use std::path::PathBuf;
@@ -49,7 +52,7 @@ impl Outcome {
     }
 }
 
-/// Finds and loads every file under `paths` once, and plans the concurrency budgets.
+/// Finds and loads every file under `paths` once.
 pub fn load(paths: &[PathBuf], settings: &Settings) -> error::Result<Project> {
     timings::mark(|| "start-up, config and packs".into());
     let discovery = discover::discover(paths, &settings.cwd, &settings.exclude)?;
@@ -59,9 +62,7 @@ pub fn load(paths: &[PathBuf], settings: &Settings) -> error::Result<Project> {
         limits: model::tree::Limits::default(),
         scope: limits::ReadScope::of(paths, &settings.cwd),
     };
-    let mut project = Project::load(discovery, settings, options);
-    project.capacity = capacity::plan(&project, settings);
-    Ok(project)
+    Ok(Project::load(discovery, settings, options))
 }
 
 /// Lints `paths` (files and folders) with `settings`.
@@ -69,7 +70,8 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
     // First: a broken pack is exit 2 before any template is analysed.
     let packs = guard::Packs::load(&settings.packs, &settings.cwd)?;
     let project = load(paths, settings)?;
-    let findings = rules::engine::run(&project, settings, &packs);
+    let plan = capacity::plan(&project, settings);
+    let findings = rules::engine::run(&project, &plan, settings, &packs);
     timings::mark(|| timings::counted("rules", findings.len(), "finding"));
     let summary = Summary {
         files: project.files_checked,

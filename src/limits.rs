@@ -3,7 +3,7 @@
 //! the ones about reading:
 //!
 //! - size: no file larger than `max-file-size` (default
-//!   [`crate::settings::DEFAULT_MAX_FILE_SIZE`], 20 MiB) is read, template, manifest or `.rs`
+//!   [`DEFAULT_MAX_FILE_SIZE`], 20 MiB) is read, template, manifest or `.rs`
 //!   file alike ([`read_limited`]); the size is checked before anything is read, and the read
 //!   itself stops past the limit (a file growing meanwhile does not get through);
 //! - place: the source analysis reads nothing outside the folders slint was given
@@ -23,10 +23,13 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// Default largest file read: far above any real template (the corpus's largest is 52 KB).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
+
 /// Reads a regular file of at most `max` bytes. The error is a finding's message.
 pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     read_bounded(path, max).map_err(|refusal| match refusal {
-        Refusal::Io(e) => format!("cannot read file: {}", crate::config::io_reason(&e)),
+        Refusal::Io(e) => format!("cannot read file: {}", crate::fs::io_reason(&e)),
         Refusal::NotAFile => "not a regular file".to_string(),
         Refusal::TooLarge(size) => too_large(size, max),
     })
@@ -95,7 +98,7 @@ pub fn read_config_text(path: &Path, max: u64) -> Result<String, String> {
 /// [`read_bounded`] with messages that do not point at `max-file-size`.
 fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     read_bounded(path, max).map_err(|refusal| match refusal {
-        Refusal::Io(e) => crate::config::io_reason(&e),
+        Refusal::Io(e) => crate::fs::io_reason(&e),
         Refusal::NotAFile => "not a regular file (a FIFO, a device or a folder is never read)".to_string(),
         Refusal::TooLarge(size) => format!("the file is {size} bytes, larger than the {max} byte limit"),
     })
@@ -125,7 +128,7 @@ impl ReadScope {
         let mut given: Vec<PathBuf> = paths
             .iter()
             .map(|given| {
-                let path = crate::discover::absolute(cwd, given);
+                let path = crate::fs::absolute(cwd, given);
                 if path.is_dir() {
                     path
                 } else if path.starts_with(cwd) {
@@ -151,7 +154,7 @@ impl ReadScope {
         if self.roots.is_empty() {
             return true;
         }
-        let path = crate::discover::absolute(Path::new("/"), path);
+        let path = crate::fs::absolute(Path::new("/"), path);
         self.given.iter().chain(&self.roots).any(|root| path.starts_with(root))
     }
 
@@ -208,7 +211,7 @@ pub const OUT_OF_SCOPE: &str =
 
 impl Default for ReadPolicy {
     fn default() -> Self {
-        ReadPolicy { max_bytes: crate::settings::DEFAULT_MAX_FILE_SIZE, scope: ReadScope::anywhere() }
+        ReadPolicy { max_bytes: DEFAULT_MAX_FILE_SIZE, scope: ReadScope::anywhere() }
     }
 }
 

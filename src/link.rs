@@ -201,7 +201,7 @@ fn read_small(path: &Path) -> Option<String> {
 }
 
 fn normalise(path: &Path) -> PathBuf {
-    crate::discover::absolute(Path::new("/"), path)
+    crate::fs::absolute(Path::new("/"), path)
 }
 
 /// Links every code reference to an analysed binary.

@@ -54,7 +54,7 @@ fn usage_error(err: clap::Error) -> ExitCode {
 /// is a bug that ends the run, reported in one line (exit code 101).
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        if !slint::rules::engine::in_guarded_section() {
+        if !slint::fault::in_guarded_section() {
             eprintln!("slint: internal error: {info}; please report it");
         }
     }));

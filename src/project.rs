@@ -55,8 +55,6 @@ pub struct Project {
     pub duplicates: Vec<(FileId, DuplicateKey)>,
     /// Files that were read and kept (templates, named documents, sources).
     pub files_checked: usize,
-    /// Concurrency budgets per account (computed once the templates are loaded).
-    pub capacity: crate::capacity::CapacityPlan,
     /// The Rust crates: packages, binaries, their handlers and invoke paths.
     pub source: crate::source::SourceModel,
     /// Template functions and the binaries they deploy.
@@ -266,7 +264,7 @@ impl Project {
 /// Whether a walked `Cargo.toml` may be a Lambda crate: it names a Lambda runtime crate.
 /// Other crates of a monorepo are not analysed (their bins cannot be Lambda handlers).
 fn mentions_lambda_runtime(manifest: &Path) -> bool {
-    crate::limits::read_limited(manifest, crate::settings::DEFAULT_MAX_FILE_SIZE)
+    crate::limits::read_limited(manifest, crate::limits::DEFAULT_MAX_FILE_SIZE)
         .is_ok_and(|bytes| bytes.windows(6).any(|w| w == b"lambda"))
 }
 
@@ -339,7 +337,7 @@ fn model_document(file: FileId, path: &Path, text: &str, named: bool, limits: Li
         maybe_inject(inject, "parser");
         load::load(text, format, limits)
     };
-    let mut tree = match crate::rules::engine::guarded(parse) {
+    let mut tree = match crate::fault::guarded(parse) {
         Ok(Ok(tree)) => tree,
         Ok(Err(error)) => return Loaded::Failed(error),
         Err(panic) => return Loaded::Panicked(parser, panic),
@@ -349,7 +347,7 @@ fn model_document(file: FileId, path: &Path, text: &str, named: bool, limits: Li
         maybe_inject(inject, "model");
         Template::build(file, tree)
     };
-    let modelled = match crate::rules::engine::guarded(build) {
+    let modelled = match crate::fault::guarded(build) {
         Ok(modelled) => modelled,
         Err(panic) => return Loaded::Panicked("template model", panic),
     };

@@ -6,15 +6,13 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobMatcher};
 
+use crate::config::OutputFormat;
 use crate::config::{Config, FailOn, LoadedConfig};
-use crate::diagnostic::{RuleInfo, Severity};
+use crate::diagnostic::{self, Catalog, Category, RuleInfo, RuleMeta, Severity};
 use crate::discover::Exclude;
 use crate::error::{Error, Result};
-use crate::report::OutputFormat;
-use crate::rules::{Category, RuleMeta, registry};
-
-/// Default largest file read: far above any real template (the corpus's largest is 52 KB).
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
+use crate::limits::DEFAULT_MAX_FILE_SIZE;
+use crate::model::function::MIN_UNRESERVED;
 
 /// The highest value a rule option (`[rules.SL506] max-routes`) takes: options count things
 /// in one template or crate.
@@ -44,7 +42,8 @@ pub enum Selector {
 }
 
 impl Selector {
-    pub fn parse(text: &str) -> Result<Selector> {
+    /// Reads a selector, checking codes and names against the rule `catalog`.
+    pub fn parse(text: &str, catalog: Catalog) -> Result<Selector> {
         let text = text.trim();
         if text.eq_ignore_ascii_case("all") {
             return Ok(Selector::All);
@@ -56,7 +55,7 @@ impl Selector {
         if let Some(digits) = upper.strip_prefix("SL") {
             if digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()) {
                 if digits.len() == 3 {
-                    if registry::by_code(&upper).is_none() {
+                    if diagnostic::by_code(catalog, &upper).is_none() {
                         return Err(Error::new(format!("unknown rule `{text}` (see `slint rules`)")));
                     }
                     return Ok(Selector::Code(upper));
@@ -67,7 +66,7 @@ impl Selector {
         if let Some(category) = Category::parse(text) {
             return Ok(Selector::Category(category));
         }
-        if registry::by_name(text).is_some() {
+        if diagnostic::by_name(catalog, text).is_some() {
             return Ok(Selector::Name(text.to_string()));
         }
         Err(Error::new(format!("unknown rule selector `{text}` (expected a code, prefix, name, category or `ALL`)")))
@@ -98,8 +97,8 @@ impl Selector {
     }
 }
 
-fn parse_selectors(list: &[String]) -> Result<Vec<Selector>> {
-    list.iter().map(|s| Selector::parse(s)).collect()
+fn parse_selectors(list: &[String], catalog: Catalog) -> Result<Vec<Selector>> {
+    list.iter().map(|s| Selector::parse(s, catalog)).collect()
 }
 
 /// Which rules run, at which severity, with which options.
@@ -168,8 +167,6 @@ impl PathIgnore {
 
 /// The AWS account quota of concurrent executions when nothing else is said.
 pub const DEFAULT_QUOTA: i64 = 1000;
-/// Concurrency AWS keeps unreserved in every account.
-pub const MIN_UNRESERVED: i64 = 100;
 
 /// An account templates deploy to.
 #[derive(Clone, Debug)]
@@ -231,11 +228,14 @@ pub struct Settings {
     /// so tests can prove a crash costs one finding and not the run. Set from
     /// `SLINT_INTERNAL_PANIC` by the binary; not a config key.
     pub inject_panic: Option<String>,
+    /// The built-in rules, to check selectors and `[rules.X]` sections against.
+    pub catalog: Catalog,
 }
 
 impl Settings {
-    /// Defaults with no config file, for library use and tests.
-    pub fn new(cwd: PathBuf) -> Self {
+    /// Defaults with no config file, for library use and tests; `catalog` is the rule
+    /// registry's (`rules::registry::catalog()`).
+    pub fn new(cwd: PathBuf, catalog: Catalog) -> Self {
         Settings {
             cwd,
             rules: RuleSettings::default(),
@@ -257,6 +257,7 @@ impl Settings {
             }],
             functions: Vec::new(),
             inject_panic: None,
+            catalog,
         }
     }
 
@@ -294,10 +295,10 @@ impl Settings {
             functions,
         } = &loaded.config;
         if let Some(select) = select {
-            self.rules.select = parse_selectors(select).map_err(|e| at("select", e))?;
+            self.rules.select = parse_selectors(select, self.catalog).map_err(|e| at("select", e))?;
         }
         if let Some(ignore) = ignore {
-            self.rules.ignore = parse_selectors(ignore).map_err(|e| at("ignore", e))?;
+            self.rules.ignore = parse_selectors(ignore, self.catalog).map_err(|e| at("ignore", e))?;
         }
         if let Some(fail_on) = fail_on {
             self.fail_on = *fail_on;
@@ -331,7 +332,7 @@ impl Settings {
             let glob = Glob::new(pattern)
                 .map_err(|e| at("per-path-ignores", Error::new(format!("invalid pattern `{pattern}`: {}", e.kind()))))?
                 .compile_matcher();
-            let selectors = parse_selectors(list).map_err(|e| at("per-path-ignores", e))?;
+            let selectors = parse_selectors(list, self.catalog).map_err(|e| at("per-path-ignores", e))?;
             self.per_path_ignores.push(PathIgnore { base: base.clone(), glob, selectors });
         }
         self.apply_accounts(loaded, accounts)?;
@@ -410,7 +411,7 @@ impl Settings {
                 }
             };
             let (template, logical_id) = match key.rsplit_once(':') {
-                Some((template, id)) => (Some(crate::discover::absolute(base, Path::new(template))), id.to_string()),
+                Some((template, id)) => (Some(crate::fs::absolute(base, Path::new(template))), id.to_string()),
                 None => (None, key.clone()),
             };
             self.functions.push(FunctionSetting {
@@ -418,7 +419,7 @@ impl Settings {
                 logical_id,
                 peak_rps: positive(&function.peak_rps, "peak-rps", MAX_PEAK_RPS)?,
                 avg_duration_ms: positive(&function.avg_duration_ms, "avg-duration-ms", MAX_AVG_DURATION_MS)?,
-                krate: function.krate.as_ref().map(|k| crate::discover::absolute(base, Path::new(k))),
+                krate: function.krate.as_ref().map(|k| crate::fs::absolute(base, Path::new(k))),
                 bin: function.bin.clone(),
             });
         }
@@ -431,8 +432,8 @@ impl Settings {
             None
         } else {
             Some(
-                registry::by_code(&key.to_ascii_uppercase())
-                    .or_else(|| registry::by_name(key))
+                diagnostic::by_code(self.catalog, &key.to_ascii_uppercase())
+                    .or_else(|| diagnostic::by_name(self.catalog, key))
                     .ok_or_else(|| Error::new(format!("unknown rule `{key}`")))?,
             )
         };
@@ -462,13 +463,13 @@ impl Settings {
 
     /// Command-line `--select` (replaces the config's list).
     pub fn set_select(&mut self, list: &[String]) -> Result<()> {
-        self.rules.select = parse_selectors(list).map_err(|e| Error::new(format!("--select: {e}")))?;
+        self.rules.select = parse_selectors(list, self.catalog).map_err(|e| Error::new(format!("--select: {e}")))?;
         Ok(())
     }
 
     /// Command-line `--ignore` (replaces the config's list).
     pub fn set_ignore(&mut self, list: &[String]) -> Result<()> {
-        self.rules.ignore = parse_selectors(list).map_err(|e| Error::new(format!("--ignore: {e}")))?;
+        self.rules.ignore = parse_selectors(list, self.catalog).map_err(|e| Error::new(format!("--ignore: {e}")))?;
         Ok(())
     }
 
@@ -497,8 +498,8 @@ fn resolve_pack(base: &Path, pack: &str) -> Result<String> {
             "`{pack}` is outside the project (the folder of slint.toml); a pack named in slint.toml must be inside it, or `builtin:<name>`"
         ))
     };
-    let base = crate::discover::absolute(Path::new("/"), base);
-    let path = crate::discover::absolute(&base, Path::new(pack));
+    let base = crate::fs::absolute(Path::new("/"), base);
+    let path = crate::fs::absolute(&base, Path::new(pack));
     if !path.starts_with(&base) {
         return Err(outside());
     }
@@ -513,6 +514,7 @@ fn resolve_pack(base: &Path, pack: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::registry::catalog;
 
     fn info(code: &'static str, name: &'static str, category: &'static str) -> RuleInfo {
         RuleInfo {
@@ -538,13 +540,15 @@ mod tests {
 
     #[test]
     fn selectors_are_validated() {
-        assert_eq!(Selector::parse("SL1").unwrap(), Selector::Prefix("SL1".into()));
-        assert_eq!(Selector::parse("concurrency").unwrap(), Selector::Category(Category::Concurrency));
-        assert_eq!(Selector::parse("org/").unwrap(), Selector::Pack("org/".into()));
+        assert_eq!(Selector::parse("SL1", catalog()).unwrap(), Selector::Prefix("SL1".into()));
+        assert_eq!(Selector::parse("concurrency", catalog()).unwrap(), Selector::Category(Category::Concurrency));
+        assert_eq!(Selector::parse("org/", catalog()).unwrap(), Selector::Pack("org/".into()));
         // A code in the rules' numbering that no rule has: one past the highest.
         let highest = crate::rules::registry::infos().iter().filter_map(|r| r.code[2..].parse::<u32>().ok()).max();
         let unknown = format!("SL{}", highest.unwrap_or(0) + 1);
-        assert!(Selector::parse(&unknown).unwrap_err().message().contains(&format!("unknown rule `{unknown}`")));
-        assert!(Selector::parse("no-such-rule").is_err());
+        assert!(
+            Selector::parse(&unknown, catalog()).unwrap_err().message().contains(&format!("unknown rule `{unknown}`"))
+        );
+        assert!(Selector::parse("no-such-rule", catalog()).is_err());
     }
 }

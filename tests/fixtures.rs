@@ -48,7 +48,7 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
 
 /// The case's findings of `code`, as concise lines with paths relative to the rule folder.
 fn findings_of(code: &str, dir: &Path, case: &Path) -> Vec<String> {
-    let mut settings = Settings::new(dir.to_path_buf());
+    let mut settings = Settings::new(dir.to_path_buf(), slint::rules::registry::catalog());
     // A case folder may carry its own `slint.toml` (accounts, declared loads, mappings).
     // SL004 is an internal error: its bad cases make a rule panic on purpose.
     let is_bad = case.file_name().is_some_and(|n| n.to_string_lossy().starts_with("bad"));

@@ -74,7 +74,7 @@ fn resource_bombs(dir: &Path, expected: &mut Vec<Expected>) {
         big.push_str(function);
     }
     write(dir, "big.yaml", &big);
-    let limit = format!("larger than the {} byte limit", slint::settings::DEFAULT_MAX_FILE_SIZE);
+    let limit = format!("larger than the {} byte limit", slint::limits::DEFAULT_MAX_FILE_SIZE);
     expect_push(expected, "big.yaml", "SL001", (1, 1), format!("file is {} bytes, {limit}", big.len()));
 
     // 100,000 nested flow sequences: saphyr's own flow limit stops at the 256th bracket.

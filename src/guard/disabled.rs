@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::Packs;
+use super::{FailureRules, Packs};
 use crate::diagnostic::{Finding, RuleInfo};
 use crate::error::{Error, Result};
 use crate::model::Template;
@@ -31,7 +31,12 @@ impl Packs {
         Vec::new()
     }
 
-    pub fn check_template(&self, _template: &Template, _settings: &RuleSettings) -> Vec<Finding> {
+    pub fn check_template(
+        &self,
+        _template: &Template,
+        _settings: &RuleSettings,
+        _failures: &FailureRules,
+    ) -> Vec<Finding> {
         Vec::new()
     }
 }

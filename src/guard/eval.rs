@@ -11,16 +11,15 @@ use cfn_guard::utils::reader::{ReadBuffer, Reader};
 use cfn_guard::utils::writer::{WriteBuffer, Writer};
 use cfn_guard::{CommandBuilder, ValidateBuilder};
 
-use crate::diagnostic::{Finding, RuleInfo, Severity, Site};
-use crate::guard::gate;
+use crate::diagnostic::{Finding, RuleInfo, RuleMeta, Severity, Site};
+use crate::fault::guarded;
 use crate::guard::message::{self, Message};
 use crate::guard::pack::{CATEGORY, Pack, PackRule};
 use crate::guard::report::{self, At, Failure, Report};
 use crate::guard::view::{self, Located};
+use crate::guard::{FailureRules, gate};
 use crate::model::Template;
 use crate::model::tree::{NodeId, NodeRef, TemplatePath};
-use crate::rules::engine::guarded;
-use crate::rules::meta::{InternalError, ParseError};
 use crate::settings::RuleSettings;
 use crate::span::Span;
 
@@ -28,14 +27,23 @@ use crate::span::Span;
 const GUARD_ERROR: i32 = 5;
 
 /// The findings of every pack on one template. Packs with no enabled rule are not run.
-pub fn check_template(packs: &[Pack], template: &Template, settings: &RuleSettings) -> Vec<Finding> {
+pub fn check_template(
+    packs: &[Pack],
+    template: &Template,
+    settings: &RuleSettings,
+    failures: &FailureRules,
+) -> Vec<Finding> {
     let active: Vec<&Pack> = packs.iter().filter(|p| p.rules.iter().any(|r| settings.is_enabled(&r.info))).collect();
     if active.is_empty() {
         return Vec::new();
     }
     if let Err(reason) = within_guard_limits(template) {
-        let parse_errors_enabled = settings.is_enabled(&RuleInfo::from_meta(&ParseError::META));
-        return active.iter().filter(|_| parse_errors_enabled).map(|p| cannot_evaluate(p, template, &reason)).collect();
+        let parse_errors_enabled = settings.is_enabled(&RuleInfo::from_meta(failures.parse_error));
+        return active
+            .iter()
+            .filter(|_| parse_errors_enabled)
+            .map(|p| cannot_evaluate(failures.parse_error, p, template, &reason))
+            .collect();
     }
     let types = gate::resource_types(template);
     let mut data = None;
@@ -53,11 +61,11 @@ pub fn check_template(packs: &[Pack], template: &Template, settings: &RuleSettin
             guarded(|| report::parse(&validate(payload)?).map(|report| to_findings(pack, &report, template, settings)));
         match outcome {
             Ok(Ok(found)) => findings.extend(found),
-            Ok(Err(reason)) if settings.is_enabled(&RuleInfo::from_meta(&ParseError::META)) => {
-                findings.push(cannot_evaluate(pack, template, &reason));
+            Ok(Err(reason)) if settings.is_enabled(&RuleInfo::from_meta(failures.parse_error)) => {
+                findings.push(cannot_evaluate(failures.parse_error, pack, template, &reason));
             }
-            Err(panic) if settings.is_enabled(&RuleInfo::from_meta(&InternalError::META)) => {
-                findings.push(crashed(pack, template, &panic));
+            Err(panic) if settings.is_enabled(&RuleInfo::from_meta(failures.internal_error)) => {
+                findings.push(crashed(failures.internal_error, pack, template, &panic));
             }
             Ok(Err(_)) | Err(_) => {}
         }
@@ -66,8 +74,7 @@ pub fn check_template(packs: &[Pack], template: &Template, settings: &RuleSettin
 }
 
 /// A panic while evaluating `pack` on a template, reported as SL004.
-fn crashed(pack: &Pack, template: &Template, panic: &str) -> Finding {
-    let meta = &InternalError::META;
+fn crashed(meta: &RuleMeta, pack: &Pack, template: &Template, panic: &str) -> Finding {
     let site = Site::new(template.file, top_of(template));
     let message = format!("internal error: Guard pack `{}` panicked on this template: {panic}", pack.name);
     let mut finding = Finding::new(meta.code, meta.name, meta.severity, site, message);
@@ -174,8 +181,7 @@ fn one_line(text: &str) -> String {
 
 /// A template Guard cannot evaluate is reported as SL001 (slint parsed it, so its built-in
 /// rules still ran): the organisation's rules did not run on it, which should not pass silently.
-fn cannot_evaluate(pack: &Pack, template: &Template, reason: &str) -> Finding {
-    let meta = &ParseError::META;
+fn cannot_evaluate(meta: &RuleMeta, pack: &Pack, template: &Template, reason: &str) -> Finding {
     let site = Site::new(template.file, top_of(template));
     let message = format!("Guard pack `{}` cannot evaluate this template: {reason}", pack.name);
     let mut finding = Finding::new(meta.code, meta.name, meta.severity, site, message);
@@ -334,6 +340,13 @@ fn top_of(template: &Template) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn test_failure_rules() -> FailureRules {
+        FailureRules {
+            parse_error: &crate::rules::meta::ParseError::META,
+            internal_error: &crate::rules::meta::InternalError::META,
+        }
+    }
     use crate::guard::pack::{RuleFile, build};
     use crate::model::load::Format;
 
@@ -362,14 +375,16 @@ rule TIMEOUT when %fns !empty {
         let tags: String = (0..=GUARD_MAX_ENTRIES).map(|i| format!("k{i}: v, ")).collect();
         let text =
             format!("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {{Tags: {{{tags}}}}}\n");
-        let findings = check_template(&[pack(TIMEOUT_RULE)], &template(&text), &RuleSettings::default());
+        let findings =
+            check_template(&[pack(TIMEOUT_RULE)], &template(&text), &RuleSettings::default(), &test_failure_rules());
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].code, "SL001");
         assert!(findings[0].message.ends_with("a mapping has 2001 keys, more than the 2000 Guard is given"));
         let items = "x, ".repeat(GUARD_MAX_NODES as usize);
         let text =
             format!("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {{Layers: [{items}]}}\n");
-        let findings = check_template(&[pack(TIMEOUT_RULE)], &template(&text), &RuleSettings::default());
+        let findings =
+            check_template(&[pack(TIMEOUT_RULE)], &template(&text), &RuleSettings::default(), &test_failure_rules());
         assert!(
             findings[0].message.contains("nodes (aliases expanded), more than the 50000"),
             "{}",
@@ -392,7 +407,8 @@ rule TIMEOUT when %fns !empty {
         let pack = pack(TIMEOUT_RULE);
         let raw = run_guard(&pack, &view::to_json(&template)).unwrap();
         assert!(raw.len() > 8 * 1024 * 10, "the report is {} bytes", raw.len());
-        let findings = check_template(std::slice::from_ref(&pack), &template, &RuleSettings::default());
+        let findings =
+            check_template(std::slice::from_ref(&pack), &template, &RuleSettings::default(), &test_failure_rules());
         assert_eq!(findings.len(), count);
         let lines: HashSet<usize> = findings.iter().map(|f| text[..f.span.start as usize].lines().count()).collect();
         assert_eq!(lines.len(), count, "each at its own Timeout line");

@@ -112,6 +112,8 @@ mod view;
 #[cfg(not(feature = "guard"))]
 mod disabled;
 
+use crate::diagnostic::RuleMeta;
+
 #[cfg(feature = "guard")]
 use {
     crate::diagnostic::{Finding, RuleInfo},
@@ -124,6 +126,14 @@ use {
 
 /// Whether this build can load packs.
 pub const ENABLED: bool = cfg!(feature = "guard");
+
+/// The rules a pack that does not run on a template is reported under: SL001 when Guard
+/// cannot evaluate the template, SL004 when it panics. The rule engine names them, so Guard
+/// depends on the rule metadata and not on the rules.
+pub struct FailureRules {
+    pub parse_error: &'static RuleMeta,
+    pub internal_error: &'static RuleMeta,
+}
 
 /// The packs of a run, loaded and validated.
 #[derive(Debug, Default)]
@@ -151,8 +161,13 @@ impl Packs {
 
     /// The findings of the enabled pack rules on one template. Called from the engine's
     /// per-template parallel loop.
-    pub fn check_template(&self, template: &Template, settings: &RuleSettings) -> Vec<Finding> {
-        eval::check_template(&self.packs, template, settings)
+    pub fn check_template(
+        &self,
+        template: &Template,
+        settings: &RuleSettings,
+        failures: &FailureRules,
+    ) -> Vec<Finding> {
+        eval::check_template(&self.packs, template, settings, failures)
     }
 }
 

@@ -201,7 +201,7 @@ fn sources(spec: &str, cwd: &Path) -> Result<(String, Vec<RuleFile>)> {
     }
     let path = cwd.join(spec);
     let unreadable =
-        |e: std::io::Error| Error::new(format!("cannot read Guard pack {spec}: {}", crate::config::io_reason(&e)));
+        |e: std::io::Error| Error::new(format!("cannot read Guard pack {spec}: {}", crate::fs::io_reason(&e)));
     let meta = std::fs::metadata(&path).map_err(unreadable)?;
     let (name, paths) = if meta.is_dir() {
         let mut walk = PackWalk::default();

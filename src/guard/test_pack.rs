@@ -97,7 +97,7 @@ pub fn run(spec: &str, test_data: Option<&Path>, cwd: &Path, out: &mut dyn Write
         let mut notices: Vec<String> = Vec::new();
         for case in &cases {
             let data = input_as_guard_sees_it(case.input);
-            for notice in crate::rules::engine::guarded(|| eval::deprecations(&pack, &data)).unwrap_or_default() {
+            for notice in crate::fault::guarded(|| eval::deprecations(&pack, &data)).unwrap_or_default() {
                 if !notices.contains(&notice) {
                     notices.push(notice);
                 }
@@ -175,7 +175,7 @@ fn data_files_in(dir: &Path) -> Vec<PathBuf> {
 fn read(path: &Path, cwd: &Path) -> Result<TestFile> {
     let display = display_path(path, cwd);
     // Read as a template is: a regular file (a FIFO would hang the run) within the size limit.
-    let text = crate::limits::read_config_text(path, crate::settings::DEFAULT_MAX_FILE_SIZE)
+    let text = crate::limits::read_config_text(path, crate::limits::DEFAULT_MAX_FILE_SIZE)
         .map_err(|why| Error::new(format!("cannot read Guard test file {display}: {why}")))?;
     let format = if path.extension().is_some_and(|e| e == "json" || e == "jsn") { Format::Json } else { Format::Yaml };
     Ok(TestFile { display, text, format })
@@ -218,7 +218,7 @@ fn cases<'t>(file: &TestFile, tree: &'t Tree) -> Result<Vec<Case<'t>>> {
 
 /// What went wrong in one case (empty: it passed).
 fn run_case(pack: &Pack, case: &Case<'_>, data: &str) -> Vec<String> {
-    let report = match crate::rules::engine::guarded(|| eval::evaluate(pack, data)) {
+    let report = match crate::fault::guarded(|| eval::evaluate(pack, data)) {
         Ok(Ok(report)) => report,
         Ok(Err(reason)) => return vec![format!("Guard cannot evaluate the input: {reason}")],
         Err(panic) => return vec![format!("Guard panicked on the input (a bug in slint or cfn-guard): {panic}")],

@@ -3,6 +3,9 @@
 use crate::model::template::{LogicalId, ResourceKind, Setting, Template};
 use crate::model::tree::{NodeId, NodeRef};
 
+/// Concurrency AWS keeps unreserved in every account: reservations may not go below it.
+pub const MIN_UNRESERVED: i64 = 100;
+
 /// AWS Lambda's default timeout, in seconds.
 pub const DEFAULT_TIMEOUT_S: i64 = 3;
 /// AWS Lambda's default memory, in MB.

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+pub use crate::diagnostic::{Segment, TemplatePath};
 use crate::span::Span;
 
 /// Index of a node in its [`Tree`].
@@ -469,62 +470,6 @@ pub fn type_plain_scalar(text: &str) -> ScalarValue<'_> {
         "-.inf" | "-.Inf" | "-.INF" => ScalarValue::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => ScalarValue::Float(f64::NAN),
         _ => ScalarValue::Str(text),
-    }
-}
-
-/// One step of a [`TemplatePath`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-/// Where a node sits in a template, as cfn-lint and Guard name it:
-/// `Resources/Orders/Properties/Timeout`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TemplatePath(pub Vec<Segment>);
-
-impl TemplatePath {
-    pub fn segments(&self) -> &[Segment] {
-        &self.0
-    }
-
-    /// Parses a `/`-separated path such as Guard reports (`/Resources/Fn/Properties/Timeout`).
-    /// All-digit steps become indexes.
-    pub fn parse(text: &str) -> TemplatePath {
-        TemplatePath(
-            text.trim_start_matches('/')
-                .split('/')
-                .filter(|s| !s.is_empty())
-                .map(|s| match s.parse::<usize>() {
-                    Ok(i) if s.bytes().all(|b| b.is_ascii_digit()) => Segment::Index(i),
-                    _ => Segment::Key(s.to_string()),
-                })
-                .collect(),
-        )
-    }
-
-    /// The logical id when the path is inside `Resources/<id>`.
-    pub fn resource(&self) -> Option<&str> {
-        match self.0.as_slice() {
-            [Segment::Key(top), Segment::Key(id), ..] if top == "Resources" => Some(id),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for TemplatePath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, segment) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("/")?;
-            }
-            match segment {
-                Segment::Key(k) => f.write_str(k)?,
-                Segment::Index(n) => write!(f, "{n}")?,
-            }
-        }
-        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::capacity::{AccountBudget, CapacityPlan, DeclaredLoad, FunctionBudget};
-use crate::settings::MIN_UNRESERVED;
+use crate::model::function::MIN_UNRESERVED;
 
 /// One table per account, then its totals.
 pub fn table(plan: &CapacityPlan) -> String {

@@ -81,7 +81,7 @@ fn render_finding(
     text: &mut String,
 ) {
     let view = FindingView::new(finding, db, cleaned);
-    let rendered = crate::rules::engine::guarded(|| handler.render_report(text, &view));
+    let rendered = crate::fault::guarded(|| handler.render_report(text, &view));
     if !matches!(rendered, Ok(Ok(()))) {
         text.clear();
         text.push_str(&concise::line(finding, db));

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::diagnostic::RuleInfo;
-use crate::rules::RuleMeta;
+use crate::diagnostic::RuleMeta;
 
 /// A fixed-width table, one rule per line.
 pub fn rules_table(rules: &[RuleInfo]) -> String {

@@ -18,25 +18,11 @@ use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
 
+use crate::config::OutputFormat;
 use crate::diagnostic::{Finding, RuleInfo};
 use crate::files::{FileId, SourceDb, SourceFile};
 use crate::span::{LineCol, Span};
-
-/// The output formats of `slint check`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutputFormat {
-    /// miette diagnostics with source snippets (colour only on a terminal).
-    Human,
-    /// `path:line:col: SEVERITY CODE message`, one per line.
-    Concise,
-    /// One JSON object, versioned (DESIGN §7).
-    Json,
-    /// SARIF 2.1.0 for code-scanning tools.
-    Sarif,
-    /// GitHub Actions workflow commands (pull request annotations).
-    Github,
-}
+pub use crate::text::{is_unprintable, printable};
 
 /// Counts shown after the findings and in the JSON output.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -109,31 +95,6 @@ pub fn render(
         writeln!(out, "{}", summary::line(report))?;
     }
     out.flush()
-}
-
-/// `text` with the characters a terminal acts on made visible: ESC, BEL and the other C0
-/// controls but tab and line feed, DEL, the C1 controls and the bidirectional overrides become
-/// `\u{1b}`-style escapes. A template controls logical ids, property values and file names,
-/// and the text formats are read in terminals: a logical id must not retitle or recolour the
-/// terminal of whoever runs slint, nor reorder what it shows.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_unprintable) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if is_unprintable(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// Whether [`printable`] escapes `c`.
-pub fn is_unprintable(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The file a finding points at, if the id belongs to `db`. Findings are built from the same

@@ -1,15 +1,14 @@
 //! Runs the enabled rules over a loaded project: per template in parallel, then project-wide
 //! rules, then suppressions, per-path ignores and severity overrides, then a stable sort.
 
-use std::cell::Cell;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use rayon::prelude::*;
 
+use crate::capacity::CapacityPlan;
 use crate::diagnostic::{Finding, RuleInfo, Severity, Site};
-use crate::guard::Packs;
+use crate::fault::guarded;
+use crate::guard::{FailureRules, Packs};
 use crate::project::Project;
-use crate::rules::meta::InternalError;
+use crate::rules::meta::{InternalError, ParseError};
 use crate::rules::{Context, Rule, inherited, registry, suppress};
 use crate::settings::Settings;
 use crate::span::Span;
@@ -19,13 +18,18 @@ pub fn enabled_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
     registry::RULES.iter().copied().filter(|r| settings.rules.is_enabled(&RuleInfo::from_meta(r.meta()))).collect()
 }
 
+/// A pack that cannot run on a template is reported as a parse error (SL001) or, when it
+/// panics, an internal error (SL004).
+const PACK_FAILURES: FailureRules =
+    FailureRules { parse_error: &ParseError::META, internal_error: &InternalError::META };
+
 /// Every finding of the run (built-in rules and Guard `packs`), final and sorted.
-pub fn run(project: &Project, settings: &Settings, packs: &Packs) -> Vec<Finding> {
+pub fn run(project: &Project, plan: &CapacityPlan, settings: &Settings, packs: &Packs) -> Vec<Finding> {
     let rules = enabled_rules(settings);
     let inject = settings.inject_panic.as_deref();
     let (mut findings, project_findings) = rayon::join(
-        || run_template_rules(project, settings, packs, &rules, inject),
-        || run_project_rules(project, settings, &rules),
+        || run_template_rules(project, plan, settings, packs, &rules, inject),
+        || run_project_rules(project, plan, settings, &rules),
     );
     findings.extend(project_findings);
     finish(findings, project, settings, &rules, packs)
@@ -34,6 +38,7 @@ pub fn run(project: &Project, settings: &Settings, packs: &Packs) -> Vec<Finding
 /// Every rule on every template, templates in parallel.
 fn run_template_rules(
     project: &Project,
+    plan: &CapacityPlan,
     settings: &Settings,
     packs: &Packs,
     rules: &[&'static dyn Rule],
@@ -43,7 +48,7 @@ fn run_template_rules(
         .templates
         .par_iter()
         .flat_map_iter(|template| {
-            let mut cx = Context::new(project, &settings.rules);
+            let mut cx = Context::new(project, plan, &settings.rules);
             for rule in rules {
                 cx.enter(rule.meta());
                 let outcome = guarded(|| {
@@ -55,7 +60,7 @@ fn run_template_rules(
                 }
             }
             let mut found = cx.into_findings();
-            found.extend(packs.check_template(template, &settings.rules));
+            found.extend(packs.check_template(template, &settings.rules, &PACK_FAILURES));
             found
         })
         .collect()
@@ -63,11 +68,16 @@ fn run_template_rules(
 
 /// The project-wide rules (those reading the Rust side, capacity, links), rules in parallel:
 /// each walks every binary, and together they were a serial 7 ms of a 300-file run.
-fn run_project_rules(project: &Project, settings: &Settings, rules: &[&'static dyn Rule]) -> Vec<Finding> {
+fn run_project_rules(
+    project: &Project,
+    plan: &CapacityPlan,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+) -> Vec<Finding> {
     rules
         .par_iter()
         .flat_map_iter(|rule| {
-            let mut cx = Context::new(project, &settings.rules);
+            let mut cx = Context::new(project, plan, &settings.rules);
             cx.enter(rule.meta());
             if let Err(panic) = guarded(|| rule.check_project(project, &mut cx)) {
                 // A project-wide rule has no single file; the first file of the run stands for it.
@@ -77,31 +87,6 @@ fn run_project_rules(project: &Project, settings: &Settings, rules: &[&'static d
             cx.into_findings()
         })
         .collect()
-}
-
-thread_local! {
-    /// Set while a rule runs under [`guarded`], so the panic hook stays quiet: the panic is
-    /// reported as a finding instead.
-    static GUARDED: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether the current thread is inside [`guarded`] (for the binary's panic hook).
-pub fn in_guarded_section() -> bool {
-    GUARDED.with(Cell::get)
-}
-
-/// Runs `f`, turning a panic into its message.
-pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let was = GUARDED.with(|g| g.replace(true));
-    let outcome = catch_unwind(AssertUnwindSafe(f));
-    GUARDED.with(|g| g.set(was));
-    outcome.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string())
-    })
 }
 
 /// Panics inside the rule named by `SLINT_INTERNAL_PANIC` (tests only rely on this).

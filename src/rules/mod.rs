@@ -3,10 +3,8 @@
 //! A rule is one file under its category folder. Its doc comment is its documentation
 //! (`slint explain` prints it), captured by [`declare_rule!`] without a proc-macro crate.
 
-use std::fmt;
-
-pub use crate::diagnostic::RuleInfo;
-use crate::diagnostic::{Finding, Severity, Site};
+pub use crate::diagnostic::{Category, RuleInfo, RuleMeta, RuleOption};
+use crate::diagnostic::{Finding, Site};
 use crate::settings::RuleSettings;
 
 pub mod code;
@@ -23,131 +21,6 @@ pub mod meta;
 pub mod queues;
 pub mod tuning;
 
-/// The hundreds digit of a rule code: the scaling-risk domain it belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Category {
-    /// SL0xx: the input itself (parse errors, duplicate keys, suppressions).
-    Meta,
-    /// SL1xx: concurrency caps and budgets.
-    Concurrency,
-    /// SL2xx: the API edge (validation, timeouts, throttling, caching).
-    Api,
-    /// SL3xx: queues and streams (batching, partial failure, dead-letter queues).
-    Queues,
-    /// SL4xx: databases (proxies, pools, connections).
-    Database,
-    /// SL5xx: what the handler does on every invocation.
-    Handler,
-    /// SL6xx: packaging and tuning (release profile, memory, tracing).
-    Tuning,
-}
-
-impl Category {
-    pub const ALL: [Category; 7] = [
-        Category::Meta,
-        Category::Concurrency,
-        Category::Api,
-        Category::Queues,
-        Category::Database,
-        Category::Handler,
-        Category::Tuning,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Meta => "meta",
-            Category::Concurrency => "concurrency",
-            Category::Api => "api",
-            Category::Queues => "queues",
-            Category::Database => "database",
-            Category::Handler => "handler",
-            Category::Tuning => "tuning",
-        }
-    }
-
-    /// The code prefix of the category's range: `SL1` for concurrency.
-    pub fn code_prefix(self) -> &'static str {
-        match self {
-            Category::Meta => "SL0",
-            Category::Concurrency => "SL1",
-            Category::Api => "SL2",
-            Category::Queues => "SL3",
-            Category::Database => "SL4",
-            Category::Handler => "SL5",
-            Category::Tuning => "SL6",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str() == text)
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A rule option settable in `slint.toml` under `[rules.<CODE>]`.
-#[derive(Clone, Copy, Debug)]
-pub struct RuleOption {
-    pub name: &'static str,
-    pub default: u64,
-    pub doc: &'static str,
-}
-
-/// Everything about a rule except its check.
-#[derive(Debug)]
-pub struct RuleMeta {
-    /// Stable code, `SL` and three digits; never reused.
-    pub code: &'static str,
-    /// Kebab-case name of the risky pattern; reads as "allow ‹name›".
-    pub name: &'static str,
-    pub category: Category,
-    pub severity: Severity,
-    pub options: &'static [RuleOption],
-    /// The doc comment, verbatim.
-    pub docs: &'static str,
-    /// Where the rule is declared, for contributors.
-    pub source: &'static str,
-}
-
-impl RuleMeta {
-    /// The documentation as markdown (the doc comment without the space after `///`).
-    pub fn markdown(&self) -> String {
-        let mut out = String::with_capacity(self.docs.len());
-        for line in self.docs.lines() {
-            let line = line.strip_prefix(' ').unwrap_or(line);
-            // Rust examples are `rust,ignore` so rustdoc does not compile them; readers only
-            // need the language.
-            out.push_str(if line.starts_with("```rust,ignore") { "```rust" } else { line });
-            out.push('\n');
-        }
-        format!("{}\n", out.trim_matches('\n'))
-    }
-
-    /// The first sentence of the `What it does` section, for tables and SARIF short
-    /// descriptions.
-    pub fn summary(&self) -> String {
-        let paragraph: Vec<&str> = self
-            .docs
-            .lines()
-            .map(str::trim)
-            .skip_while(|l| !l.starts_with("## What it does"))
-            .skip(1)
-            .skip_while(|l| l.is_empty())
-            .take_while(|l| !l.is_empty())
-            .collect();
-        let text = paragraph.join(" ");
-        match text.find(". ") {
-            Some(end) => text[..end + 1].to_string(),
-            None if text.is_empty() => self.name.to_string(),
-            None => text,
-        }
-    }
-}
-
 /// What every rule implements. Rules are stateless; everything per run lives in [`Context`].
 pub trait Rule: Send + Sync + 'static {
     fn meta(&self) -> &'static RuleMeta;
@@ -162,14 +35,20 @@ pub trait Rule: Send + Sync + 'static {
 /// Per-run, per-unit state handed to a rule: settings, and the findings it reports.
 pub struct Context<'a> {
     pub project: &'a crate::project::Project,
+    /// The concurrency budgets planned from the project (SL103, SL104).
+    pub capacity: &'a crate::capacity::CapacityPlan,
     settings: &'a RuleSettings,
     current: &'static RuleMeta,
     findings: Vec<Finding>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(project: &'a crate::project::Project, settings: &'a RuleSettings) -> Self {
-        Context { project, settings, current: &meta::ParseError::META, findings: Vec::new() }
+    pub fn new(
+        project: &'a crate::project::Project,
+        capacity: &'a crate::capacity::CapacityPlan,
+        settings: &'a RuleSettings,
+    ) -> Self {
+        Context { project, capacity, settings, current: &meta::ParseError::META, findings: Vec::new() }
     }
 
     /// Points reports at `rule` until the next call.
@@ -197,19 +76,6 @@ impl<'a> Context<'a> {
 
     pub fn into_findings(self) -> Vec<Finding> {
         self.findings
-    }
-}
-
-impl RuleInfo {
-    pub fn from_meta(meta: &'static RuleMeta) -> Self {
-        RuleInfo {
-            code: meta.code.into(),
-            name: meta.name.into(),
-            category: meta.category.as_str().into(),
-            severity: meta.severity,
-            summary: meta.summary().into(),
-            docs: meta.markdown().into(),
-        }
     }
 }
 
@@ -242,10 +108,10 @@ macro_rules! declare_rule {
         $vis struct $ty;
 
         impl $ty {
-            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            pub const META: $crate::rules::RuleMeta = $crate::diagnostic::RuleMeta {
                 code: $code,
                 name: $name,
-                category: $crate::rules::Category::$category,
+                category: $crate::diagnostic::Category::$category,
                 severity: $crate::diagnostic::Severity::$severity,
                 options: declare_rule!(@options $($options)?),
                 docs: concat!($($doc, "\n"),*),

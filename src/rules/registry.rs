@@ -1,6 +1,8 @@
 //! Every built-in rule, in one greppable list. Adding a rule adds one line here.
 
-use crate::diagnostic::RuleInfo;
+use std::sync::LazyLock;
+
+use crate::diagnostic::{self, Catalog, RuleInfo};
 use crate::rules::{Rule, RuleMeta, api, concurrency, database, handler, meta, queues, tuning};
 
 pub static RULES: &[&dyn Rule] = &[
@@ -44,12 +46,20 @@ pub static RULES: &[&dyn Rule] = &[
     &tuning::TracingDisabled,
 ];
 
+/// The metadata of every rule in [`RULES`], for the settings to resolve selectors against.
+pub static CATALOG: LazyLock<Vec<&'static RuleMeta>> = LazyLock::new(|| RULES.iter().map(|r| r.meta()).collect());
+
+/// [`CATALOG`] as the settings take it.
+pub fn catalog() -> Catalog {
+    CATALOG.as_slice()
+}
+
 pub fn by_code(code: &str) -> Option<&'static RuleMeta> {
-    RULES.iter().map(|r| r.meta()).find(|m| m.code == code)
+    diagnostic::by_code(catalog(), code)
 }
 
 pub fn by_name(name: &str) -> Option<&'static RuleMeta> {
-    RULES.iter().map(|r| r.meta()).find(|m| m.name == name)
+    diagnostic::by_name(catalog(), name)
 }
 
 /// A rule by code (any case) or name, for `slint explain`.

@@ -413,7 +413,7 @@ const MANIFEST_STAGE: &str = "Cargo.toml parser";
 
 /// Parses a manifest; a panic in the TOML parser is returned, not propagated.
 fn parse_manifest_guarded(text: &str) -> Result<Result<Manifest, cargo::ManifestError>, String> {
-    crate::rules::engine::guarded(|| cargo::parse_manifest(text))
+    crate::fault::guarded(|| cargo::parse_manifest(text))
 }
 
 // ----- crates ---------------------------------------------------------------------------------
@@ -519,7 +519,7 @@ fn parse_one(path: &Path, policy: &ReadPolicy) -> Parsed {
         Err(e) => return failed(Arc::from(String::from_utf8_lossy(&bytes)), e.span, e.message, ProblemKind::Parse),
     };
     // syn and the collector see hostile code; a panic costs this file, not the run.
-    let analysed = crate::rules::engine::guarded(|| (collect::collect_file(&text), comments::allow_comments(&text)));
+    let analysed = crate::fault::guarded(|| (collect::collect_file(&text), comments::allow_comments(&text)));
     match analysed {
         Ok((Ok(facts), comments)) => Parsed { text, facts: Ok(facts), comments },
         Ok((Err(e), _)) => {

@@ -492,7 +492,7 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limit
         message,
         kind: ProblemKind::Internal(stage),
     };
-    let program = match crate::rules::engine::guarded(|| resolve::Program::new(&loaded)) {
+    let program = match crate::fault::guarded(|| resolve::Program::new(&loaded)) {
         Ok(program) => Some(program),
         Err(panic) => {
             problems.push(internal(loaded.file_id(0), RESOLVE_STAGE, panic));
@@ -509,7 +509,7 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limit
                 .par_iter()
                 .enumerate()
                 .filter(|(_, unit)| unit.bin.is_some() && unit.root.is_some())
-                .map(|(index, unit)| match crate::rules::engine::guarded(|| binary(program, &sites, &loaded, index)) {
+                .map(|(index, unit)| match crate::fault::guarded(|| binary(program, &sites, &loaded, index)) {
                     Ok((found, notes)) => (Some(found), notes),
                     Err(panic) => {
                         let root = loaded.file_id(unit.root.unwrap_or_default());

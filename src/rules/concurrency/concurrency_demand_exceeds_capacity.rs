@@ -60,7 +60,7 @@ impl Rule for ConcurrencyDemandExceedsCapacity {
 
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         report_invalid_loads(project, cx);
-        for account in &project.capacity.accounts {
+        for account in &cx.capacity.accounts {
             for function in &account.functions {
                 check_reservation(project, function, cx);
             }

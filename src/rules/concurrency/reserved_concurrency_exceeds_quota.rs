@@ -1,8 +1,8 @@
 use crate::capacity::FunctionBudget;
 use crate::diagnostic::Site;
+use crate::model::function::MIN_UNRESERVED;
 use crate::project::Project;
 use crate::rules::{Context, Rule, RuleMeta, declare_rule};
-use crate::settings::MIN_UNRESERVED;
 
 /// Contributors named in the message before "and N more".
 const LISTED: usize = 5;
@@ -63,7 +63,7 @@ impl Rule for ReservedConcurrencyExceedsQuota {
     }
 
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
-        for account in &project.capacity.accounts {
+        for account in &cx.capacity.accounts {
             if !account.leaves_too_little_unreserved() {
                 continue;
             }
