@@ -8,7 +8,7 @@ use globset::{Glob, GlobMatcher};
 
 use crate::config::OutputFormat;
 use crate::config::{Config, FailOn, LoadedConfig};
-use crate::diagnostic::{self, Catalog, Category, RuleInfo, RuleMeta, Severity};
+use crate::diagnostic::{self, Catalog, Category, RuleInfo, RuleMeta, RuleOption, Severity};
 use crate::discover::Exclude;
 use crate::error::{Error, Result};
 use crate::limits::DEFAULT_MAX_FILE_SIZE;
@@ -141,12 +141,10 @@ impl RuleSettings {
         self.severities.get(code).copied()
     }
 
-    /// The value of a rule option: configured, or the rule's declared default.
-    pub fn option(&self, rule: &RuleMeta, name: &str) -> u64 {
-        if let Some(v) = self.options.get(&(rule.code.to_string(), name.to_string())) {
-            return *v;
-        }
-        rule.options.iter().find(|o| o.name == name).map(|o| o.default).unwrap_or(0)
+    /// The value of a rule option: configured, or its declared default.
+    pub fn option(&self, rule: &RuleMeta, option: &RuleOption) -> u64 {
+        debug_assert!(rule.options.iter().any(|o| o.name == option.name), "{} declares {}", rule.code, option.name);
+        self.options.get(&(rule.code.to_string(), option.name.to_string())).copied().unwrap_or(option.default)
     }
 }
 

@@ -115,8 +115,15 @@ fn rules_never_read_or_parse_files() {
 fn messages_start_lowercase_without_a_trailing_period() {
     for expected in glob_expected(&root().join("testdata")) {
         for line in std::fs::read_to_string(&expected).unwrap().lines().filter(|l| !l.is_empty()) {
-            // `file:line:col: severity CODE message`
-            let message = line.split_once(": ").and_then(|(_, rest)| rest.splitn(3, ' ').nth(2)).unwrap_or("");
+            // `file:line:col: severity CODE message`, then `  help: ...` (prose, any case) and
+            // `  related: file:line:col: message` (a message like the finding's).
+            if line.starts_with("  help: ") {
+                continue;
+            }
+            let message = match line.strip_prefix("  related: ") {
+                Some(related) => related.split_once(": ").map_or("", |(_, message)| message),
+                None => line.split_once(": ").and_then(|(_, rest)| rest.splitn(3, ' ').nth(2)).unwrap_or(""),
+            };
             assert!(!message.is_empty(), "{}: no message in {line}", expected.display());
             // An acronym (`SQS queue event ...`) may start a message; a capitalised word may not.
             let first_word = message.split([' ', '`']).next().unwrap_or("");

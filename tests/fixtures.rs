@@ -2,9 +2,10 @@
 //!
 //! A case is a file or a folder whose name starts with `good` or `bad`:
 //! - `good*` must produce no finding of the rule;
-//! - `bad*` must produce at least one, exactly the lines of `<case>.expected` (concise format:
-//!   `file:line:col: severity CODE message`), and exactly the lines marked with a
-//!   `# expect: CODE` (YAML, TOML) or `// expect: CODE` (Rust) comment.
+//! - `bad*` must produce at least one, exactly the findings of `<case>.expected`, and exactly
+//!   on the lines marked with a `# expect: CODE` (YAML, TOML) or `// expect: CODE` (Rust)
+//!   comment. Each finding is pinned whole: `file:line:col: severity CODE message`, then
+//!   indented `help: ...` and one `related: file:line:col: message` per related location.
 //!
 //! `SLINT_BLESS=1 cargo test --test fixtures` rewrites the `.expected` files; review the diff.
 
@@ -46,7 +47,8 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
     cases
 }
 
-/// The case's findings of `code`, as concise lines with paths relative to the rule folder.
+/// The case's findings of `code`, one block each (see the module doc), paths relative to the
+/// rule folder.
 fn findings_of(code: &str, dir: &Path, case: &Path) -> Vec<String> {
     let mut settings = Settings::new(dir.to_path_buf(), slint::rules::registry::catalog());
     // A case folder may carry its own `slint.toml` (accounts, declared loads, mappings).
@@ -61,17 +63,25 @@ fn findings_of(code: &str, dir: &Path, case: &Path) -> Vec<String> {
         settings.apply_config(&loaded).expect("fixture config applies");
     }
     let outcome = slint::check(&[case.to_path_buf()], &settings).expect("fixture runs");
-    outcome
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.code == code)
-        .map(|f| {
-            let file = outcome.project.db.get(f.file);
-            let (start, _) = file.range(f.span);
-            format!("{}:{}:{}: {} {} {}", file.display, start.line, start.column, f.severity, f.code, f.message)
-        })
-        .collect()
+    outcome.report.findings.iter().filter(|f| f.code == code).map(|f| pinned(f, &outcome.project.db)).collect()
+}
+
+/// A finding as its `.expected` block: the concise line, its help and its related locations.
+fn pinned(finding: &slint::diagnostic::Finding, db: &slint::files::SourceDb) -> String {
+    let at = |file: slint::files::FileId, span: slint::span::Span| {
+        let file = db.get(file);
+        let (start, _) = file.range(span);
+        format!("{}:{}:{}", file.display, start.line, start.column)
+    };
+    let mut block =
+        format!("{}: {} {} {}", at(finding.file, finding.span), finding.severity, finding.code, finding.message);
+    if let Some(help) = &finding.help {
+        block.push_str(&format!("\n  help: {help}"));
+    }
+    for related in &finding.related {
+        block.push_str(&format!("\n  related: {}: {}", at(related.file, related.span), related.message));
+    }
+    block
 }
 
 /// `(file, line)` of every `# expect: CODE` comment in the YAML, TOML and Rust files of a case.
@@ -115,6 +125,7 @@ fn lines_of(findings: &[String]) -> BTreeSet<(String, u32)> {
     findings
         .iter()
         .map(|f| {
+            // The first line of a block is the finding's own location.
             let mut parts = f.splitn(3, ':');
             (parts.next().unwrap().to_string(), parts.next().unwrap().parse().unwrap())
         })

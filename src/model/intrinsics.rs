@@ -49,9 +49,9 @@ fn strip_sam_suffix(id: &str) -> &str {
     id.strip_suffix(".Alias").or_else(|| id.strip_suffix(".Version")).unwrap_or(id)
 }
 
-/// The logical ids named by `${...}` placeholders of a `Fn::Sub` string, in order.
-/// `${!Literal}` escapes and pseudo parameters are skipped; `${Fn.Arn}` yields `Fn`.
-pub fn sub_references(text: &str) -> impl Iterator<Item = &str> {
+/// The `${...}` placeholders of a `Fn::Sub` string, trimmed, in order, without the
+/// `${!Literal}` escapes: `Fn.Arn`, `AWS::Region`, `Queue`.
+pub fn sub_placeholders(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
         loop {
@@ -60,15 +60,19 @@ pub fn sub_references(text: &str) -> impl Iterator<Item = &str> {
             let end = after.find('}')?;
             let inner = after[..end].trim();
             rest = &after[end + 1..];
-            if inner.starts_with('!') {
-                continue;
+            if !inner.starts_with('!') {
+                return Some(inner);
             }
-            let id = inner.split('.').next().unwrap_or(inner);
-            if id.is_empty() || is_pseudo(inner) {
-                continue;
-            }
-            return Some(id);
         }
+    })
+}
+
+/// The logical ids named by `${...}` placeholders of a `Fn::Sub` string, in order.
+/// Pseudo parameters are skipped; `${Fn.Arn}` yields `Fn`.
+pub fn sub_references(text: &str) -> impl Iterator<Item = &str> {
+    sub_placeholders(text).filter_map(|inner| {
+        let id = inner.split('.').next().unwrap_or(inner);
+        (!id.is_empty() && !is_pseudo(inner)).then_some(id)
     })
 }
 

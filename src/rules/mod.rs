@@ -21,10 +21,14 @@ pub mod meta;
 pub mod queues;
 pub mod tuning;
 
-/// What every rule implements. Rules are stateless; everything per run lives in [`Context`].
-pub trait Rule: Send + Sync + 'static {
+/// A rule's identity, implemented by [`declare_rule!`] from the rule's declaration.
+pub trait RuleMetadata {
     fn meta(&self) -> &'static RuleMeta;
+}
 
+/// What every rule implements. Rules are stateless; everything per run lives in [`Context`].
+/// [`RuleMetadata`] comes from [`declare_rule!`], so a rule file implements only its checks.
+pub trait Rule: RuleMetadata + Send + Sync + 'static {
     /// Called once per template.
     fn check_template(&self, _template: &crate::model::Template, _cx: &mut Context<'_>) {}
 
@@ -69,9 +73,10 @@ impl<'a> Context<'a> {
         self.findings.push(finding);
     }
 
-    /// The value of one of the current rule's options (its default unless configured).
-    pub fn option(&self, name: &str) -> u64 {
-        self.settings.option(self.current, name)
+    /// The value of one of the current rule's options (its default unless configured). The
+    /// option is the rule's own constant, so a misspelt name does not compile.
+    pub fn option(&self, option: &RuleOption) -> u64 {
+        self.settings.option(self.current, option)
     }
 
     pub fn into_findings(self) -> Vec<Finding> {
@@ -117,6 +122,12 @@ macro_rules! declare_rule {
                 docs: concat!($($doc, "\n"),*),
                 source: concat!(file!(), ":", line!()),
             };
+        }
+
+        impl $crate::rules::RuleMetadata for $ty {
+            fn meta(&self) -> &'static $crate::diagnostic::RuleMeta {
+                &Self::META
+            }
         }
     };
     (@options) => { &[] };

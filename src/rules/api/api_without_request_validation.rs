@@ -2,7 +2,7 @@ use crate::model::Template;
 use crate::model::api::{ApiMethod, MethodOrigin};
 use crate::model::intrinsics::direct_reference;
 use crate::model::tree::NodeRef;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -62,10 +62,6 @@ struct Validation {
 }
 
 impl Rule for ApiWithoutRequestValidation {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for method in &template.methods {
             if matches!(method.method.as_str(), "OPTIONS" | "HEAD") {

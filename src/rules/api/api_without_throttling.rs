@@ -1,7 +1,7 @@
 use crate::model::Template;
 use crate::model::api::{Api, ApiKind};
 use crate::model::tree::NodeRef;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -55,10 +55,6 @@ declare_rule! {
 }
 
 impl Rule for ApiWithoutThrottling {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for api in &template.apis {
             let stages = api.stage_settings(template);

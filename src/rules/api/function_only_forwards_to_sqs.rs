@@ -2,7 +2,7 @@ use crate::files::FileId;
 use crate::model::events::{EventKind, Trigger};
 use crate::project::Project;
 use crate::rules::code::{self, chain};
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 use crate::source::canonical;
 use crate::source::{CallFact, Callee};
 use crate::span::Span;
@@ -96,10 +96,6 @@ declare_rule! {
 }
 
 impl Rule for FunctionOnlyForwardsToSqs {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, binary) in project.source.binaries.iter().enumerate() {
             let calls: Vec<&CallFact> = binary.invoke_calls.iter().filter(|c| !c.guarded).collect();

@@ -1,7 +1,7 @@
 use crate::model::Template;
 use crate::model::api::ApiKind;
 use crate::model::tree::NodeRef;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -47,10 +47,6 @@ declare_rule! {
 }
 
 impl Rule for GetWithoutCache {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for (index, api) in template.apis.iter().enumerate() {
             if api.kind != ApiKind::Rest {

@@ -1,7 +1,7 @@
 use crate::model::Template;
 use crate::model::intrinsics::references_within;
 use crate::model::template::ResourceKind;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -49,10 +49,6 @@ declare_rule! {
 }
 
 impl Rule for StaticSiteWithoutCdn {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         let mut fronted = Vec::new();
         for resource in template.resources.iter().filter(|r| r.kind == ResourceKind::CloudFrontDistribution) {

@@ -1,6 +1,6 @@
 use crate::model::Template;
 use crate::model::events::{EventKind, EventSource, Trigger};
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 /// API Gateway's default REST integration timeout.
 const REST_LIMIT_MS: i64 = 29_000;
@@ -56,10 +56,6 @@ declare_rule! {
 }
 
 impl Rule for TimeoutExceedsApiLimit {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for function in &template.functions {
             let (Some(timeout_s), Some(node)) = (function.timeout.value(), function.timeout.node()) else {

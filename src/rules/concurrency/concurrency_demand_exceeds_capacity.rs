@@ -2,7 +2,7 @@ use crate::capacity::{AccountBudget, FunctionBudget};
 use crate::diagnostic::Site;
 use crate::model::Setting;
 use crate::project::Project;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -54,10 +54,6 @@ declare_rule! {
 }
 
 impl Rule for ConcurrencyDemandExceedsCapacity {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         report_invalid_loads(project, cx);
         for account in &cx.capacity.accounts {

@@ -2,7 +2,7 @@ use crate::capacity::FunctionBudget;
 use crate::diagnostic::Site;
 use crate::model::function::MIN_UNRESERVED;
 use crate::project::Project;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 /// Contributors named in the message before "and N more".
 const LISTED: usize = 5;
@@ -58,10 +58,6 @@ declare_rule! {
 }
 
 impl Rule for ReservedConcurrencyExceedsQuota {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for account in &cx.capacity.accounts {
             if !account.leaves_too_little_unreserved() {

@@ -1,6 +1,6 @@
 use crate::model::Template;
 use crate::model::events::EventKind;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -48,10 +48,6 @@ declare_rule! {
 }
 
 impl Rule for SqsConsumerWithoutMaxConcurrency {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for event in &template.events {
             if event.kind != EventKind::Sqs || !event.is_mapping(template) || event.is_disabled(template) {

@@ -6,7 +6,7 @@ use crate::model::intrinsics::direct_reference;
 use crate::model::template::Setting;
 use crate::model::tree::{NodeId, NodeRef};
 use crate::project::Project;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -67,10 +67,6 @@ declare_rule! {
 }
 
 impl Rule for ThrottlingWithoutAlarm {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         let alarms: Vec<Watch> = project.templates.iter().flat_map(watches).collect();
         if alarms.iter().any(|w| w.target == Target::Account) {

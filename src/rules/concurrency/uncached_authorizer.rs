@@ -3,7 +3,7 @@ use crate::model::api::ApiKind;
 use crate::model::events::{EventKind, EventSource, Origin};
 use crate::model::template::ResourceKind;
 use crate::model::tree::NodeRef;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -57,10 +57,6 @@ struct Uncached<'t> {
 }
 
 impl Rule for UncachedAuthorizer {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for event in template.events.iter().filter(|e| e.kind == EventKind::Authorizer) {
             let Some(props) = event.properties.map(|p| template.node(p)) else { continue };

@@ -1,7 +1,7 @@
 use crate::model::Template;
 use crate::model::events::{EventKind, EventSource, Trigger};
 use crate::model::function::Function;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -61,10 +61,6 @@ declare_rule! {
 }
 
 impl Rule for UncappedAsyncConsumer {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for function in &template.functions {
             if function.reserved_concurrency.is_set() {

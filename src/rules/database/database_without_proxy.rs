@@ -1,11 +1,11 @@
 use std::collections::HashSet;
 
-use crate::model::intrinsics::getatt_parts;
+use crate::model::intrinsics::{self, getatt_parts};
 use crate::model::tree::{NodeId, NodeRef};
 use crate::model::{Resource, ResourceKind, Template};
 use crate::project::Project;
 use crate::rules::code::{self, chain};
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 /// Endpoint attributes of `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster`.
 const ENDPOINT_ATTRIBUTES: &[&str] =
@@ -87,10 +87,6 @@ declare_rule! {
 }
 
 impl Rule for DatabaseWithoutProxy {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         // (template, function) pairs whose environment was reported.
         let mut reported: HashSet<(usize, usize)> = HashSet::new();
@@ -241,7 +237,7 @@ fn endpoint_in<'t>(template: &'t Template, value: NodeRef<'t>) -> Option<Endpoin
             }
             Some(("Fn::Sub", arg)) => {
                 let text = arg.as_str().or_else(|| arg.item(0).and_then(|t| t.as_str()));
-                for placeholder in text.into_iter().flat_map(placeholders) {
+                for placeholder in text.into_iter().flat_map(intrinsics::sub_placeholders) {
                     if let Some((id, attribute)) = placeholder.split_once('.')
                         && let Some(found) = endpoint(template, id, attribute)
                     {
@@ -270,21 +266,4 @@ fn endpoint<'t>(template: &'t Template, id: &str, attribute: &'t str) -> Option<
     (matches!(database.kind, ResourceKind::DbInstance | ResourceKind::DbCluster)
         && ENDPOINT_ATTRIBUTES.contains(&attribute))
     .then_some(EndpointUse { database, attribute })
-}
-
-/// The `${...}` placeholders of a `Fn::Sub` string, without `${!Literal}` escapes.
-fn placeholders(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        loop {
-            let start = rest.find("${")?;
-            let after = &rest[start + 2..];
-            let end = after.find('}')?;
-            let inner = &after[..end];
-            rest = &after[end + 1..];
-            if !inner.starts_with('!') {
-                return Some(inner.trim());
-            }
-        }
-    })
 }

@@ -1,6 +1,6 @@
 use crate::project::Project;
 use crate::rules::code::{self, PoolLibrary, chain};
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 use crate::source::canonical;
 use crate::source::{CallFact, Callee};
 
@@ -53,10 +53,6 @@ declare_rule! {
 }
 
 impl Rule for OversizedConnectionPool {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, binary) in project.source.binaries.iter().enumerate() {
             let lambda = binary.registration.is_some() || !code::deployments(project, index).is_empty();

@@ -1,6 +1,6 @@
 use crate::project::Project;
 use crate::rules::code;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 use crate::source::Callee;
 
 declare_rule! {
@@ -49,10 +49,6 @@ declare_rule! {
 }
 
 impl Rule for ScanOnRequestPath {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, _, call) in code::invoke_calls(project) {
             if code::sdk_operation(call) != Some(("aws_sdk_dynamodb", "scan")) && !is_untyped_table_scan(call) {

@@ -1,6 +1,6 @@
 use crate::project::Project;
 use crate::rules::code::{self, chain};
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 use crate::source::Binary;
 
 declare_rule! {
@@ -58,10 +58,6 @@ declare_rule! {
 }
 
 impl Rule for BlockingCallInAsyncHandler {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, binary, call) in code::invoke_calls(project) {
             if call.offloaded || !is_async(binary) {

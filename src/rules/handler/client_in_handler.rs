@@ -1,6 +1,6 @@
 use crate::project::Project;
 use crate::rules::code::{self, chain};
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 use crate::source::CallFact;
 use crate::source::canonical;
 
@@ -58,10 +58,6 @@ declare_rule! {
 }
 
 impl Rule for ClientInHandler {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, _, call) in code::invoke_calls(project) {
             let Some((what, path)) = client_construction(call) else { continue };

@@ -1,7 +1,7 @@
 use crate::diagnostic::Site;
 use crate::project::Project;
 use crate::rules::code;
-use crate::rules::{Context, Rule, RuleMeta, RuleOption, declare_rule};
+use crate::rules::{Context, Rule, RuleOption, declare_rule};
 
 /// How many routes the message lists before eliding the rest.
 const LISTED_ROUTES: usize = 8;
@@ -60,21 +60,17 @@ declare_rule! {
         name: "router-monolith",
         category: Handler,
         severity: Info,
-        options: &[RuleOption {
-            name: "max-routes",
-            default: 5,
-            doc: "the most distinct (method, path) routes one binary may serve",
-        }],
+        options: &[MAX_ROUTES],
     }
 }
 
-impl Rule for RouterMonolith {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
+/// `[rules.SL506] max-routes = N`.
+const MAX_ROUTES: RuleOption =
+    RuleOption { name: "max-routes", default: 5, doc: "the most distinct (method, path) routes one binary may serve" };
 
+impl Rule for RouterMonolith {
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
-        let max = cx.option("max-routes");
+        let max = cx.option(&MAX_ROUTES);
         for (index, binary) in project.source.binaries.iter().enumerate() {
             let count = binary.routes.len();
             if (count as u64) <= max {

@@ -1,6 +1,6 @@
 use crate::project::Project;
 use crate::rules::code::{self, chain};
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 use crate::source::CallFact;
 
 declare_rule! {
@@ -53,10 +53,6 @@ declare_rule! {
 }
 
 impl Rule for RuntimePerInvocation {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, _, call) in code::invoke_calls(project) {
             let Some((what, path)) = runtime_construction(call) else { continue };

@@ -1,6 +1,6 @@
 use crate::project::Project;
 use crate::rules::code;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 use crate::source::{CallFact, Callee};
 
 declare_rule! {
@@ -47,10 +47,6 @@ declare_rule! {
 }
 
 impl Rule for SlowCallOnSyncPath {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (index, _, call) in code::invoke_calls(project) {
             let Some(what) = slow_call(call) else { continue };

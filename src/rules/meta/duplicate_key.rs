@@ -39,10 +39,6 @@ declare_rule! {
 }
 
 impl Rule for DuplicateKey {
-    fn meta(&self) -> &'static crate::rules::RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for (file, duplicate) in &project.duplicates {
             cx.report(

@@ -27,10 +27,6 @@ declare_rule! {
 }
 
 impl crate::rules::Rule for InternalError {
-    fn meta(&self) -> &'static crate::rules::RuleMeta {
-        &Self::META
-    }
-
     // A rule's panic is reported by the engine, which catches it (`rules::engine::guarded`);
     // panics while loading a file (a parser, the template model, the source analysis) are
     // caught there and kept in the project.

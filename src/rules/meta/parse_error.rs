@@ -39,10 +39,6 @@ declare_rule! {
 }
 
 impl Rule for ParseError {
-    fn meta(&self) -> &'static crate::rules::RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for failure in &project.failures {
             cx.report(Site::new(failure.file, failure.span), failure.message.clone());

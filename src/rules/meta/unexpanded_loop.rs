@@ -1,5 +1,5 @@
 use crate::model::Template;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -54,10 +54,6 @@ declare_rule! {
 }
 
 impl Rule for UnexpandedLoop {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for unexpanded in &template.unexpanded {
             cx.report(

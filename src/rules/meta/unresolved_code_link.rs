@@ -1,6 +1,6 @@
 use crate::diagnostic::Site;
 use crate::project::Project;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 use crate::source::{Coverage, ProblemKind};
 
 declare_rule! {
@@ -48,10 +48,6 @@ declare_rule! {
 }
 
 impl Rule for UnresolvedCodeLink {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         for link in &project.links {
             let Err(reason) = &link.binary else { continue };

@@ -41,8 +41,5 @@ declare_rule! {
 }
 
 impl crate::rules::Rule for UnusedSuppression {
-    fn meta(&self) -> &'static crate::rules::RuleMeta {
-        &Self::META
-    }
     // Reported by the suppression pass (`rules::suppress`), which runs after every rule.
 }

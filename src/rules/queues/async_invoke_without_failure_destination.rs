@@ -1,6 +1,6 @@
 use crate::model::Template;
 use crate::model::events::{EventKind, EventSource, Trigger};
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -60,10 +60,6 @@ declare_rule! {
 }
 
 impl Rule for AsyncInvokeWithoutFailureDestination {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for function in template.functions.iter().filter(|f| f.failure_destination.is_none()) {
             let invocations: Vec<&EventSource> = function

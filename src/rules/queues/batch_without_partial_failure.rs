@@ -1,6 +1,6 @@
 use crate::model::Template;
 use crate::model::events::EventKind;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -48,10 +48,6 @@ declare_rule! {
 }
 
 impl Rule for BatchWithoutPartialFailure {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for event in &template.events {
             let supported = matches!(event.kind, EventKind::Sqs | EventKind::Kinesis | EventKind::DynamoDb);

@@ -1,6 +1,6 @@
 use crate::model::Template;
 use crate::model::events::EventKind;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -49,10 +49,6 @@ declare_rule! {
 }
 
 impl Rule for QueueWithoutDlq {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for queue in template.queues.iter().filter(|q| q.redrive_policy.is_none()) {
             let consumers: Vec<_> = template

@@ -2,7 +2,7 @@ use crate::model::Template;
 use crate::model::events::EventSource;
 use crate::model::template::Setting;
 use crate::model::tree::NodeRef;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -59,10 +59,6 @@ declare_rule! {
 }
 
 impl Rule for StreamWithoutFailureDestination {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for event in &template.events {
             if !event.kind.is_stream() || !event.is_mapping(template) || event.is_disabled(template) {

@@ -2,7 +2,7 @@ use crate::model::Template;
 use crate::model::events::{EventKind, Origin};
 use crate::model::template::ResourceKind;
 use crate::model::tree::NodeRef;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -63,10 +63,6 @@ const SNS_HELP: &str =
     "add `RedrivePolicy: { deadLetterTargetArn: <queue arn> }` to the subscription so undeliverable messages are kept";
 
 impl Rule for TargetWithoutDlq {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         check_sam_events(template, cx);
         for resource in &template.resources {

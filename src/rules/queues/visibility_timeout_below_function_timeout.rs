@@ -2,7 +2,7 @@ use crate::diagnostic::Severity;
 use crate::model::Template;
 use crate::model::events::EventKind;
 use crate::model::queue::Queue;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 /// AWS recommends a visibility timeout of at least six times the function timeout.
 const RECOMMENDED_FACTOR: i64 = 6;
@@ -52,10 +52,6 @@ declare_rule! {
 }
 
 impl Rule for VisibilityTimeoutBelowFunctionTimeout {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for queue in &template.queues {
             let Some(visibility) = queue.visibility_timeout.value() else { continue };

@@ -1,6 +1,6 @@
 use crate::model::Setting;
 use crate::model::Template;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -42,10 +42,6 @@ declare_rule! {
 }
 
 impl Rule for DefaultMemorySize {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_template(&self, template: &Template, cx: &mut Context<'_>) {
         for function in &template.functions {
             if !matches!(function.memory_size, Setting::Default(_)) {

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{Finding, Site};
 use crate::files::FileId;
 use crate::project::Project;
-use crate::rules::{Context, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, Rule, declare_rule};
 use crate::source::cargo::{ProfileSection, Setting, SettingValue};
 use crate::span::Span;
 
@@ -63,10 +63,6 @@ declare_rule! {
 }
 
 impl Rule for UnoptimizedReleaseProfile {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         // Packages of a workspace share the root's profile: one finding per place.
         let mut places: BTreeMap<(FileId, Span), Place> = BTreeMap::new();
