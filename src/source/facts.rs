@@ -346,3 +346,12 @@ pub struct AllowComment {
     /// line of code (and applies to that line).
     pub own_line: bool,
 }
+
+/// Why a file could not be analysed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectError {
+    pub span: Span,
+    pub message: String,
+    /// A syntax error (as opposed to a file slint declined to parse).
+    pub syntax: bool,
+}

@@ -32,14 +32,14 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 use std::sync::{Arc, OnceLock};
 
-use super::collect::{
-    ITER_ADAPTERS, LOOP_METHODS, is_offload_method, is_offload_path, is_once_guard_method, is_once_guard_path,
-};
 use super::facts::*;
 use super::handlers::{self, Discovery, Entry, Found, Region, RouterRoot};
 use super::load::Loaded;
 use super::resolve::{FnRef, Program, Resolved, TypeKey};
 use super::scope::{Scope, Target};
+use super::vocab::{
+    ITER_ADAPTERS, LOOP_METHODS, is_offload_method, is_offload_path, is_once_guard_method, is_once_guard_path,
+};
 use super::{CallFact, Callee, Receiver, ResolvedCall};
 
 /// Steps along one method chain.
@@ -48,7 +48,7 @@ const MAX_CHAIN: usize = 256;
 /// nothing about which one runs: it is not followed.
 const MAX_CHA_CANDIDATES: usize = 8;
 
-/// Methods besides the iterator ones (`collect::LOOP_METHODS`, `collect::ITER_ADAPTERS`) that
+/// Methods besides the iterator ones (`vocab::LOOP_METHODS`, `vocab::ITER_ADAPTERS`) that
 /// run their closure argument on the spot (or, for `spawn`, start it once from where they are
 /// called): the closure is in its caller's mode.
 const ON_SPOT_METHODS: &[&str] = &[

@@ -36,7 +36,7 @@
 //! - a file included by two crates is resolved in the context of the first;
 //! - `#[cfg(..)]` other than test-only code is not evaluated (both branches are kept);
 //! - files nested beyond the parser's safe depth are reported and skipped (see
-//!   [`collect::nesting_problem`]);
+//!   [`prescan::nesting_problem`]);
 //! - top-level test-only modules are cut from the token stream before parsing, so a syntax
 //!   error inside one is not reported (a lexical error, such as an unclosed brace, still is).
 
@@ -48,11 +48,13 @@ pub mod facts;
 mod handlers;
 mod invoke;
 mod load;
+pub mod prescan;
 mod resolve;
 mod scope;
 mod syntax;
 #[cfg(test)]
 mod tests;
+pub mod vocab;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
