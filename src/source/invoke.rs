@@ -38,7 +38,9 @@ use super::load::Loaded;
 use super::resolve::{FnRef, Program, Resolved, TypeKey};
 use super::scope::{Scope, Target};
 use super::vocab::{
-    ITER_ADAPTERS, LOOP_METHODS, is_offload_method, is_offload_path, is_once_guard_method, is_once_guard_path,
+    COMMON_METHODS, ITER_ADAPTERS, LOOP_METHODS, ON_SPOT_FNS, ON_SPOT_MACROS, ON_SPOT_METHODS, ONCE_ATTRIBUTES,
+    STARTUP_FNS, STARTUP_METHODS, WRAPPERS, is_offload_method, is_offload_path, is_once_guard_method,
+    is_once_guard_path,
 };
 use super::{CallFact, Callee, Receiver, ResolvedCall};
 
@@ -47,128 +49,6 @@ const MAX_CHAIN: usize = 256;
 /// A method name with more candidates than this, when the receiver's type is unknown, says
 /// nothing about which one runs: it is not followed.
 const MAX_CHA_CANDIDATES: usize = 8;
-
-/// Methods besides the iterator ones (`vocab::LOOP_METHODS`, `vocab::ITER_ADAPTERS`) that
-/// run their closure argument on the spot (or, for `spawn`, start it once from where they are
-/// called): the closure is in its caller's mode.
-const ON_SPOT_METHODS: &[&str] = &[
-    "map_err",
-    "map_ok",
-    "or_else",
-    "inspect_err",
-    "unwrap_or_else",
-    "map_or",
-    "map_or_else",
-    "ok_or_else",
-    "get_or_insert_with",
-    "or_insert_with",
-    "or_insert_with_key",
-    "and_modify",
-    "is_some_and",
-    "is_ok_and",
-    "is_none_or",
-    "reduce",
-    "position",
-    "rposition",
-    "retain",
-    "sort_by",
-    "sort_by_key",
-    "sort_unstable_by",
-    "sort_unstable_by_key",
-    "sort_by_cached_key",
-    "dedup_by",
-    "dedup_by_key",
-    "max_by",
-    "max_by_key",
-    "min_by",
-    "min_by_key",
-    "partition",
-    "binary_search_by",
-    "binary_search_by_key",
-    "with_context",
-    "spawn",
-    "spawn_local",
-    "block_on",
-    "scope",
-    "in_scope",
-    "with",
-    "fetch_update",
-    "call_once",
-];
-/// Functions that run their closure argument on the spot (by last path segment).
-const ON_SPOT_FNS: &[&str] =
-    &["spawn", "spawn_local", "block_on", "scope", "catch_unwind", "join", "repeat_with", "successors"];
-/// Wrappers that neither run nor keep what they are given: where the wrapped value goes
-/// decides (`config.custom_setup = Box::new(connect)` is no handler; `service_fn(h)` is).
-const WRAPPERS: &[&str] = &["Box::new", "Box::pin", "Arc::new", "Rc::new", "Some", "Ok", "Pin::new"];
-/// Macros whose arguments run where they are written.
-const ON_SPOT_MACROS: &[&str] = &["join", "try_join", "select", "vec", "format", "pin", "matches", "write", "writeln"];
-/// Calls whose closure argument builds an app once per worker at startup: init code.
-const STARTUP_FNS: &[&str] = &["HttpServer::new", "run_actix_on_lambda", "actix_lambda::run"];
-const STARTUP_METHODS: &[&str] = &["configure"];
-/// Method names too common to say which workspace method an untyped receiver calls.
-const COMMON_METHODS: &[&str] = &[
-    "clone",
-    "into",
-    "from",
-    "to_string",
-    "to_owned",
-    "fmt",
-    "eq",
-    "ne",
-    "cmp",
-    "partial_cmp",
-    "hash",
-    "default",
-    "drop",
-    "deref",
-    "deref_mut",
-    "as_ref",
-    "as_mut",
-    "borrow",
-    "borrow_mut",
-    "next",
-    "poll",
-    "iter",
-    "len",
-    "is_empty",
-    "get",
-    "set",
-    "insert",
-    "remove",
-    "push",
-    "pop",
-    "contains",
-    "unwrap",
-    "expect",
-    "map",
-    "build",
-    "new",
-    "send",
-    "call",
-    "run",
-    "execute",
-    "await",
-    "try_from",
-    "try_into",
-    "serialize",
-    "deserialize",
-    "lock",
-    "read",
-    "write",
-    "load",
-    "store",
-    "parse",
-    "to_vec",
-    "as_str",
-    "as_bytes",
-    "extend",
-    "clear",
-    "first",
-    "last",
-];
-/// Attributes that make a function a once-initialiser (the `cached` crate).
-const ONCE_ATTRIBUTES: &[&str] = &["once", "cached", "io_cached", "memoize"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Mode {

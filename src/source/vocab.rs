@@ -1,4 +1,5 @@
 //! The call vocabulary the collector and the invoke walk share: once-initialisers, offloads,
+//! what runs a closure on the spot or at startup, method names too common to resolve,
 //! iterator methods that loop, and the macros and attributes with known meaning.
 
 use super::facts::PathFact;
@@ -137,3 +138,126 @@ pub const OPAQUE_MACROS: &[&str] = &[
 /// (async-graphql's `#[Object]`, `#[ComplexObject]`, `#[Subscription]`; juniper's
 /// `#[graphql_object]`; poem-openapi's `#[OpenApi]`).
 pub const RESOLVER_ATTRIBUTES: &[&str] = &["Object", "ComplexObject", "Subscription", "graphql_object", "OpenApi"];
+
+/// Methods besides the iterator ones ([`LOOP_METHODS`], [`ITER_ADAPTERS`]) that
+/// run their closure argument on the spot (or, for `spawn`, start it once from where they are
+/// called): the closure is in its caller's mode.
+pub const ON_SPOT_METHODS: &[&str] = &[
+    "map_err",
+    "map_ok",
+    "or_else",
+    "inspect_err",
+    "unwrap_or_else",
+    "map_or",
+    "map_or_else",
+    "ok_or_else",
+    "get_or_insert_with",
+    "or_insert_with",
+    "or_insert_with_key",
+    "and_modify",
+    "is_some_and",
+    "is_ok_and",
+    "is_none_or",
+    "reduce",
+    "position",
+    "rposition",
+    "retain",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable_by",
+    "sort_unstable_by_key",
+    "sort_by_cached_key",
+    "dedup_by",
+    "dedup_by_key",
+    "max_by",
+    "max_by_key",
+    "min_by",
+    "min_by_key",
+    "partition",
+    "binary_search_by",
+    "binary_search_by_key",
+    "with_context",
+    "spawn",
+    "spawn_local",
+    "block_on",
+    "scope",
+    "in_scope",
+    "with",
+    "fetch_update",
+    "call_once",
+];
+/// Functions that run their closure argument on the spot (by last path segment).
+pub const ON_SPOT_FNS: &[&str] =
+    &["spawn", "spawn_local", "block_on", "scope", "catch_unwind", "join", "repeat_with", "successors"];
+/// Wrappers that neither run nor keep what they are given: where the wrapped value goes
+/// decides (`config.custom_setup = Box::new(connect)` is no handler; `service_fn(h)` is).
+pub const WRAPPERS: &[&str] = &["Box::new", "Box::pin", "Arc::new", "Rc::new", "Some", "Ok", "Pin::new"];
+/// Macros whose arguments run where they are written.
+pub const ON_SPOT_MACROS: &[&str] =
+    &["join", "try_join", "select", "vec", "format", "pin", "matches", "write", "writeln"];
+/// Calls whose closure argument builds an app once per worker at startup: init code.
+pub const STARTUP_FNS: &[&str] = &["HttpServer::new", "run_actix_on_lambda", "actix_lambda::run"];
+pub const STARTUP_METHODS: &[&str] = &["configure"];
+/// Method names too common to say which workspace method an untyped receiver calls.
+pub const COMMON_METHODS: &[&str] = &[
+    "clone",
+    "into",
+    "from",
+    "to_string",
+    "to_owned",
+    "fmt",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "default",
+    "drop",
+    "deref",
+    "deref_mut",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "next",
+    "poll",
+    "iter",
+    "len",
+    "is_empty",
+    "get",
+    "set",
+    "insert",
+    "remove",
+    "push",
+    "pop",
+    "contains",
+    "unwrap",
+    "expect",
+    "map",
+    "build",
+    "new",
+    "send",
+    "call",
+    "run",
+    "execute",
+    "await",
+    "try_from",
+    "try_into",
+    "serialize",
+    "deserialize",
+    "lock",
+    "read",
+    "write",
+    "load",
+    "store",
+    "parse",
+    "to_vec",
+    "as_str",
+    "as_bytes",
+    "extend",
+    "clear",
+    "first",
+    "last",
+];
+/// Attributes that make a function a once-initialiser (the `cached` crate).
+pub const ONCE_ATTRIBUTES: &[&str] = &["once", "cached", "io_cached", "memoize"];

@@ -1,281 +1,7 @@
-//! Event sources: everything that invokes a function, as first-class values with their
-//! trigger class.
-//!
-//! They come from SAM `Events`, `FunctionUrlConfig`, SAM authorizers, and plain resources
-//! (`AWS::Lambda::EventSourceMapping`, `AWS::Lambda::Permission`, SNS subscriptions,
-//! EventBridge rules and schedules, S3 notifications, API Gateway integrations and
-//! authorizers, ALB target groups, Cognito triggers, AppSync data sources, function URLs) and
-//! OpenAPI `DefinitionBody` integrations.
+//! Building the event sources of a template: SAM events and authorizers, then the plain
+//! resources and OpenAPI definitions that invoke its functions.
 
-use crate::model::api::ApiKind;
-use crate::model::intrinsics::{direct_reference, references_within};
-use crate::model::template::{ResourceKind, Setting, Template};
-use crate::model::tree::{NodeId, NodeRef};
-use crate::span::Span;
-
-/// How the function is invoked: does a caller wait for it?
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Trigger {
-    /// A caller waits for the response (API Gateway, function URL, ALB, authorizers, Cognito).
-    Sync,
-    /// Lambda queues or polls the event; nobody waits (SQS, SNS, EventBridge, S3, streams).
-    Async,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EventKind {
-    /// API Gateway REST API.
-    Api,
-    /// API Gateway HTTP API.
-    HttpApi,
-    WebSocket,
-    FunctionUrl,
-    Alb,
-    /// A Lambda authorizer of an API.
-    Authorizer,
-    Cognito,
-    AppSync,
-    Alexa,
-    Sqs,
-    Sns,
-    EventBridge,
-    Schedule,
-    S3,
-    Kinesis,
-    DynamoDb,
-    Msk,
-    SelfManagedKafka,
-    Mq,
-    DocumentDb,
-    CloudWatchLogs,
-    IoT,
-    /// Anything else that invokes the function (asynchronously as far as slint knows).
-    Other,
-}
-
-impl EventKind {
-    /// The kind of a SAM event `Type`.
-    pub fn from_sam_type(type_name: &str) -> EventKind {
-        use EventKind::*;
-        match type_name {
-            "Api" => Api,
-            "HttpApi" => HttpApi,
-            "SQS" => Sqs,
-            "SNS" => Sns,
-            "EventBridgeRule" | "CloudWatchEvent" => EventBridge,
-            "Schedule" | "ScheduleV2" => Schedule,
-            "S3" => S3,
-            "Kinesis" => Kinesis,
-            "DynamoDB" => DynamoDb,
-            "MSK" => Msk,
-            "SelfManagedKafka" => SelfManagedKafka,
-            "MQ" => Mq,
-            "DocumentDB" => DocumentDb,
-            "CloudWatchLogs" => CloudWatchLogs,
-            "IoTRule" => IoT,
-            "Cognito" => Cognito,
-            "AlexaSkill" => Alexa,
-            _ => Other,
-        }
-    }
-
-    /// The trigger class of the kind, before route-level overrides.
-    pub fn trigger(self) -> Trigger {
-        use EventKind::*;
-        match self {
-            Api | HttpApi | WebSocket | FunctionUrl | Alb | Authorizer | Cognito | AppSync | Alexa => Trigger::Sync,
-            _ => Trigger::Async,
-        }
-    }
-
-    /// Lambda polls the source through an event source mapping (batches, partial failures).
-    pub fn is_polled(self) -> bool {
-        use EventKind::*;
-        matches!(self, Sqs | Kinesis | DynamoDb | Msk | SelfManagedKafka | Mq | DocumentDb)
-    }
-
-    /// An ordered stream: Kinesis, DynamoDB streams.
-    pub fn is_stream(self) -> bool {
-        matches!(self, EventKind::Kinesis | EventKind::DynamoDb)
-    }
-
-    /// AWS's default `BatchSize` for polled sources.
-    pub fn default_batch_size(self) -> Option<i64> {
-        use EventKind::*;
-        match self {
-            Sqs => Some(10),
-            Kinesis | DynamoDb | Msk | SelfManagedKafka | Mq | DocumentDb => Some(100),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        use EventKind::*;
-        match self {
-            Api => "REST API",
-            HttpApi => "HTTP API",
-            WebSocket => "WebSocket API",
-            FunctionUrl => "function URL",
-            Alb => "load balancer",
-            Authorizer => "API authorizer",
-            Cognito => "Cognito trigger",
-            AppSync => "AppSync resolver",
-            Alexa => "Alexa skill",
-            Sqs => "SQS queue",
-            Sns => "SNS topic",
-            EventBridge => "EventBridge rule",
-            Schedule => "schedule",
-            S3 => "S3 notification",
-            Kinesis => "Kinesis stream",
-            DynamoDb => "DynamoDB stream",
-            Msk => "MSK topic",
-            SelfManagedKafka => "Kafka topic",
-            Mq => "Amazon MQ broker",
-            DocumentDb => "DocumentDB change stream",
-            CloudWatchLogs => "CloudWatch Logs subscription",
-            IoT => "IoT rule",
-            Other => "event",
-        }
-    }
-}
-
-/// Where an event source is declared.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// `Events/<name>` of a SAM function.
-    SamEvent { name: String },
-    /// `FunctionUrlConfig` of a SAM function.
-    FunctionUrlConfig,
-    /// An authorizer in a SAM API's `Auth.Authorizers`.
-    SamAuthorizer { api: usize, name: String },
-    /// A resource of its own (event source mapping, permission, method, subscription, rule...).
-    Resource { resource: usize },
-    /// An operation or security scheme in an API's OpenAPI definition.
-    OpenApi { api: usize },
-}
-
-/// An API route an event source serves.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Route {
-    /// Index into [`Template::apis`], when known.
-    pub api: Option<usize>,
-    /// Uppercase HTTP method (`ANY` for any).
-    pub method: String,
-    pub path: String,
-}
-
-/// Something that invokes a function.
-#[derive(Clone, Debug)]
-pub struct EventSource {
-    pub kind: EventKind,
-    pub trigger: Trigger,
-    pub origin: Origin,
-    /// Index into [`Template::functions`] of the invoked function, when resolved.
-    pub function: Option<usize>,
-    /// Where findings about the event source point: the event's key or resource's logical id.
-    pub key_span: Span,
-    /// The event's or resource's mapping.
-    pub node: NodeId,
-    /// The event's `Properties` (SAM) or the resource's `Properties`.
-    pub properties: Option<NodeId>,
-    /// Logical id of the queue, stream, topic, bucket or API the events come from.
-    pub source: Option<String>,
-    pub route: Option<Route>,
-    /// The `X-Amz-Invocation-Type: 'Event'` request parameter that makes an API route invoke
-    /// the function asynchronously.
-    pub async_marker: Option<NodeId>,
-    /// The integration timeout in milliseconds (`TimeoutInMillis`), for API routes.
-    pub integration_timeout_ms: Setting<i64>,
-}
-
-impl EventSource {
-    /// A property of the event (`BatchSize`, `Queue`, ...).
-    pub fn property<'t>(&self, template: &'t Template, key: &str) -> Option<NodeRef<'t>> {
-        self.properties.map(|p| template.node(p)).and_then(|p| p.get(key))
-    }
-
-    /// A finding site at the event's key (SAM) or the declaring resource's logical id.
-    pub fn site(&self, template: &Template) -> crate::diagnostic::Site {
-        template.site_at(self.key_span, self.node)
-    }
-
-    /// Declared as a polling event source: a SAM event of a polled type or an
-    /// `AWS::Lambda::EventSourceMapping`.
-    pub fn is_mapping(&self, template: &Template) -> bool {
-        self.kind.is_polled()
-            && match self.origin {
-                Origin::SamEvent { .. } => true,
-                Origin::Resource { resource } => template.resources[resource].kind == ResourceKind::EventSourceMapping,
-                _ => false,
-            }
-    }
-
-    /// `the SQS queue event `Jobs``, `the event source mapping `JobsMapping``, `the API method
-    /// `GetReport``, for messages (so a message can start with it and stay lowercase).
-    pub fn describe(&self, template: &Template) -> String {
-        let name = self.name(template);
-        match &self.origin {
-            Origin::Resource { resource } => {
-                format!("the {} `{name}`", resource_noun(template.resources[*resource].kind, self.kind))
-            }
-            Origin::OpenApi { .. } => match &self.route {
-                Some(route) => format!("the {} route `{} {}`", self.kind.label(), route.method, route.path),
-                None => format!("the {} authorizer `{name}`", self.kind.label()),
-            },
-            Origin::FunctionUrlConfig => "its function URL".to_string(),
-            Origin::SamAuthorizer { .. } => format!("the authorizer `{name}`"),
-            Origin::SamEvent { .. } => format!("the {} event `{name}`", self.kind.label()),
-        }
-    }
-
-    /// Whether the event source is switched off (`Enabled: false`).
-    pub fn is_disabled(&self, template: &Template) -> bool {
-        self.property(template, "Enabled").and_then(|e| e.as_bool()) == Some(false)
-    }
-
-    /// The display name: the SAM event name or the declaring resource's logical id.
-    pub fn name<'t>(&'t self, template: &'t Template) -> &'t str {
-        match &self.origin {
-            Origin::SamEvent { name } | Origin::SamAuthorizer { name, .. } => name,
-            Origin::FunctionUrlConfig => "FunctionUrlConfig",
-            Origin::Resource { resource } => template.resources[*resource].id.as_str(),
-            Origin::OpenApi { api } => template.apis[*api].id.as_str(),
-        }
-    }
-}
-
-/// What a resource that declares an event source is called in messages.
-fn resource_noun(kind: ResourceKind, event: EventKind) -> &'static str {
-    match kind {
-        ResourceKind::EventSourceMapping => "event source mapping",
-        ResourceKind::LambdaPermission => "permission",
-        ResourceKind::LambdaUrl => "function URL",
-        ResourceKind::SnsSubscription => "SNS subscription",
-        ResourceKind::SnsTopic => "SNS topic",
-        ResourceKind::EventsRule if event == EventKind::Schedule => "scheduled rule",
-        ResourceKind::EventsRule => "EventBridge rule",
-        ResourceKind::SchedulerSchedule => "schedule",
-        ResourceKind::S3Bucket => "S3 bucket",
-        ResourceKind::ApiGatewayMethod => "API method",
-        ResourceKind::ApiGatewayV2Integration => "API integration",
-        ResourceKind::ApiGatewayAuthorizer | ResourceKind::ApiGatewayV2Authorizer => "authorizer",
-        ResourceKind::TargetGroup => "target group",
-        ResourceKind::CognitoUserPool => "Cognito user pool",
-        ResourceKind::AppSyncDataSource => "AppSync data source",
-        _ => event.label(),
-    }
-}
-
-/// The header that makes API Gateway invoke Lambda asynchronously.
-const INVOCATION_TYPE_PARAMETER: &str = "integration.request.header.X-Amz-Invocation-Type";
-
-/// The `'Event'` invocation-type parameter in an integration's request parameters.
-pub fn async_invocation_marker(request_parameters: Option<NodeRef<'_>>) -> Option<NodeId> {
-    let params = request_parameters?;
-    let (_, _, value) = params.map_iter().find(|(k, _, _)| k.eq_ignore_ascii_case(INVOCATION_TYPE_PARAMETER))?;
-    let text = value.as_str()?.trim();
-    (text.trim_matches('\'') == "Event").then_some(value.id)
-}
+use super::*;
 
 struct Builder<'t> {
     template: &'t Template,
@@ -320,17 +46,8 @@ impl<'t> Builder<'t> {
         self.template.resource(id).map(|r| r.id.0.clone())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        kind: EventKind,
-        origin: Origin,
-        function: Option<usize>,
-        key_span: Span,
-        node: NodeId,
-        properties: Option<NodeId>,
-        source: Option<String>,
-    ) -> &mut EventSource {
+    fn push(&mut self, kind: EventKind, at: At, function: Option<usize>, source: Option<String>) -> &mut EventSource {
+        let At { origin, key_span, node, properties } = at;
         self.events.push(EventSource {
             kind,
             trigger: kind.trigger(),
@@ -387,34 +104,14 @@ fn drop_permissions_with_integrations(template: &Template, events: &mut Vec<Even
     events.retain(|e| !is_permission(e) || e.function.is_none_or(|f| !declared.contains(&(f, e.kind.service()))));
 }
 
-/// The AWS service behind an event kind, as a permission's principal names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Service {
-    ApiGateway,
-    EventBridge,
-    /// Every other kind is its own service.
-    Other(EventKind),
-}
-
-impl EventKind {
-    /// The service that invokes the function for this kind of event.
-    pub fn service(self) -> Service {
-        use EventKind::*;
-        match self {
-            Api | HttpApi | WebSocket | Authorizer => Service::ApiGateway,
-            EventBridge | Schedule => Service::EventBridge,
-            other => Service::Other(other),
-        }
-    }
-}
-
-/// Fills [`crate::model::function::Function::events`].
-pub fn link_to_functions(template: &mut Template) {
-    for (ei, event) in template.events.iter().enumerate() {
-        if let Some(fi) = event.function {
-            template.functions[fi].events.push(ei);
-        }
-    }
+/// Where an event is declared: what declares it, the key that names it, its node and its
+/// properties.
+#[derive(Clone)]
+struct At {
+    origin: Origin,
+    key_span: Span,
+    node: NodeId,
+    properties: Option<NodeId>,
 }
 
 fn collect_sam_events(b: &mut Builder<'_>, fi: usize) {
@@ -424,11 +121,13 @@ fn collect_sam_events(b: &mut Builder<'_>, fi: usize) {
     if let Some(url) = props.entry("FunctionUrlConfig") {
         b.push(
             EventKind::FunctionUrl,
-            Origin::FunctionUrlConfig,
+            At {
+                origin: Origin::FunctionUrlConfig,
+                key_span: url.key_span,
+                node: url.value,
+                properties: Some(url.value),
+            },
             Some(fi),
-            url.key_span,
-            url.value,
-            Some(url.value),
             None,
         );
     }
@@ -454,7 +153,12 @@ fn collect_sam_events(b: &mut Builder<'_>, fi: usize) {
             .then(|| sam_route(template, kind, source.as_deref(), get("Method"), get("Path")));
         let timeout = template.int_setting(get("TimeoutInMillis"), None);
         let definition_marker = route.as_ref().and_then(|r| definition_async_marker(template, r));
-        let ev = b.push(kind, origin, Some(fi), key_span, event.id, properties.map(|p| p.id), source);
+        let ev = b.push(
+            kind,
+            At { origin, key_span, node: event.id, properties: properties.map(|p| p.id) },
+            Some(fi),
+            source,
+        );
         ev.integration_timeout_ms = timeout;
         if let Some(marker) = definition_marker {
             ev.async_marker = Some(marker);
@@ -509,24 +213,29 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
     let template = b.template;
     let resource = &template.resources[ri];
     let Some(props) = template.properties(resource) else { return };
-    let origin = Origin::Resource { resource: ri };
-    let (key_span, node, props_id) = (resource.id_span, resource.node, Some(props.id));
+    // Every event of a resource is declared by the resource itself.
+    let at = At {
+        origin: Origin::Resource { resource: ri },
+        key_span: resource.id_span,
+        node: resource.node,
+        properties: Some(props.id),
+    };
     match kind {
         ResourceKind::EventSourceMapping => {
             let function = b.function_index(props.get("FunctionName"));
             let (kind, source) = mapping_source(template, props);
-            b.push(kind, origin, function, key_span, node, props_id, source);
+            b.push(kind, at, function, source);
         }
         ResourceKind::LambdaPermission => {
             let Some(principal) = props.get("Principal").and_then(|p| p.as_str()) else { return };
             let Some(kind) = principal_kind(principal) else { return };
             let function = b.function_index(props.get("FunctionName"));
             let source = b.reference(props.get("SourceArn"));
-            b.push(kind, origin, function, key_span, node, props_id, source);
+            b.push(kind, at, function, source);
         }
         ResourceKind::LambdaUrl => {
             let function = b.function_index(props.get("TargetFunctionArn"));
-            b.push(EventKind::FunctionUrl, origin, function, key_span, node, props_id, None);
+            b.push(EventKind::FunctionUrl, at, function, None);
         }
         ResourceKind::SnsSubscription => {
             let is_lambda =
@@ -534,7 +243,7 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
             if is_lambda {
                 let function = b.function_index(props.get("Endpoint"));
                 let source = b.reference(props.get("TopicArn"));
-                b.push(EventKind::Sns, origin, function, key_span, node, props_id, source);
+                b.push(EventKind::Sns, at, function, source);
             }
         }
         ResourceKind::SnsTopic => {
@@ -543,15 +252,7 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
                     sub.get("Protocol").and_then(|p| p.as_str()).is_some_and(|p| p.eq_ignore_ascii_case("lambda"));
                 if is_lambda {
                     let function = b.function_index(sub.get("Endpoint"));
-                    b.push(
-                        EventKind::Sns,
-                        origin.clone(),
-                        function,
-                        key_span,
-                        node,
-                        props_id,
-                        Some(resource.id.0.clone()),
-                    );
+                    b.push(EventKind::Sns, at.clone(), function, Some(resource.id.0.clone()));
                 }
             }
         }
@@ -560,28 +261,20 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
                 if props.get("ScheduleExpression").is_some() { EventKind::Schedule } else { EventKind::EventBridge };
             for target in props.get("Targets").into_iter().flat_map(|t| t.items()) {
                 if let Some(function) = b.function_index(target.get("Arn")) {
-                    b.push(kind, origin.clone(), Some(function), key_span, node, props_id, None);
+                    b.push(kind, at.clone(), Some(function), None);
                 }
             }
         }
         ResourceKind::SchedulerSchedule => {
             if let Some(function) = b.function_index(props.get("Target").and_then(|t| t.get("Arn"))) {
-                b.push(EventKind::Schedule, origin, Some(function), key_span, node, props_id, None);
+                b.push(EventKind::Schedule, at, Some(function), None);
             }
         }
         ResourceKind::S3Bucket => {
             let configs = props.at(&["NotificationConfiguration", "LambdaConfigurations"]);
             for config in configs.into_iter().flat_map(|c| c.items()) {
                 if let Some(function) = b.function_index(config.get("Function")) {
-                    b.push(
-                        EventKind::S3,
-                        origin.clone(),
-                        Some(function),
-                        key_span,
-                        node,
-                        props_id,
-                        Some(resource.id.0.clone()),
-                    );
+                    b.push(EventKind::S3, at.clone(), Some(function), Some(resource.id.0.clone()));
                 }
             }
         }
@@ -595,14 +288,14 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
                 _ => EventKind::HttpApi,
             };
             let timeout = template.int_setting(props.get("TimeoutInMillis"), None);
-            let ev = b.push(kind, origin, Some(function), key_span, node, props_id, api_id);
+            let ev = b.push(kind, at, Some(function), api_id);
             ev.integration_timeout_ms = timeout;
             ev.route = Some(Route { api, method: "ANY".into(), path: "/".into() });
         }
         ResourceKind::ApiGatewayAuthorizer | ResourceKind::ApiGatewayV2Authorizer => {
             if let Some(function) = b.function_index(props.get("AuthorizerUri")) {
                 let source = b.reference(props.get("RestApiId").or_else(|| props.get("ApiId")));
-                b.push(EventKind::Authorizer, origin, Some(function), key_span, node, props_id, source);
+                b.push(EventKind::Authorizer, at, Some(function), source);
             }
         }
         ResourceKind::TargetGroup => {
@@ -610,7 +303,7 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
                 props.get("TargetType").and_then(|t| t.as_str()).is_some_and(|t| t.eq_ignore_ascii_case("lambda"));
             for target in props.get("Targets").into_iter().flat_map(|t| t.items()).filter(|_| is_lambda) {
                 if let Some(function) = b.function_index(target.get("Id")) {
-                    b.push(EventKind::Alb, origin.clone(), Some(function), key_span, node, props_id, None);
+                    b.push(EventKind::Alb, at.clone(), Some(function), None);
                 }
             }
         }
@@ -622,13 +315,13 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
                     Some(trigger)
                 };
                 if let Some(function) = b.function_index(target) {
-                    b.push(EventKind::Cognito, origin.clone(), Some(function), key_span, node, props_id, None);
+                    b.push(EventKind::Cognito, at.clone(), Some(function), None);
                 }
             }
         }
         ResourceKind::AppSyncDataSource => {
             if let Some(function) = b.function_index(props.at(&["LambdaConfig", "LambdaFunctionArn"])) {
-                b.push(EventKind::AppSync, origin, Some(function), key_span, node, props_id, None);
+                b.push(EventKind::AppSync, at, Some(function), None);
             }
         }
         _ => {}
@@ -715,11 +408,13 @@ fn collect_method_integration(b: &mut Builder<'_>, ri: usize, props: NodeRef<'_>
     let timeout = template.int_setting(integration.get("TimeoutInMillis"), None);
     let ev = b.push(
         EventKind::Api,
-        Origin::Resource { resource: ri },
+        At {
+            origin: Origin::Resource { resource: ri },
+            key_span: resource.id_span,
+            node: resource.node,
+            properties: Some(props.id),
+        },
         Some(function),
-        resource.id_span,
-        resource.node,
-        Some(props.id),
         api_id,
     );
     ev.route = Some(Route { api, method, path });
@@ -741,11 +436,13 @@ fn collect_sam_authorizers(b: &mut Builder<'_>, ai: usize) {
         if let Some(function) = b.function_index(authorizer.get("FunctionArn")) {
             b.push(
                 EventKind::Authorizer,
-                Origin::SamAuthorizer { api: ai, name: name.to_string() },
+                At {
+                    origin: Origin::SamAuthorizer { api: ai, name: name.to_string() },
+                    key_span,
+                    node: authorizer.id,
+                    properties: Some(authorizer.id),
+                },
                 Some(function),
-                key_span,
-                authorizer.id,
-                Some(authorizer.id),
                 Some(api.id.0.clone()),
             );
         }
@@ -778,11 +475,13 @@ fn collect_openapi_events(b: &mut Builder<'_>, ai: usize, definition: NodeRef<'_
             let timeout = template.int_setting(integration.get("timeoutInMillis"), None);
             let ev = b.push(
                 kind,
-                Origin::OpenApi { api: ai },
+                At {
+                    origin: Origin::OpenApi { api: ai },
+                    key_span,
+                    node: operation.id,
+                    properties: Some(integration.id),
+                },
                 Some(function),
-                key_span,
-                operation.id,
-                Some(integration.id),
                 Some(api.id.0.clone()),
             );
             ev.route = Some(Route { api: Some(ai), method, path: path.to_string() });
@@ -799,11 +498,8 @@ fn collect_openapi_events(b: &mut Builder<'_>, ai: usize, definition: NodeRef<'_
         if let Some(function) = b.function_index(authorizer.get("authorizerUri")) {
             b.push(
                 EventKind::Authorizer,
-                Origin::OpenApi { api: ai },
+                At { origin: Origin::OpenApi { api: ai }, key_span, node: scheme.id, properties: Some(authorizer.id) },
                 Some(function),
-                key_span,
-                scheme.id,
-                Some(authorizer.id),
                 Some(api.id.0.clone()),
             );
         }
