@@ -15,6 +15,7 @@ pub mod fault;
 pub mod files;
 pub mod fs;
 pub mod guard;
+mod index;
 pub mod limits;
 pub mod link;
 pub mod model;

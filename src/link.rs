@@ -9,18 +9,17 @@
 use std::path::{Path, PathBuf};
 
 use crate::limits::ReadScope;
-use crate::model::Template;
+use crate::model::function::FunctionId;
+use crate::model::template::{Template, TemplateId};
 use crate::model::tree::NodeId;
 use crate::settings::Settings;
-use crate::source::SourceModel;
+use crate::source::{BinaryId, SourceModel};
 
 /// Where a function's code should be, before the crates are analysed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CodeRef {
-    /// Index into the project's templates.
-    pub template: usize,
-    /// Index into the template's functions.
-    pub function: usize,
+    pub template: TemplateId,
+    pub function: FunctionId,
     /// The folder holding the package or workspace `Cargo.toml`.
     pub dir: PathBuf,
     /// The bin target, when the template (or config) names it.
@@ -42,11 +41,21 @@ pub struct CodeRef {
 /// A template function and the binary it deploys.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FunctionLink {
-    pub template: usize,
-    pub function: usize,
+    pub template: TemplateId,
+    pub function: FunctionId,
     pub code: CodeRef,
-    /// Index into [`SourceModel::binaries`], or why there is none.
-    pub binary: Result<usize, String>,
+    pub binary: Result<BinaryId, Unlinked>,
+}
+
+/// Why a function's code has no analysed binary (reported by SL005), in words that name the
+/// folder as the template writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unlinked(pub String);
+
+impl std::fmt::Display for Unlinked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The code references of every Rust function of the templates.
@@ -58,10 +67,10 @@ pub fn code_refs(
     scope: &ReadScope,
 ) -> Vec<CodeRef> {
     let mut refs = Vec::new();
-    for (ti, template) in templates.iter().enumerate() {
-        let Some(dir) = template_paths[ti].parent() else { continue };
-        for (fi, _) in template.functions.iter().enumerate() {
-            if let Some(code) = code_ref(template, ti, fi, dir, &template_paths[ti], settings, scope) {
+    for (ti, template) in TemplateId::enumerate(templates) {
+        let Some(dir) = template_paths[ti.index()].parent() else { continue };
+        for (fi, _) in FunctionId::enumerate(&template.functions) {
+            if let Some(code) = code_ref(template, ti, fi, dir, &template_paths[ti.index()], settings, scope) {
                 refs.push(code);
             }
         }
@@ -71,8 +80,8 @@ pub fn code_refs(
 
 fn code_ref(
     template: &Template,
-    ti: usize,
-    fi: usize,
+    ti: TemplateId,
+    fi: FunctionId,
     template_dir: &Path,
     template_path: &Path,
     settings: &Settings,
@@ -210,13 +219,13 @@ pub fn resolve(refs: Vec<CodeRef>, source: &SourceModel) -> Vec<FunctionLink> {
     refs.into_iter()
         .map(|code| {
             let binary = if code.outside {
-                Err(format!("not read: `{}` is outside the folders slint was given", code.shown))
+                Err(Unlinked(format!("not read: `{}` is outside the folders slint was given", code.shown)))
             } else if !code.dir.join("Cargo.toml").is_file() {
-                Err(format!("no Cargo.toml in {}", code.shown))
+                Err(Unlinked(format!("no Cargo.toml in {}", code.shown)))
             } else {
                 index
                     .find(source, &code.dir, code.bin.as_deref())
-                    .map_err(|e| e.message.replace(&code.dir.display().to_string(), &code.shown))
+                    .map_err(|e| Unlinked(e.message.replace(&code.dir.display().to_string(), &code.shown)))
             };
             FunctionLink { template: code.template, function: code.function, code, binary }
         })

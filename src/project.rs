@@ -234,13 +234,10 @@ impl Project {
     /// Lambda binaries: those with a runtime start or handlers, of a Lambda crate, or deployed
     /// by a template function.
     pub fn lambda_binaries(&self) -> impl Iterator<Item = &crate::source::Binary> {
-        let deployed: std::collections::HashSet<usize> =
+        let deployed: std::collections::HashSet<crate::source::BinaryId> =
             self.links.iter().filter_map(|l| l.binary.as_ref().ok().copied()).collect();
-        self.source
-            .binaries
-            .iter()
-            .enumerate()
-            .filter(move |(i, b)| b.coverage.is_lambda() || deployed.contains(i))
+        crate::source::BinaryId::enumerate(&self.source.binaries)
+            .filter(move |(id, b)| b.coverage.is_lambda() || deployed.contains(id))
             .map(|(_, b)| b)
     }
 

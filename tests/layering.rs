@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// Bottom to top. Files and models in, rules in the middle, renderers and commands out.
 const LAYERS: &[&[&str]] = &[
     // Leaves: spans, text escaping, timings, panics into findings, I/O wording.
-    &["span", "text", "timings", "fault", "fs"],
+    &["span", "text", "timings", "fault", "fs", "index"],
     &["error", "files", "limits"],
     // What a finding is; the slint.toml schema; the file walk.
     &["config", "diagnostic", "discover"],

@@ -1,6 +1,6 @@
 //! Lambda functions, SAM and plain, with their effective settings and AWS defaults.
 
-use crate::model::template::{LogicalId, ResourceKind, Setting, Template};
+use crate::model::template::{LogicalId, ResourceId, ResourceKind, Setting, Template};
 use crate::model::tree::{NodeId, NodeRef};
 
 /// Concurrency AWS keeps unreserved in every account: reservations may not go below it.
@@ -11,11 +11,15 @@ pub const DEFAULT_TIMEOUT_S: i64 = 3;
 /// AWS Lambda's default memory, in MB.
 pub const DEFAULT_MEMORY_MB: i64 = 128;
 
+crate::index::index_type! {
+    /// A function of a template: an index into [`Template::functions`].
+    pub struct FunctionId for Function;
+}
+
 /// One function of a template (`AWS::Serverless::Function` or `AWS::Lambda::Function`).
 #[derive(Clone, Debug)]
 pub struct Function {
-    /// Index of its resource in [`Template::resources`].
-    pub resource: usize,
+    pub resource: ResourceId,
     pub id: LogicalId,
     /// Declared with SAM (`AWS::Serverless::Function`).
     pub sam: bool,
@@ -58,7 +62,7 @@ pub fn collect(template: &Template) -> Vec<Function> {
             let sam = resource.kind == ResourceKind::ServerlessFunction;
             let tracing = if sam { get("Tracing") } else { get("TracingConfig").and_then(|t| t.get("Mode")) };
             Function {
-                resource: index,
+                resource: ResourceId::new(index),
                 id: resource.id.clone(),
                 sam,
                 timeout: template.int_setting(get("Timeout"), Some(DEFAULT_TIMEOUT_S)),

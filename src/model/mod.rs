@@ -13,4 +13,5 @@ pub mod template;
 pub mod tree;
 pub mod yaml;
 
-pub use template::{LogicalId, Modelled, Resource, ResourceKind, Setting, Template};
+pub use function::FunctionId;
+pub use template::{LogicalId, Modelled, Resource, ResourceId, ResourceKind, Setting, Template, TemplateId};

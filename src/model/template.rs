@@ -114,6 +114,11 @@ impl ResourceKind {
     }
 }
 
+crate::index::index_type! {
+    /// A resource of a template: an index into [`Template::resources`].
+    pub struct ResourceId for Resource;
+}
+
 /// One entry of `Resources`.
 #[derive(Clone, Debug)]
 pub struct Resource {
@@ -173,6 +178,11 @@ impl<T: Copy> Setting<T> {
     pub fn is_set(self) -> bool {
         self.node().is_some()
     }
+}
+
+crate::index::index_type! {
+    /// A template of the run: an index into the project's templates.
+    pub struct TemplateId for Template;
 }
 
 /// A template: its tree and the model derived from it.
@@ -399,7 +409,7 @@ impl Template {
 
     /// The function defined by the resource at `index`, if it is one.
     pub fn function_of_resource(&self, index: usize) -> Option<&Function> {
-        self.functions.iter().find(|f| f.resource == index)
+        self.functions.iter().find(|f| f.resource.index() == index)
     }
 
     /// Reads an integer property as a [`Setting`], resolving `!Ref` to a parameter default.

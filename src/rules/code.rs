@@ -11,7 +11,7 @@ use crate::model::function::Function;
 use crate::project::Project;
 use crate::rules::Context;
 use crate::source::canonical;
-use crate::source::{Binary, CallFact, Callee, Receiver};
+use crate::source::{Binary, BinaryId, CallFact, Callee, Receiver};
 use crate::span::Span;
 
 /// A template function that deploys a binary.
@@ -22,7 +22,7 @@ pub struct Deployment<'p> {
 }
 
 /// The template functions that deploy binary `index`.
-pub fn deployments(project: &Project, index: usize) -> Vec<Deployment<'_>> {
+pub fn deployments(project: &Project, index: BinaryId) -> Vec<Deployment<'_>> {
     project
         .links
         .iter()
@@ -48,7 +48,7 @@ pub struct SyncEvidence {
 /// (API routes made asynchronous with `X-Amz-Invocation-Type: 'Event'` do not count; an API
 /// authorizer does: the request waits for it), or, without a template, a handler payload only
 /// synchronous callers send.
-pub fn sync_trigger(project: &Project, index: usize) -> Option<SyncEvidence> {
+pub fn sync_trigger(project: &Project, index: BinaryId) -> Option<SyncEvidence> {
     let deployed = deployments(project, index);
     for d in &deployed {
         let sync: Vec<&crate::model::events::EventSource> =
@@ -152,17 +152,29 @@ fn is_route_label(name: &str) -> bool {
         .is_some_and(|(method, path)| method.chars().all(|c| c.is_ascii_uppercase()) && !path.is_empty())
 }
 
+/// Where a finding on a call points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    /// The whole call expression (`Client::new(&config)`): the construction is the problem.
+    Call,
+    /// The method name of a method call (`.send()`): the operation is the problem.
+    Method,
+}
+
 /// Reports a finding at a call in a binary, naming the handler chain, with every deploying
 /// template function as a related location and the first as the finding's resource.
 pub fn report_call<'c>(
     cx: &'c mut Context<'_>,
     project: &Project,
-    binary: usize,
+    binary: BinaryId,
     call: &CallFact,
-    at_method: bool,
+    at: At,
     message: String,
 ) -> &'c mut Finding {
-    let span = if at_method { call.method_span } else { call.span };
+    let span = match at {
+        At::Call => call.span,
+        At::Method => call.method_span,
+    };
     let finding = cx.report(Site::new(call.file, span), message);
     relate_deployments(finding, project, binary);
     finding
@@ -173,13 +185,13 @@ pub fn report_call<'c>(
 pub fn report_on_sync_path<'c>(
     cx: &'c mut Context<'_>,
     project: &Project,
-    binary: usize,
+    binary: BinaryId,
     call: &CallFact,
     what: &str,
 ) -> Option<&'c mut Finding> {
     let sync = sync_trigger(project, binary)?;
     let message = format!("{} {what} while {}", chain(call), sync.description);
-    let finding = report_call(cx, project, binary, call, true, message);
+    let finding = report_call(cx, project, binary, call, At::Method, message);
     if let Some((file, span)) = sync.site {
         finding.related(file, span, "callers wait on this trigger");
     }
@@ -187,7 +199,7 @@ pub fn report_on_sync_path<'c>(
 }
 
 /// Adds the deploying template functions to a finding in code.
-pub fn relate_deployments(finding: &mut Finding, project: &Project, binary: usize) {
+pub fn relate_deployments(finding: &mut Finding, project: &Project, binary: BinaryId) {
     for d in deployments(project, binary) {
         let resource = d.function.resource(d.template);
         if finding.resource.is_none() {
@@ -198,12 +210,8 @@ pub fn relate_deployments(finding: &mut Finding, project: &Project, binary: usiz
 }
 
 /// The invoke-path calls of every binary, with the binary's index.
-pub fn invoke_calls(project: &Project) -> impl Iterator<Item = (usize, &Binary, &CallFact)> {
-    project
-        .source
-        .binaries
-        .iter()
-        .enumerate()
+pub fn invoke_calls(project: &Project) -> impl Iterator<Item = (BinaryId, &Binary, &CallFact)> {
+    BinaryId::enumerate(&project.source.binaries)
         .flat_map(|(i, b)| b.invoke_calls.iter().filter(|c| !c.guarded).map(move |c| (i, b, c)))
 }
 
@@ -312,7 +320,7 @@ pub fn blocking_call(call: &CallFact) -> Option<Blocking> {
 
 /// The template functions that deploy binary `index`, for messages: `` `Orders` ``,
 /// `` `Orders` and `Refunds` ``, or, without a template, `` binary `orders` ``.
-pub fn deployed_as(project: &Project, index: usize) -> String {
+pub fn deployed_as(project: &Project, index: BinaryId) -> String {
     let mut names: Vec<String> = deployments(project, index).iter().map(|d| format!("`{}`", d.function.id)).collect();
     names.dedup();
     match names.as_slice() {

@@ -81,12 +81,21 @@ pub struct SourceModel {
     pub suppressions: Vec<CommentSuppression>,
 }
 
+crate::index::index_type! {
+    /// A bin target: an index into [`SourceModel::binaries`].
+    pub struct BinaryId for Binary;
+}
+
+crate::index::index_type! {
+    /// A Cargo package: an index into [`SourceModel::packages`].
+    pub struct PackageId for Package;
+}
+
 /// One bin target: its Lambda registration, handlers, and the calls on its invoke and init
 /// paths.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binary {
-    /// Index into [`SourceModel::packages`].
-    pub package: usize,
+    pub package: PackageId,
     pub name: String,
     pub root: FileId,
     pub registration: Option<Registration>,
@@ -379,7 +388,7 @@ impl SourceModel {
     /// Packages and binaries by the folders a template can point at.
     pub fn binary_index(&self) -> BinaryIndex {
         let mut scopes: std::collections::HashMap<PathBuf, Scope> = std::collections::HashMap::new();
-        for (p, package) in self.packages.iter().enumerate() {
+        for (p, package) in PackageId::enumerate(&self.packages) {
             let mut dirs = vec![package.dir.clone()];
             if let Some(root) = package.workspace_root.as_ref().and_then(|r| r.parent()) {
                 if root != package.dir {
@@ -389,7 +398,9 @@ impl SourceModel {
             for dir in dirs {
                 let scope = scopes.entry(dir).or_default();
                 scope.declared.extend(package.bins.iter().map(|b| b.name.clone()));
-                scope.binaries.extend(self.binaries.iter().enumerate().filter(|(_, b)| b.package == p).map(|(i, _)| i));
+                scope
+                    .binaries
+                    .extend(BinaryId::enumerate(&self.binaries).filter(|(_, b)| b.package == p).map(|(id, _)| id));
             }
         }
         BinaryIndex { scopes }
@@ -404,15 +415,14 @@ pub struct BinaryIndex {
 
 #[derive(Debug, Default)]
 struct Scope {
-    /// Indexes into [`SourceModel::binaries`].
-    binaries: Vec<usize>,
+    binaries: Vec<BinaryId>,
     /// Bin target names declared there (some may have no source file).
     declared: Vec<String>,
 }
 
 impl BinaryIndex {
     /// Like [`SourceModel::find_binary`], as an index into [`SourceModel::binaries`].
-    pub fn find(&self, model: &SourceModel, dir: &Path, name: Option<&str>) -> Result<usize, BinaryLookupError> {
+    pub fn find(&self, model: &SourceModel, dir: &Path, name: Option<&str>) -> Result<BinaryId, BinaryLookupError> {
         let dir = cargo::normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
         let empty = Scope::default();
         let scope = self.scopes.get(&dir).unwrap_or(&empty);
@@ -600,7 +610,7 @@ fn binary(
         })
         .collect();
     let binary = Binary {
-        package: unit.package,
+        package: PackageId::new(unit.package),
         name: unit.name.clone(),
         root: loaded.file_id(unit.root.unwrap_or_default()),
         registration: found.registration.clone(),

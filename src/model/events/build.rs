@@ -9,7 +9,7 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn function_index(&self, node: Option<NodeRef<'t>>) -> Option<usize> {
+    fn function_index(&self, node: Option<NodeRef<'t>>) -> Option<FunctionId> {
         let node = node?;
         let mut refs = Vec::new();
         match direct_reference(node) {
@@ -19,19 +19,25 @@ impl<'t> Builder<'t> {
         if refs.is_empty() {
             // A literal function name or ARN that matches a function's `FunctionName`.
             let text = node.as_str()?;
-            return self.template.functions.iter().position(|f| {
-                let name = self.template.property(f.resource(self.template), "FunctionName").and_then(|n| n.as_str());
-                name.is_some_and(|n| text == n || text.ends_with(&format!(":function:{n}")))
-            });
+            return self
+                .template
+                .functions
+                .iter()
+                .position(|f| {
+                    let name =
+                        self.template.property(f.resource(self.template), "FunctionName").and_then(|n| n.as_str());
+                    name.is_some_and(|n| text == n || text.ends_with(&format!(":function:{n}")))
+                })
+                .map(FunctionId::new);
         }
         refs.iter().find_map(|id| self.function_of(id))
     }
 
-    fn function_of(&self, logical_id: &str) -> Option<usize> {
-        let index = self.template.resource_index(logical_id)?;
+    fn function_of(&self, logical_id: &str) -> Option<FunctionId> {
+        let index = ResourceId::new(self.template.resource_index(logical_id)?);
         let resource = &self.template.resources[index];
         if resource.kind.is_function() {
-            return self.template.functions.iter().position(|f| f.resource == index);
+            return self.template.functions.iter().position(|f| f.resource == index).map(FunctionId::new);
         }
         // An alias or version points at its function.
         if matches!(resource.type_name.as_str(), "AWS::Lambda::Alias" | "AWS::Lambda::Version") {
@@ -46,7 +52,13 @@ impl<'t> Builder<'t> {
         self.template.resource(id).map(|r| r.id.0.clone())
     }
 
-    fn push(&mut self, kind: EventKind, at: At, function: Option<usize>, source: Option<String>) -> &mut EventSource {
+    fn push(
+        &mut self,
+        kind: EventKind,
+        at: At,
+        function: Option<FunctionId>,
+        source: Option<String>,
+    ) -> &mut EventSource {
         let At { origin, key_span, node, properties } = at;
         self.events.push(EventSource {
             kind,
@@ -68,7 +80,7 @@ impl<'t> Builder<'t> {
 /// Collects every event source of the template.
 pub fn collect(template: &Template) -> Vec<EventSource> {
     let mut b = Builder { template, events: Vec::new() };
-    for (fi, function) in template.functions.iter().enumerate() {
+    for (fi, function) in FunctionId::enumerate(&template.functions) {
         if function.sam {
             collect_sam_events(&mut b, fi);
         }
@@ -99,7 +111,7 @@ fn drop_permissions_with_integrations(template: &Template, events: &mut Vec<Even
         Origin::Resource { resource } => template.resources[resource].kind == ResourceKind::LambdaPermission,
         _ => false,
     };
-    let declared: Vec<(usize, Service)> =
+    let declared: Vec<(FunctionId, Service)> =
         events.iter().filter(|e| !is_permission(e)).filter_map(|e| Some((e.function?, e.kind.service()))).collect();
     events.retain(|e| !is_permission(e) || e.function.is_none_or(|f| !declared.contains(&(f, e.kind.service()))));
 }
@@ -114,7 +126,7 @@ struct At {
     properties: Option<NodeId>,
 }
 
-fn collect_sam_events(b: &mut Builder<'_>, fi: usize) {
+fn collect_sam_events(b: &mut Builder<'_>, fi: FunctionId) {
     let template = b.template;
     let function = &template.functions[fi];
     let Some(props) = template.properties(function.resource(template)) else { return };
@@ -215,7 +227,7 @@ fn collect_resource_events(b: &mut Builder<'_>, ri: usize, kind: ResourceKind) {
     let Some(props) = template.properties(resource) else { return };
     // Every event of a resource is declared by the resource itself.
     let at = At {
-        origin: Origin::Resource { resource: ri },
+        origin: Origin::Resource { resource: ResourceId::new(ri) },
         key_span: resource.id_span,
         node: resource.node,
         properties: Some(props.id),
@@ -409,7 +421,7 @@ fn collect_method_integration(b: &mut Builder<'_>, ri: usize, props: NodeRef<'_>
     let ev = b.push(
         EventKind::Api,
         At {
-            origin: Origin::Resource { resource: ri },
+            origin: Origin::Resource { resource: ResourceId::new(ri) },
             key_span: resource.id_span,
             node: resource.node,
             properties: Some(props.id),

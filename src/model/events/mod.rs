@@ -8,8 +8,9 @@
 //! OpenAPI `DefinitionBody` integrations.
 
 use crate::model::api::ApiKind;
+use crate::model::function::FunctionId;
 use crate::model::intrinsics::{direct_reference, references_within};
-use crate::model::template::{ResourceKind, Setting, Template};
+use crate::model::template::{ResourceId, ResourceKind, Setting, Template};
 use crate::model::tree::{NodeId, NodeRef};
 use crate::span::Span;
 
@@ -153,7 +154,7 @@ pub enum Origin {
     /// An authorizer in a SAM API's `Auth.Authorizers`.
     SamAuthorizer { api: usize, name: String },
     /// A resource of its own (event source mapping, permission, method, subscription, rule...).
-    Resource { resource: usize },
+    Resource { resource: ResourceId },
     /// An operation or security scheme in an API's OpenAPI definition.
     OpenApi { api: usize },
 }
@@ -175,7 +176,7 @@ pub struct EventSource {
     pub trigger: Trigger,
     pub origin: Origin,
     /// Index into [`Template::functions`] of the invoked function, when resolved.
-    pub function: Option<usize>,
+    pub function: Option<FunctionId>,
     /// Where findings about the event source point: the event's key or resource's logical id.
     pub key_span: Span,
     /// The event's or resource's mapping.

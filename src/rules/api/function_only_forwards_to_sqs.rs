@@ -1,8 +1,9 @@
 use crate::files::FileId;
 use crate::model::events::{EventKind, Trigger};
 use crate::project::Project;
-use crate::rules::code::{self, chain};
+use crate::rules::code::{self, At, chain};
 use crate::rules::{Context, Rule, declare_rule};
+use crate::source::BinaryId;
 use crate::source::canonical;
 use crate::source::{CallFact, Callee};
 use crate::span::Span;
@@ -97,7 +98,7 @@ declare_rule! {
 
 impl Rule for FunctionOnlyForwardsToSqs {
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
-        for (index, binary) in project.source.binaries.iter().enumerate() {
+        for (index, binary) in BinaryId::enumerate(&project.source.binaries) {
             let calls: Vec<&CallFact> = binary.invoke_calls.iter().filter(|c| !c.guarded).collect();
             let mut sends = Vec::new();
             let mut other_effect = false;
@@ -119,7 +120,7 @@ impl Rule for FunctionOnlyForwardsToSqs {
                 project,
                 index,
                 send,
-                true,
+                At::Method,
                 format!(
                     "{} only forwards the request to SQS (`{operation}`) for {}; API Gateway can send it to the queue without a function",
                     chain(send),
@@ -181,7 +182,7 @@ struct ApiTrigger {
 
 /// The first synchronous REST or HTTP API event of a function deploying the binary, or,
 /// without a template, an API Gateway (or `lambda_http`) payload.
-fn api_trigger(project: &Project, index: usize) -> Option<ApiTrigger> {
+fn api_trigger(project: &Project, index: BinaryId) -> Option<ApiTrigger> {
     let deployed = code::deployments(project, index);
     for d in &deployed {
         for &e in &d.function.events {

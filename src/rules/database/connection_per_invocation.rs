@@ -1,5 +1,5 @@
 use crate::project::Project;
-use crate::rules::code::{self, chain};
+use crate::rules::code::{self, At, chain};
 use crate::rules::{Context, Rule, declare_rule};
 
 declare_rule! {
@@ -64,7 +64,7 @@ impl Rule for ConnectionPerInvocation {
                 project,
                 index,
                 call,
-                false,
+                At::Call,
                 format!(
                     "{} {verb} {} (`{}`){looped} on every invocation of {}",
                     chain(call),

@@ -2,10 +2,11 @@ use std::collections::HashSet;
 
 use crate::model::intrinsics::{self, getatt_parts};
 use crate::model::tree::{NodeId, NodeRef};
-use crate::model::{Resource, ResourceKind, Template};
+use crate::model::{FunctionId, Resource, ResourceKind, Template, TemplateId};
 use crate::project::Project;
-use crate::rules::code::{self, chain};
+use crate::rules::code::{self, At, chain};
 use crate::rules::{Context, Rule, declare_rule};
+use crate::source::BinaryId;
 
 /// Endpoint attributes of `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster`.
 const ENDPOINT_ATTRIBUTES: &[&str] =
@@ -89,8 +90,8 @@ declare_rule! {
 impl Rule for DatabaseWithoutProxy {
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         // (template, function) pairs whose environment was reported.
-        let mut reported: HashSet<(usize, usize)> = HashSet::new();
-        for (ti, template) in project.templates.iter().enumerate() {
+        let mut reported: HashSet<(TemplateId, FunctionId)> = HashSet::new();
+        for (ti, template) in TemplateId::enumerate(&project.templates) {
             check_environment(template, cx, |fi| {
                 reported.insert((ti, fi));
             });
@@ -107,11 +108,11 @@ struct EndpointUse<'t> {
 
 /// Reports environment variables set from an RDS endpoint; calls `reported` with every
 /// function index that got a finding.
-fn check_environment(template: &Template, cx: &mut Context<'_>, mut reported: impl FnMut(usize)) {
+fn check_environment(template: &Template, cx: &mut Context<'_>, mut reported: impl FnMut(FunctionId)) {
     let proxy = proxy_of(template);
     // A value inherited from `Globals` is one node shared by several functions: one finding.
-    let mut by_node: Vec<(NodeId, String, EndpointUse<'_>, Vec<usize>)> = Vec::new();
-    for (fi, function) in template.functions.iter().enumerate() {
+    let mut by_node: Vec<(NodeId, String, EndpointUse<'_>, Vec<FunctionId>)> = Vec::new();
+    for (fi, function) in FunctionId::enumerate(&template.functions) {
         let resource = function.resource(template);
         let Some(variables) = template.property(resource, "Environment").and_then(|e| e.get("Variables")) else {
             continue;
@@ -167,8 +168,8 @@ fn check_environment(template: &Template, cx: &mut Context<'_>, mut reported: im
 
 /// Reports Postgres/MySQL connections in binaries deployed by templates that have an RDS
 /// database and no proxy.
-fn check_code(project: &Project, reported: &HashSet<(usize, usize)>, cx: &mut Context<'_>) {
-    for (index, binary) in project.source.binaries.iter().enumerate() {
+fn check_code(project: &Project, reported: &HashSet<(TemplateId, FunctionId)>, cx: &mut Context<'_>) {
+    for (index, binary) in BinaryId::enumerate(&project.source.binaries) {
         let deployments = code::deployments(project, index);
         let unproxied = deployments.iter().find_map(|d| {
             let database = database_of(d.template)?;
@@ -194,7 +195,7 @@ fn check_code(project: &Project, reported: &HashSet<(usize, usize)>, cx: &mut Co
                 noun(database.kind),
                 database.id
             );
-            code::report_call(cx, project, index, call, false, message)
+            code::report_call(cx, project, index, call, At::Call, message)
                 .help("put an `AWS::RDS::DBProxy` in front of the database and connect to its endpoint; every concurrent execution environment holds its own connections, and a burst exhausts the database's")
                 .related(template.file, database.id_span, "the database");
         }

@@ -1,6 +1,7 @@
 use crate::project::Project;
-use crate::rules::code::{self, PoolLibrary, chain};
+use crate::rules::code::{self, At, PoolLibrary, chain};
 use crate::rules::{Context, Rule, declare_rule};
+use crate::source::BinaryId;
 use crate::source::canonical;
 use crate::source::{CallFact, Callee};
 
@@ -54,7 +55,7 @@ declare_rule! {
 
 impl Rule for OversizedConnectionPool {
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
-        for (index, binary) in project.source.binaries.iter().enumerate() {
+        for (index, binary) in BinaryId::enumerate(&project.source.binaries) {
             let lambda = binary.registration.is_some() || !code::deployments(project, index).is_empty();
             if !lambda || binary.registration.as_ref().is_some_and(|r| r.concurrent) {
                 continue;
@@ -65,7 +66,7 @@ impl Rule for OversizedConnectionPool {
                     let Some(size) = size.filter(|&n| n > 1) else { continue };
                     let setting = format!("`{}({size})`", call.callee.name());
                     let message = message(project, index, call, library, &setting, Some(size));
-                    code::report_call(cx, project, index, call, true, message).help(HELP);
+                    code::report_call(cx, project, index, call, At::Method, message).help(HELP);
                     continue;
                 }
                 let Some(library) = code::db_open(call).and_then(|open| open.pool) else { continue };
@@ -77,7 +78,7 @@ impl Rule for OversizedConnectionPool {
                     None => "the default size (4 × the CPU cores)".to_string(),
                 };
                 let message = message(project, index, call, library, &setting, library.default_size());
-                code::report_call(cx, project, index, call, false, message).help(HELP);
+                code::report_call(cx, project, index, call, At::Call, message).help(HELP);
             }
         }
     }
@@ -90,7 +91,7 @@ const HELP: &str = "an execution environment serves one request at a time: size 
 /// of 20`.
 fn message(
     project: &Project,
-    index: usize,
+    index: BinaryId,
     call: &CallFact,
     library: PoolLibrary,
     setting: &str,

@@ -1,5 +1,5 @@
 use crate::project::Project;
-use crate::rules::code::{self, chain};
+use crate::rules::code::{self, At, chain};
 use crate::rules::{Context, Rule, declare_rule};
 use crate::source::Binary;
 
@@ -70,7 +70,7 @@ impl Rule for BlockingCallInAsyncHandler {
                 project,
                 index,
                 call,
-                true,
+                At::Method,
                 format!("{} {}{looped}, blocking an async runtime thread", chain(call), blocking.what),
             )
             .help(format!("{}; blocking stalls everything else the runtime drives", blocking.instead));

@@ -1,5 +1,5 @@
 use crate::project::Project;
-use crate::rules::code::{self, chain};
+use crate::rules::code::{self, At, chain};
 use crate::rules::{Context, Rule, declare_rule};
 use crate::source::CallFact;
 use crate::source::canonical;
@@ -67,7 +67,7 @@ impl Rule for ClientInHandler {
                 project,
                 index,
                 call,
-                false,
+                At::Call,
                 format!("`{path}` builds {what}{looped} on every invocation ({})", chain(call)),
             )
             .help("build it once in `main` (or in a `OnceLock`/`LazyLock`) and pass it to the handler; clients are cheap to clone");

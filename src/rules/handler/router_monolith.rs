@@ -2,6 +2,7 @@ use crate::diagnostic::Site;
 use crate::project::Project;
 use crate::rules::code;
 use crate::rules::{Context, Rule, RuleOption, declare_rule};
+use crate::source::BinaryId;
 
 /// How many routes the message lists before eliding the rest.
 const LISTED_ROUTES: usize = 8;
@@ -71,7 +72,7 @@ const MAX_ROUTES: RuleOption =
 impl Rule for RouterMonolith {
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         let max = cx.option(&MAX_ROUTES);
-        for (index, binary) in project.source.binaries.iter().enumerate() {
+        for (index, binary) in BinaryId::enumerate(&project.source.binaries) {
             let count = binary.routes.len();
             if (count as u64) <= max {
                 continue;

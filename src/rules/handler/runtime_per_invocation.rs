@@ -1,5 +1,5 @@
 use crate::project::Project;
-use crate::rules::code::{self, chain};
+use crate::rules::code::{self, At, chain};
 use crate::rules::{Context, Rule, declare_rule};
 use crate::source::CallFact;
 
@@ -57,7 +57,7 @@ impl Rule for RuntimePerInvocation {
         for (index, _, call) in code::invoke_calls(project) {
             let Some((what, path)) = runtime_construction(call) else { continue };
             let looped = code::in_loop(call);
-            code::report_call(cx, project, index, call, false, format!("{} {what} (`{path}`){looped} on every invocation", chain(call)))
+            code::report_call(cx, project, index, call, At::Call, format!("{} {what} (`{path}`){looped} on every invocation", chain(call)))
                 .help("build the runtime once (`#[tokio::main]` on `main`) and make the handler `async`; await futures instead of blocking on them");
         }
     }

@@ -1,5 +1,5 @@
 use crate::project::Project;
-use crate::rules::code::{self, chain};
+use crate::rules::code::{self, At, chain};
 use crate::rules::{Context, Rule, declare_rule};
 use crate::source::canonical;
 use crate::source::{CallFact, Callee, Package};
@@ -70,7 +70,7 @@ impl Rule for SecretFetchPerInvocation {
                 project,
                 index,
                 call,
-                true,
+                At::Method,
                 format!("{} {what} (`{operation}`){looped} on every invocation", chain(call)),
             )
             .help("read it once (in `main` or a `OnceCell`/`LazyLock` initialiser), or through a caching client or the Parameters and Secrets extension when it rotates");

@@ -2,8 +2,10 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Finding, Site};
 use crate::files::FileId;
+use crate::model::{FunctionId, TemplateId};
 use crate::project::Project;
 use crate::rules::{Context, Rule, declare_rule};
+use crate::source::PackageId;
 use crate::source::cargo::{ProfileSection, Setting, SettingValue};
 use crate::span::Span;
 
@@ -66,7 +68,7 @@ impl Rule for UnoptimizedReleaseProfile {
     fn check_project(&self, project: &Project, cx: &mut Context<'_>) {
         // Packages of a workspace share the root's profile: one finding per place.
         let mut places: BTreeMap<(FileId, Span), Place> = BTreeMap::new();
-        for (index, package) in project.source.packages.iter().enumerate() {
+        for (index, package) in PackageId::enumerate(&project.source.packages) {
             if !package.is_lambda {
                 continue;
             }
@@ -110,7 +112,7 @@ struct Place<'p> {
     kind: Kind<'p>,
     packages: Vec<String>,
     /// `(template, function)` of the functions that build these packages without cargo-lambda.
-    builders: Vec<(usize, usize)>,
+    builders: Vec<(TemplateId, FunctionId)>,
 }
 
 impl<'p> Place<'p> {
@@ -118,7 +120,7 @@ impl<'p> Place<'p> {
         Place { kind, packages: Vec::new(), builders: Vec::new() }
     }
 
-    fn add(&mut self, package: &str, builders: &[(usize, usize)]) {
+    fn add(&mut self, package: &str, builders: &[(TemplateId, FunctionId)]) {
         self.packages.push(package.to_string());
         for b in builders {
             if !self.builders.contains(b) {
@@ -129,7 +131,7 @@ impl<'p> Place<'p> {
 }
 
 /// The template functions deploying a binary of package `index` without cargo-lambda.
-fn plain_builds(project: &Project, index: usize) -> Vec<(usize, usize)> {
+fn plain_builds(project: &Project, index: PackageId) -> Vec<(TemplateId, FunctionId)> {
     let mut out = Vec::new();
     for link in &project.links {
         let Ok(binary) = link.binary else { continue };
@@ -196,7 +198,7 @@ fn report(project: &Project, cx: &mut Context<'_>, file: FileId, span: Span, pla
 }
 
 /// Relates the template functions that build the crate without cargo-lambda.
-fn relate(finding: &mut Finding, project: &Project, builders: &[(usize, usize)]) {
+fn relate(finding: &mut Finding, project: &Project, builders: &[(TemplateId, FunctionId)]) {
     for &(t, f) in builders {
         let template = &project.templates[t];
         let function = &template.functions[f];
