@@ -52,10 +52,26 @@ fn module_of(src: &Path, file: &Path) -> Option<String> {
     (!matches!(name, "lib" | "main")).then(|| name.to_string())
 }
 
-/// The code of a file without its tests and without comments.
+/// The code of a file without its tests and without comments: an inline `#[cfg(test)] mod x {`
+/// ends the production code (test modules close a file), a `#[cfg(test)] mod x;` line is
+/// dropped, and any other `#[cfg(test)]` item is checked like production code.
 fn production_code(text: &str) -> String {
-    let code = text.split("#[cfg(test)]").next().unwrap_or("");
-    code.lines().map(|line| line.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n")
+    let mut kept = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[cfg(test)]" {
+            let next = lines.peek().map(|l| l.trim()).unwrap_or("");
+            if next.starts_with("mod ") && next.ends_with('{') {
+                break;
+            }
+            if next.starts_with("mod ") && next.ends_with(';') {
+                lines.next();
+                continue;
+            }
+        }
+        kept.push(line.split("//").next().unwrap_or(""));
+    }
+    kept.join("\n")
 }
 
 /// Every top-level module named after `crate::` in `code`.
@@ -91,6 +107,10 @@ fn imports_point_down_the_layers() {
     files.sort();
     let mut problems = Vec::new();
     for file in &files {
+        // `tests.rs` files are the test modules of their folder (`#[cfg(test)] mod tests;`).
+        if file.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
         let Some(module) = module_of(&src, file) else { continue };
         let Some(own) = layer_of(&module) else {
             problems.push(format!("module `{module}` is in no layer of tests/layering.rs: place it"));
@@ -118,7 +138,8 @@ fn imports_point_down_the_layers() {
 
 #[test]
 fn the_check_reads_groups_and_ignores_comments_and_tests() {
-    let code =
-        production_code("use crate::{a, b::c};\n// crate::z\nfn f() { crate::d::e(); }\n#[cfg(test)]\nuse crate::y;");
+    let code = production_code(
+        "#[cfg(test)]\nmod tests;\nuse crate::{a, b::c};\n// crate::z\nfn f() { crate::d::e(); }\n#[cfg(test)]\nmod tests {\nuse crate::y;\n}",
+    );
     assert_eq!(imported_modules(&code), ["a", "b", "d"].map(String::from).into_iter().collect());
 }
