@@ -31,13 +31,13 @@ impl Packs {
         Vec::new()
     }
 
-    pub fn check_template(
+    pub fn check_templates(
         &self,
-        _template: &Template,
+        templates: &[Template],
         _settings: &RuleSettings,
         _failures: &FailureRules,
-    ) -> Vec<Finding> {
-        Vec::new()
+    ) -> Vec<Vec<Finding>> {
+        vec![Vec::new(); templates.len()]
     }
 }
 

@@ -159,15 +159,15 @@ impl Packs {
         self.packs.iter().flat_map(|p| p.rules.iter().map(|r| r.info.clone())).collect()
     }
 
-    /// The findings of the enabled pack rules on one template. Called from the engine's
-    /// per-template parallel loop.
-    pub fn check_template(
+    /// The findings of the enabled pack rules on every template, one list per template in
+    /// order, with templates batched into Guard calls. The engine runs it beside the built-in rules.
+    pub fn check_templates(
         &self,
-        template: &Template,
+        templates: &[Template],
         settings: &RuleSettings,
         failures: &FailureRules,
-    ) -> Vec<Finding> {
-        eval::check_template(&self.packs, template, settings, failures)
+    ) -> Vec<Vec<Finding>> {
+        eval::check_templates(&self.packs, templates, settings, failures)
     }
 }
 

@@ -89,28 +89,37 @@ impl Pack {
         self.multiline_messages.get(reported).map_or(reported, String::as_str)
     }
 
-    /// Whether some rule file may fail on a template with these resource types.
-    pub fn may_fail_on(&self, types: Option<&[&str]>) -> bool {
-        self.quoted.iter().any(|(_, g)| g.as_ref().is_none_or(|g| g.admits(types)))
+    /// The rule files (indexes) that may fail on a template with these resource types.
+    pub fn admitted_files(&self, types: Option<&[&str]>) -> Vec<usize> {
+        self.quoted
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, g))| g.as_ref().is_none_or(|g| g.admits(types)))
+            .map(|(i, _)| i)
+            .collect()
     }
 
-    /// Guard's payload for one template with only the rule files that may fail on a template
-    /// with these resource types (see [`gate::resource_types`]); `None` when there are none.
-    pub fn gated_payload(&self, types: Option<&[&str]>, data_json: &str) -> Option<String> {
-        let mut files = self.quoted.iter().filter(|(_, g)| g.as_ref().is_none_or(|g| g.admits(types))).peekable();
-        files.peek()?;
-        let mut payload = String::with_capacity(self.payload_prefix.len() + data_json.len() * 11 / 10 + 8);
+    /// Guard's payload for several templates (JSON texts) and the rule files `files`: Guard
+    /// parses each rules file once per payload, whatever the number of data documents.
+    pub fn batch_payload(&self, files: &[usize], data_json: &[&str]) -> String {
+        let size = data_json.iter().map(|d| d.len() * 11 / 10 + 8).sum::<usize>() + self.payload_prefix.len();
+        let mut payload = String::with_capacity(size);
         payload.push_str("{\"rules\":[");
-        for (i, (text, _)) in files.enumerate() {
+        for (i, &file) in files.iter().enumerate() {
             if i > 0 {
                 payload.push(',');
             }
-            payload.push_str(text);
+            payload.push_str(&self.quoted[file].0);
         }
         payload.push_str("],\"data\":[");
-        payload.push_str(&serde_json::to_string(data_json).unwrap_or_else(|_| "\"{}\"".into()));
+        for (i, data) in data_json.iter().enumerate() {
+            if i > 0 {
+                payload.push(',');
+            }
+            payload.push_str(&serde_json::to_string(data).unwrap_or_else(|_| "\"{}\"".into()));
+        }
         payload.push_str("]}");
-        Some(payload)
+        payload
     }
 
     /// Guard's payload (`{"rules": [...], "data": [<template JSON>]}`) for one template.

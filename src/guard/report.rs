@@ -59,19 +59,47 @@ impl At {
 
 /// Parses the report of one data document.
 pub fn parse(text: &str) -> Result<Report, String> {
-    let json: Value = serde_json::from_str(text).map_err(|e| format!("unreadable Guard report: {e}"))?;
-    let documents = json.as_array().ok_or("unexpected Guard report: not a list")?;
+    let documents = documents(text)?;
     let mut report = Report::default();
-    for document in documents {
-        names(document, "not_applicable", &mut report.skipped);
-        names(document, "compliant", &mut report.passed);
-        for rule in document.get("not_compliant").and_then(Value::as_array).into_iter().flatten() {
-            let name = rule.pointer("/Rule/name").and_then(Value::as_str).unwrap_or("default");
-            report.failed.insert(name.to_string());
-            collect(rule, name, &mut report.failures, 0);
-        }
+    for document in &documents {
+        read_document(document, &mut report);
     }
     Ok(report)
+}
+
+/// Parses the report of `count` data documents given in one payload: one report each, in
+/// payload order (Guard writes one record per data document, in order).
+pub fn parse_each(text: &str, count: usize) -> Result<Vec<Report>, String> {
+    let documents = documents(text)?;
+    if documents.len() != count {
+        return Err(format!("unexpected Guard report: {} records for {count} documents", documents.len()));
+    }
+    Ok(documents
+        .iter()
+        .map(|document| {
+            let mut report = Report::default();
+            read_document(document, &mut report);
+            report
+        })
+        .collect())
+}
+
+fn documents(text: &str) -> Result<Vec<Value>, String> {
+    let json: Value = serde_json::from_str(text).map_err(|e| format!("unreadable Guard report: {e}"))?;
+    match json {
+        Value::Array(documents) => Ok(documents),
+        _ => Err("unexpected Guard report: not a list".into()),
+    }
+}
+
+fn read_document(document: &Value, report: &mut Report) {
+    names(document, "not_applicable", &mut report.skipped);
+    names(document, "compliant", &mut report.passed);
+    for rule in document.get("not_compliant").and_then(Value::as_array).into_iter().flatten() {
+        let name = rule.pointer("/Rule/name").and_then(Value::as_str).unwrap_or("default");
+        report.failed.insert(name.to_string());
+        collect(rule, name, &mut report.failures, 0);
+    }
 }
 
 fn names(document: &Value, key: &str, into: &mut BTreeSet<String>) {

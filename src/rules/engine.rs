@@ -27,20 +27,25 @@ const PACK_FAILURES: FailureRules =
 pub fn run(project: &Project, plan: &CapacityPlan, settings: &Settings, packs: &Packs) -> Vec<Finding> {
     let rules = enabled_rules(settings);
     let inject = settings.inject_panic.as_deref();
-    let (mut findings, project_findings) = rayon::join(
-        || run_template_rules(project, plan, settings, packs, &rules, inject),
+    let ((mut findings, pack_findings), project_findings) = rayon::join(
+        || {
+            rayon::join(
+                || run_template_rules(project, plan, settings, &rules, inject),
+                || packs.check_templates(&project.templates, &settings.rules, &PACK_FAILURES),
+            )
+        },
         || run_project_rules(project, plan, settings, &rules),
     );
+    findings.extend(pack_findings.into_iter().flatten());
     findings.extend(project_findings);
     finish(findings, project, settings, &rules, packs)
 }
 
-/// Every rule on every template, templates in parallel.
+/// Every built-in rule on every template, templates in parallel.
 fn run_template_rules(
     project: &Project,
     plan: &CapacityPlan,
     settings: &Settings,
-    packs: &Packs,
     rules: &[&'static dyn Rule],
     inject: Option<&str>,
 ) -> Vec<Finding> {
@@ -59,9 +64,7 @@ fn run_template_rules(
                     cx.push(internal_error(Site::new(template.file, Span::at(0)), rule, &panic));
                 }
             }
-            let mut found = cx.into_findings();
-            found.extend(packs.check_template(template, &settings.rules, &PACK_FAILURES));
-            found
+            cx.into_findings()
         })
         .collect()
 }
