@@ -551,6 +551,43 @@ rule TIMEOUT when %fns !empty {
     }
 
     #[test]
+    fn a_batch_gives_each_template_what_it_gets_alone() {
+        let texts: Vec<String> = [10, 60, 45, 5, 90]
+            .iter()
+            .map(|s| {
+                format!("Resources:\n  Fn{s}:\n    Type: AWS::Serverless::Function\n    Properties: {{Timeout: {s}}}\n")
+            })
+            .chain(["Resources:\n  Q:\n    Type: AWS::SQS::Queue\n".to_string()])
+            .collect();
+        let templates: Vec<Template> = texts.iter().map(|t| template(t)).collect();
+        let packs = [pack(TIMEOUT_RULE)];
+        let settings = RuleSettings::default();
+        let batched = check_templates(&packs, &templates, &settings, &test_failure_rules());
+        let alone: Vec<Vec<Finding>> =
+            templates.iter().map(|t| check_template(&packs, t, &settings, &test_failure_rules())).collect();
+        assert_eq!(batched, alone);
+        let failing: Vec<usize> = batched.iter().enumerate().filter(|(_, f)| !f.is_empty()).map(|(i, _)| i).collect();
+        assert_eq!(failing, [1, 2, 4], "the 60, 45 and 90 s functions");
+        assert_eq!(batched[1][0].message, "timeout of Fn60 is above 30 s");
+    }
+
+    #[test]
+    fn a_batch_guard_cannot_evaluate_whole_is_evaluated_template_by_template() {
+        let pack = pack(TIMEOUT_RULE);
+        let good = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {Timeout: 60}\n";
+        // Guard's data loader rejects the empty document, which fails the batch call; the good
+        // template still gets its finding from its own call.
+        let templates = [template(good), template(good)];
+        let data = vec![Some(view::to_json(&templates[0])), Some(String::new())];
+        let found =
+            check_batch(&pack, &[0], &[0, 1], &templates, &data, &RuleSettings::default(), &test_failure_rules());
+        assert_eq!(found[0].1.len(), 1, "{:?}", found[0].1);
+        assert_eq!(found[0].1[0].message, "timeout of Fn is above 30 s");
+        assert_eq!(found[1].1.len(), 1);
+        assert_eq!(found[1].1[0].code, "SL001", "the document Guard cannot read: {:?}", found[1].1);
+    }
+
+    #[test]
     fn a_panicking_or_failing_guard_is_an_error_not_a_crash() {
         // Not a template Guard can read: its loader wants a mapping or list.
         let pack = pack(TIMEOUT_RULE);
