@@ -253,31 +253,15 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::model::tree::{NodeKind, NodeRef, ScalarValue};
-    use crate::span::LineIndex;
+    use crate::model::load::test_support::{at, parse_err_with, parse_with, pos, snippet};
+    use crate::model::tree::{NodeKind, ScalarValue};
 
     fn parse(text: &str) -> Tree {
-        load(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?} at {:?}", pos(text, e.span.start)))
+        parse_with(load, text)
     }
 
     fn parse_err(text: &str) -> LoadError {
-        match load(text, Limits::default()) {
-            Ok(tree) => panic!("expected an error, got {:?}", tree.root()),
-            Err(e) => e,
-        }
-    }
-
-    fn pos(text: &str, offset: u32) -> (u32, u32) {
-        let lc = LineIndex::new(text).line_col(text, offset);
-        (lc.line, lc.column)
-    }
-
-    fn snippet(text: &str, span: Span) -> &str {
-        &text[span.start as usize..span.end as usize]
-    }
-
-    fn at<'t>(tree: &'t Tree, keys: &[&str]) -> NodeRef<'t> {
-        tree.root().and_then(|r| r.at(keys)).unwrap_or_else(|| panic!("no node at {keys:?}"))
+        parse_err_with(load, text)
     }
 
     const TEMPLATE: &str = r#"{

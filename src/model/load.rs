@@ -276,6 +276,41 @@ impl MapEntries {
     }
 }
 
+/// What the YAML and JSON loader tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Limits, LoadError, Tree};
+    use crate::model::tree::NodeRef;
+    use crate::span::{LineIndex, Span};
+
+    /// A loader's tree for `text`, panicking with the error's position.
+    pub fn parse_with(load: fn(&str, Limits) -> Result<Tree, LoadError>, text: &str) -> Tree {
+        load(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?} at {:?}", pos(text, e.span.start)))
+    }
+
+    /// A loader's error for `text`, panicking when it loads.
+    pub fn parse_err_with(load: fn(&str, Limits) -> Result<Tree, LoadError>, text: &str) -> LoadError {
+        match load(text, Limits::default()) {
+            Ok(tree) => panic!("expected an error, got {:?}", tree.root()),
+            Err(e) => e,
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset.
+    pub fn pos(text: &str, offset: u32) -> (u32, u32) {
+        let lc = LineIndex::new(text).line_col(text, offset);
+        (lc.line, lc.column)
+    }
+
+    pub fn snippet(text: &str, span: Span) -> &str {
+        &text[span.start as usize..span.end as usize]
+    }
+
+    pub fn at<'t>(tree: &'t Tree, keys: &[&str]) -> NodeRef<'t> {
+        tree.root().and_then(|r| r.at(keys)).unwrap_or_else(|| panic!("no node at {keys:?}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,7 @@ use std::time::{Duration, Instant};
 
 use super::repair::only_inside_flow_content;
 use super::*;
-use crate::model::tree::NodeRef;
-use crate::span::LineIndex;
+use crate::model::load::test_support::{at, parse_err_with, parse_with, pos, snippet};
 
 thread_local! {
     /// Re-parses done by `reparse_until_clean` on this thread.
@@ -18,28 +17,11 @@ fn reparses(text: &str) -> (Result<Tree, LoadError>, usize) {
 }
 
 fn parse(text: &str) -> Tree {
-    load(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?} at {:?}", pos(text, e.span.start)))
+    parse_with(load, text)
 }
 
 fn parse_err(text: &str) -> LoadError {
-    match load(text, Limits::default()) {
-        Ok(tree) => panic!("expected an error, got {:?}", tree.root()),
-        Err(e) => e,
-    }
-}
-
-/// 1-based (line, column) of a byte offset.
-fn pos(text: &str, offset: u32) -> (u32, u32) {
-    let lc = LineIndex::new(text).line_col(text, offset);
-    (lc.line, lc.column)
-}
-
-fn snippet(text: &str, span: Span) -> &str {
-    &text[span.start as usize..span.end as usize]
-}
-
-fn at<'t>(tree: &'t Tree, keys: &[&str]) -> NodeRef<'t> {
-    tree.root().and_then(|r| r.at(keys)).unwrap_or_else(|| panic!("no node at {keys:?}"))
+    parse_err_with(load, text)
 }
 
 const SAM: &str = "\
