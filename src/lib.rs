@@ -53,29 +53,24 @@ impl Outcome {
 
 /// Finds and loads every file under `paths` once, and plans the concurrency budgets.
 pub fn load(paths: &[PathBuf], settings: &Settings) -> error::Result<Project> {
-    timings::mark(|| "start-up, config and packs".into());
-    let discovery = discover::discover(paths, &settings.cwd, &settings.exclude)?;
-    timings::mark(|| timings::counted("walk", discovery.inputs.len(), "file"));
-    let options = LoadOptions {
-        max_file_size: settings.max_file_size,
-        limits: model::tree::Limits::default(),
-        scope: limits::ReadScope::of(paths, &settings.cwd),
-    };
-    let mut project = Project::load(discovery, settings, options);
-    project.capacity = capacity::plan(&project, settings);
-    Ok(project)
+    load_within(paths, paths, settings)
 }
 
 /// Loads the project around `request`: everything under its root (named files kept as
 /// named), reading nothing outside the root.
 pub fn load_request(request: &root::Request, settings: &Settings) -> error::Result<Project> {
+    load_within(&request.inputs(), std::slice::from_ref(&request.root), settings)
+}
+
+/// Loads `inputs`, reading nothing outside `roots`.
+fn load_within(inputs: &[PathBuf], roots: &[PathBuf], settings: &Settings) -> error::Result<Project> {
     timings::mark(|| "start-up, config and packs".into());
-    let discovery = discover::discover(&request.inputs(), &settings.cwd, &settings.exclude)?;
+    let discovery = discover::discover(inputs, &settings.cwd, &settings.exclude)?;
     timings::mark(|| timings::counted("walk", discovery.inputs.len(), "file"));
     let options = LoadOptions {
         max_file_size: settings.max_file_size,
         limits: model::tree::Limits::default(),
-        scope: limits::ReadScope::of(std::slice::from_ref(&request.root), &settings.cwd),
+        scope: limits::ReadScope::of(roots, &settings.cwd),
     };
     let mut project = Project::load(discovery, settings, options);
     project.capacity = capacity::plan(&project, settings);

@@ -122,6 +122,18 @@ fn a_named_rust_file_keeps_its_template_and_reports_only_itself() {
     // `Globals`); the whole-project run (CI) reports it.
     assert!(whole.iter().any(|l| l.starts_with("template.yaml:") && l.contains("SL202")));
     assert!(!lines.iter().any(|l| l.contains("template.yaml")));
+    // The same choice when the named file's change is the cause: renaming a bin leaves the
+    // template naming a bin that is gone (SL005 on the template), which a run on the renamed
+    // file does not report.
+    std::fs::rename(project.join("src/bin/get-order.rs"), project.join("src/bin/fetch-order.rs")).unwrap();
+    let whole_after = findings(&slint(&project, CONCISE));
+    assert!(
+        whole_after.iter().any(|l| l.starts_with("template.yaml:") && l.contains("SL005") && l.contains("get-order")),
+        "{whole_after:#?}"
+    );
+    let renamed = findings(&slint(&project, &[CONCISE, &["src/bin/fetch-order.rs"]].concat()));
+    assert!(renamed.iter().all(|l| l.starts_with("src/bin/fetch-order.rs:")), "{renamed:#?}");
+    std::fs::rename(project.join("src/bin/fetch-order.rs"), project.join("src/bin/get-order.rs")).unwrap();
     // Named from the project root, two files, with pre-commit's relative paths.
     let out = slint(&project, &[CONCISE, &["template.yaml", "src/bin/get-order.rs"]].concat());
     let lines = findings(&out);

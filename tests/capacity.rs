@@ -97,9 +97,21 @@ fn html_page_is_self_contained_and_carries_the_figures() {
         "Worker 600",
         "GetOrderFunction",
         "AWS keeps 100 unreserved",
+        // Every segment labelled in words, not only on hover.
+        "<li><span class=\"swatch\" style=\"background:#dfe3ec\"></span>unreserved 0</li>",
+        "Worker 600</li>",
+        // The under-reserved function: in the legend, the table and the stats.
+        "GetOrderFunction 60 <span class=\"under\">(reserves 50: under-reserved)</span>",
+        "<tr class=\"under\">",
+        "under-reserved<b>1</b>",
+        // The caveat the text output has: functions without a declared load.
+        "<b>Unknown demand:</b> 4 of 7 functions have no declared load",
+        "<small>+ 1 without a declared load: unknown</small>",
     ] {
         assert!(html.contains(figure), "the page lacks `{figure}`");
     }
+    let text = text(&slint(&dir, &["capacity", "sample-project", "bad-one-account", "--no-config"]).stdout);
+    assert!(text.contains("(+ 1 without a declared load: unknown)"), "{text}");
 }
 
 #[test]
