@@ -91,6 +91,13 @@ fn write_baseline(path: &Path, outcome: &crate::Outcome, request: &Request, sett
         .map_err(|e| Error::new(format!("cannot write {}: {}", path.display(), config::io_reason(&e))))?;
     let count = outcome.report.findings.len();
     eprintln!("slint: recorded {count} finding{} in {}", if count == 1 { "" } else { "s" }, path.display());
+    if !request.is_whole_project() {
+        // The file replaces the old one: a baseline of part of the project forgets the rest.
+        eprintln!(
+            "slint: note: only the findings of the paths given were recorded; run `slint check --write-baseline` at {} to record the whole project",
+            crate::files::display_path(&request.root, &settings.cwd)
+        );
+    }
     Ok(EXIT_CLEAN)
 }
 
