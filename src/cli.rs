@@ -43,7 +43,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files and folders to lint. Named files are always linted; folders are walked.
+    /// Files and folders to report findings for (default: the current folder). The whole
+    /// project around them is loaded; named files are always linted.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum)]
@@ -77,6 +78,18 @@ pub struct CheckArgs {
     /// When to use colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Report only findings not recorded in this baseline file (default: `baseline` in slint.toml).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Ignore the baseline of slint.toml: report every finding.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
+    /// Record the findings in FILE as a baseline (and report nothing).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "statistics"])]
+    pub write_baseline: Option<PathBuf>,
+    /// Print the number of findings of each rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,15 +3,17 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use crate::baseline::Baseline;
 use crate::cli::{
     CapacityArgs, CapacityFormat, CheckArgs, ColorChoice, ConfigArgs, ExplainArgs, ListFormat, RulesArgs, TestPackArgs,
 };
 use crate::config::OutputFormat;
 use crate::error::{Error, Result};
 use crate::report::{self, RenderOptions};
+use crate::root::{Marker, Request};
 use crate::rules::registry;
 use crate::settings::Settings;
-use crate::{check as lint, config};
+use crate::{BaselineUse, config};
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -30,7 +32,8 @@ pub fn check(args: CheckArgs) -> u8 {
 
 fn run_check(args: CheckArgs) -> Result<u8> {
     let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
-    let settings = resolve_settings(&args, cwd)?;
+    let request = Request::resolve(&args.paths, &cwd);
+    let settings = resolve_settings(&args, cwd, &request)?;
     if let Some(requested) = settings.threads {
         let threads = thread_count(requested);
         if threads < requested {
@@ -42,10 +45,22 @@ fn run_check(args: CheckArgs) -> Result<u8> {
         // Only fails if the pool was already built, which cannot happen here.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
     }
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let outcome = lint(&paths, &settings)?;
+    let baseline = match (&args.write_baseline, args.baseline.as_ref().or(settings.baseline.as_ref())) {
+        (Some(_), _) => BaselineUse::Record,
+        (None, Some(path)) if !args.no_baseline => BaselineUse::Compare(Baseline::load(path, &settings.cwd)?),
+        (None, _) => BaselineUse::None,
+    };
+    let outcome = crate::check_request(&request, &settings, &baseline)?;
     warn_about_unused_accounts(&settings, &outcome.project);
-    refuse_output_over_an_input(&settings, &outcome.project)?;
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(path, &outcome, &request, &settings);
+    }
+    refuse_output_over_an_input(settings.output.as_deref(), &settings, &outcome.project)?;
+    if args.statistics {
+        let text = report::statistics(&outcome.report, settings.format, settings.quiet);
+        write_output(&settings, text.as_bytes())?;
+        return Ok(if outcome.fails(&settings) { EXIT_FINDINGS } else { EXIT_CLEAN });
+    }
     let options =
         RenderOptions { color: use_color(args.color, &settings), width: terminal_width(), quiet: settings.quiet };
     let rules = &outcome.rules;
@@ -69,13 +84,37 @@ pub fn thread_count(requested: usize) -> usize {
     requested.clamp(1, crate::limits::max_threads())
 }
 
-/// Settings from the config file: named with `--config`, found from `cwd` upwards, or none.
+/// `--write-baseline FILE`: the report's findings, as a baseline, to FILE; nothing on stdout.
+fn write_baseline(path: &Path, outcome: &crate::Outcome, request: &Request, settings: &Settings) -> Result<u8> {
+    refuse_output_over_an_input(Some(path), settings, &outcome.project)?;
+    let text = crate::baseline::render(&outcome.report.findings, &outcome.project, &request.root);
+    write_file_atomically(path, text.as_bytes())
+        .map_err(|e| Error::new(format!("cannot write {}: {}", path.display(), crate::fs::io_reason(&e))))?;
+    let count = outcome.report.findings.len();
+    eprintln!("slint: recorded {count} finding{} in {}", if count == 1 { "" } else { "s" }, path.display());
+    if !request.is_whole_project() {
+        // The file replaces the old one: a baseline of part of the project forgets the rest.
+        eprintln!(
+            "slint: note: only the findings of the paths given were recorded; run `slint check --write-baseline` at {} to record the whole project",
+            crate::files::display_path(&request.root, &settings.cwd)
+        );
+    }
+    Ok(EXIT_CLEAN)
+}
+
+/// Settings from the config file: named with `--config`, else the one that marks the
+/// project root, else found from `cwd` upwards, or none.
 fn configured_settings(cwd: &Path, args: &ConfigArgs) -> Result<Settings> {
+    configured_settings_in(cwd, args, None)
+}
+
+fn configured_settings_in(cwd: &Path, args: &ConfigArgs, request: Option<&Request>) -> Result<Settings> {
     let mut settings = Settings::new(cwd.to_path_buf(), crate::rules::registry::catalog());
+    let root_config = request.filter(|r| r.marker == Marker::Config).map(|r| r.root.join(config::FILE_NAME));
     let config_path = match (args.config.as_deref(), args.no_config) {
         (Some(path), _) => Some(crate::fs::absolute(cwd, path)),
         (None, true) => None,
-        (None, false) => config::find(cwd),
+        (None, false) => root_config.or_else(|| config::find(cwd)),
     };
     if let Some(path) = config_path {
         let loaded = config::load(&path)?;
@@ -85,8 +124,8 @@ fn configured_settings(cwd: &Path, args: &ConfigArgs) -> Result<Settings> {
 }
 
 /// Config file (found, named or none), then command-line flags on top.
-pub fn resolve_settings(args: &CheckArgs, cwd: PathBuf) -> Result<Settings> {
-    let mut settings = configured_settings(&cwd, &args.config)?;
+pub fn resolve_settings(args: &CheckArgs, cwd: PathBuf, request: &Request) -> Result<Settings> {
+    let mut settings = configured_settings_in(&cwd, &args.config, Some(request))?;
     if let Some(format) = args.format {
         settings.format = format;
     }
@@ -187,8 +226,12 @@ fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// config, a pack, a file named on the command line) is refused (exit 2): the report would
 /// replace the file it just linted. Compared by device and inode, so another spelling of the
 /// path, a symlink or a hard link to the input is caught too.
-fn refuse_output_over_an_input(settings: &Settings, project: &crate::project::Project) -> Result<()> {
-    let Some(output) = &settings.output else { return Ok(()) };
+fn refuse_output_over_an_input(
+    output: Option<&Path>,
+    settings: &Settings,
+    project: &crate::project::Project,
+) -> Result<()> {
+    let Some(output) = output else { return Ok(()) };
     let Some(target) = file_identity(output) else { return Ok(()) };
     let config = settings.config_path.iter().cloned();
     let packs = settings.packs.iter().filter(|p| !p.starts_with("builtin:")).map(|p| settings.cwd.join(p));
@@ -305,15 +348,16 @@ pub fn capacity(args: CapacityArgs) -> u8 {
 
 fn run_capacity(args: CapacityArgs) -> Result<()> {
     let cwd = std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
-    let mut settings = configured_settings(&cwd, &args.config)?;
+    let request = Request::resolve(&args.paths, &cwd);
+    request.check_paths()?;
+    let mut settings = configured_settings_in(&cwd, &args.config, Some(&request))?;
     for pattern in &args.exclude {
         settings.exclude.add(&cwd, pattern)?;
     }
     settings.output = args.output.clone();
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let project = crate::load(&paths, &settings)?;
+    let project = crate::load_request(&request, &settings)?;
     warn_about_unused_accounts(&settings, &project);
-    refuse_output_over_an_input(&settings, &project)?;
+    refuse_output_over_an_input(settings.output.as_deref(), &settings, &project)?;
     let plan = crate::capacity::plan(&project, &settings);
     let text = match args.format {
         CapacityFormat::Human => report::capacity::table(&plan),

@@ -28,6 +28,10 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions workflow commands (pull request annotations).
     Github,
+    /// GitLab Code Quality JSON (merge request widget).
+    Gitlab,
+    /// JUnit XML (Jenkins, GitLab, Azure Pipelines test reports).
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -56,6 +60,8 @@ pub struct Config {
     pub threads: Option<usize>,
     /// Largest file slint reads, in bytes (default 20 MB).
     pub max_file_size: Option<u64>,
+    /// A baseline file (relative to this file's folder): findings it records are not reported.
+    pub baseline: Option<String>,
     /// Per-rule settings: `[rules.SL506]` with `severity` and the rule's options.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleConfig>,

@@ -4,6 +4,7 @@
 //! [`discover`] finds files, [`project`] loads them once into [`model`]s, [`rules`] query the
 //! models and produce [`diagnostic::Finding`]s, [`report`] turns findings into text.
 
+pub mod baseline;
 pub mod capacity;
 pub mod cli;
 pub mod commands;
@@ -21,6 +22,7 @@ pub mod link;
 pub mod model;
 pub mod project;
 pub mod report;
+pub mod root;
 pub mod rules;
 pub mod settings;
 pub mod source;
@@ -55,15 +57,67 @@ impl Outcome {
 
 /// Finds and loads every file under `paths` once.
 pub fn load(paths: &[PathBuf], settings: &Settings) -> error::Result<Project> {
+    load_within(paths, paths, settings)
+}
+
+/// Loads the project around `request`: everything under its root (named files kept as
+/// named), reading nothing outside the root.
+pub fn load_request(request: &root::Request, settings: &Settings) -> error::Result<Project> {
+    load_within(&request.inputs(), std::slice::from_ref(&request.root), settings)
+}
+
+/// Loads `inputs`, reading nothing outside `roots`.
+fn load_within(inputs: &[PathBuf], roots: &[PathBuf], settings: &Settings) -> error::Result<Project> {
     timings::mark(|| "start-up, config and packs".into());
-    let discovery = discover::discover(paths, &settings.cwd, &settings.exclude)?;
+    let discovery = discover::discover(inputs, &settings.cwd, &settings.exclude)?;
     timings::mark(|| timings::counted("walk", discovery.inputs.len(), "file"));
     let options = LoadOptions {
         max_file_size: settings.max_file_size,
         limits: model::tree::Limits::default(),
-        scope: limits::ReadScope::of(paths, &settings.cwd),
+        scope: limits::ReadScope::of(roots, &settings.cwd),
     };
     Ok(Project::load(discovery, settings, options))
+}
+
+/// What `slint check` does besides linting: compare with a baseline, or record one.
+#[derive(Clone, Debug, Default)]
+pub enum BaselineUse {
+    #[default]
+    None,
+    /// Report only findings the baseline does not hold, and its stale entries.
+    Compare(baseline::Baseline),
+    /// Keep every finding, to be written as the new baseline.
+    Record,
+}
+
+/// Lints the project around `request` and reports the findings located in what it names
+/// (after `baseline`, when there is one).
+pub fn check_request(request: &root::Request, settings: &Settings, baseline: &BaselineUse) -> error::Result<Outcome> {
+    // First: a broken pack is exit 2 before any path is looked at or template analysed.
+    let packs = guard::Packs::load(&settings.packs, &settings.cwd)?;
+    request.check_paths()?;
+    let mut project = load_request(request, settings)?;
+    let plan = capacity::plan(&project, settings);
+    let mut findings = rules::engine::run(&project, &plan, settings, &packs);
+    timings::mark(|| timings::counted("rules", findings.len(), "finding"));
+    let comparison = match baseline {
+        BaselineUse::Compare(recorded) => {
+            let mut known = rules::registry::infos();
+            known.extend(packs.infos());
+            let enabled = |code: &str| known.iter().find(|i| i.code == code).map(|i| settings.rules.is_enabled(i));
+            recorded.compare(&mut findings, &mut project, request, &enabled)
+        }
+        _ => baseline::Comparison::default(),
+    };
+    findings.retain(|f| request.reports(&project.db.get(f.file).path));
+    // Stale entries are reported like unused suppressions: when SL003 runs.
+    if rules::engine::enabled_rules(settings).iter().any(|r| r.meta().code == "SL003") {
+        findings.extend(comparison.stale);
+    }
+    rules::engine::sort(&mut findings, &project);
+    let mut outcome = outcome(project, findings, &packs);
+    outcome.report.summary.baselined = comparison.known;
+    Ok(outcome)
 }
 
 /// Lints `paths` (files and folders) with `settings`.
@@ -74,6 +128,10 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
     let plan = capacity::plan(&project, settings);
     let findings = rules::engine::run(&project, &plan, settings, &packs);
     timings::mark(|| timings::counted("rules", findings.len(), "finding"));
+    Ok(outcome(project, findings, &packs))
+}
+
+fn outcome(project: Project, findings: Vec<diagnostic::Finding>, packs: &guard::Packs) -> Outcome {
     let summary = Summary {
         files: project.files_checked,
         templates: project.template_count(),
@@ -85,8 +143,11 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
         parse_failures: project.parse_failures(),
         lambda_binaries: project.lambda_binaries().count(),
         binaries_not_analysed: project.lambda_binaries().filter(|b| !b.coverage.is_analysed()).count(),
+        functions: project.templates.iter().map(|t| t.functions.len()).sum(),
+        functions_linked: project.links.iter().filter(|l| l.binary.is_ok()).count(),
+        baselined: 0,
     };
     let mut rules = rules::registry::infos();
     rules.extend(packs.infos());
-    Ok(Outcome { project, report: Report { findings, summary }, rules })
+    Outcome { project, report: Report { findings, summary }, rules }
 }

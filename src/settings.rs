@@ -219,6 +219,8 @@ pub struct Settings {
     pub output: Option<PathBuf>,
     /// The config file used, if any.
     pub config_path: Option<PathBuf>,
+    /// The baseline of the config (`baseline = "..."`), resolved against its folder.
+    pub baseline: Option<PathBuf>,
     /// Accounts and their quotas; the last one is `default`.
     pub accounts: Vec<AccountSetting>,
     pub functions: Vec<FunctionSetting>,
@@ -247,6 +249,7 @@ impl Settings {
             quiet: false,
             output: None,
             config_path: None,
+            baseline: None,
             accounts: vec![AccountSetting {
                 name: "default".into(),
                 quota: DEFAULT_QUOTA,
@@ -287,11 +290,15 @@ impl Settings {
             packs,
             threads,
             max_file_size,
+            baseline,
             rules,
             per_path_ignores,
             accounts,
             functions,
         } = &loaded.config;
+        if let Some(baseline) = baseline {
+            self.baseline = Some(crate::fs::absolute(&base, Path::new(baseline)));
+        }
         if let Some(select) = select {
             self.rules.select = parse_selectors(select, self.catalog).map_err(|e| at("select", e))?;
         }

@@ -16,6 +16,20 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
+/// Copies the files of `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("slint-capacity-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -64,10 +78,11 @@ fn table_states_declared_load_or_its_absence() {
 
 #[test]
 fn html_page_is_self_contained_and_carries_the_figures() {
-    let out = slint(
-        root(),
-        &["capacity", "testdata/sample-project", "testdata/SL103/bad-one-account", "--format", "html", "--no-config"],
-    );
+    // Two projects side by side in one folder, which is then the root (no marker above it).
+    let dir = scratch("html");
+    copy_tree(&root().join("testdata/sample-project"), &dir.join("sample-project"));
+    copy_tree(&root().join("testdata/SL103/bad-one-account"), &dir.join("bad-one-account"));
+    let out = slint(&dir, &["capacity", "sample-project", "bad-one-account", "--format", "html", "--no-config"]);
     assert_eq!(out.status.code(), Some(0));
     let html = text(&out.stdout);
     assert!(html.starts_with("<!doctype html>") && html.trim_end().ends_with("</html>"));
@@ -82,9 +97,21 @@ fn html_page_is_self_contained_and_carries_the_figures() {
         "Worker 600",
         "GetOrderFunction",
         "AWS keeps 100 unreserved",
+        // Every segment labelled in words, not only on hover.
+        "<li><span class=\"swatch\" style=\"background:#dfe3ec\"></span>unreserved 0</li>",
+        "Worker 600</li>",
+        // The under-reserved function: in the legend, the table and the stats.
+        "GetOrderFunction 60 <span class=\"under\">(reserves 50: under-reserved)</span>",
+        "<tr class=\"under\">",
+        "under-reserved<b>1</b>",
+        // The caveat the text output has: functions without a declared load.
+        "<b>Unknown demand:</b> 4 of 7 functions have no declared load",
+        "<small>+ 1 without a declared load: unknown</small>",
     ] {
         assert!(html.contains(figure), "the page lacks `{figure}`");
     }
+    let text = text(&slint(&dir, &["capacity", "sample-project", "bad-one-account", "--no-config"]).stdout);
+    assert!(text.contains("(+ 1 without a declared load: unknown)"), "{text}");
 }
 
 #[test]

@@ -154,6 +154,12 @@ h2 { font-size: 1.25rem; margin: 2.2rem 0 .3rem; }
 .stat { background: #f3f5f9; border-radius: 6px; padding: .45rem .8rem; }
 .stat b { display: block; font-size: 1.3rem; }
 .stat.bad { background: #fde8e4; color: #8c1d0f; }
+.stat small { display: block; font-size: .8rem; }
+.legend { list-style: none; padding: 0; margin: .2rem 0 .6rem; display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; font-size: 14px; }
+.legend .row { font-weight: 600; margin-right: .2rem; }
+.under { color: #8c1d0f; font-weight: 600; }
+tr.under td { background: #fde8e4; }
+.caveat { background: #fff6dd; border-left: 4px solid #E69F00; padding: .5rem .8rem; max-width: 52rem; }
 svg { width: 100%; height: auto; display: block; }
 svg text { font: 13px system-ui, sans-serif; fill: #1d2330; }
 svg .inside { fill: #fff; font-weight: 600; }
@@ -179,20 +185,102 @@ fn colour(index: usize) -> &'static str {
 fn account_section(out: &mut String, a: &AccountBudget) {
     let _ = writeln!(out, "<section>\n<h2>Account <code>{}</code></h2>", escape(&a.name));
     let over = a.uncapped_demand > a.unreserved.max(0) as u64;
+    // The demand of functions without a declared load is unknown: the figure is a floor.
+    let unknown = if a.uncapped_without_load > 0 {
+        format!("<small>+ {} without a declared load: unknown</small>", a.uncapped_without_load)
+    } else {
+        String::new()
+    };
+    let under = under_reserved(a).count();
     let _ = writeln!(
         out,
-        "<div class=\"stats\"><div class=\"stat\">quota<b>{}</b></div><div class=\"stat\">reserved<b>{}</b></div><div class=\"stat{}\">unreserved pool<b>{}</b></div><div class=\"stat{}\">demand without reservation<b>{}</b></div><div class=\"stat\">functions<b>{}</b></div></div>",
+        "<div class=\"stats\"><div class=\"stat\">quota<b>{}</b></div><div class=\"stat\">reserved<b>{}</b></div><div class=\"stat{}\">unreserved pool<b>{}</b></div><div class=\"stat{}\">demand without reservation<b>{}</b>{unknown}</div><div class=\"stat\">functions<b>{}</b></div><div class=\"stat{}\">under-reserved<b>{under}</b></div></div>",
         a.quota,
         a.reserved_total,
         if a.leaves_too_little_unreserved() { " bad" } else { "" },
         a.unreserved,
         if over { " bad" } else { "" },
         a.uncapped_demand,
-        a.functions.len()
+        a.functions.len(),
+        if under > 0 { " bad" } else { "" },
     );
+    caveat(out, a);
     chart(out, a);
+    legend(out, a);
     functions_table(out, a);
     out.push_str("</section>\n");
+}
+
+/// Functions whose reservation is below the concurrency their declared load needs: the rest of
+/// their requests are throttled (SL104).
+fn under_reserved(a: &AccountBudget) -> impl Iterator<Item = &FunctionBudget> {
+    a.functions.iter().filter(|f| is_under_reserved(f))
+}
+
+fn is_under_reserved(f: &FunctionBudget) -> bool {
+    matches!((f.reserved, f.required_concurrency), (Some(reserved), Some(required)) if (reserved.max(0) as u64) < required)
+}
+
+/// What the chart cannot show: functions whose demand is unknown.
+fn caveat(out: &mut String, a: &AccountBudget) {
+    let undeclared: Vec<&str> =
+        a.functions.iter().filter(|f| f.load.is_none()).map(|f| f.function_id.as_str()).collect();
+    if undeclared.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"caveat\"><b>Unknown demand:</b> {} of {} functions have no declared load ({}), so their demand is unknown and not drawn: the demand shown is a lower bound{}. Declare <code>peak-rps</code> and <code>avg-duration-ms</code> in the template's <code>Metadata.slint</code> or in <code>slint.toml</code>.</p>",
+        undeclared.len(),
+        a.functions.len(),
+        escape(&undeclared.join(", ")),
+        if a.uncapped_without_load > 0 {
+            format!(", and {} of them without a reservation draw on the unreserved pool", a.uncapped_without_load)
+        } else {
+            String::new()
+        }
+    );
+}
+
+/// Every segment of both bars in words, so no figure needs hovering: the name, the value, and
+/// for an under-reserved function what it reserves against what it needs.
+fn legend(out: &mut String, a: &AccountBudget) {
+    out.push_str("<ul class=\"legend\"><li class=\"row\">Quota split:</li>");
+    let mut reserved_total = 0;
+    for (i, f) in a.functions.iter().enumerate() {
+        let Some(reserved) = f.reserved.filter(|r| *r > 0) else { continue };
+        reserved_total += reserved;
+        let _ = write!(
+            out,
+            "<li><span class=\"swatch\" style=\"background:{}\"></span>{} {reserved}</li>",
+            colour(i),
+            escape(&f.function_id)
+        );
+    }
+    let _ = write!(
+        out,
+        "<li><span class=\"swatch\" style=\"background:#dfe3ec\"></span>unreserved {}</li>",
+        (a.quota - reserved_total).max(0)
+    );
+    out.push_str("</ul>\n<ul class=\"legend\"><li class=\"row\">Declared demand:</li>");
+    for (i, f) in a.functions.iter().enumerate() {
+        let Some(required) = f.required_concurrency else { continue };
+        let fill = if f.is_capped() { colour(i) } else { "#9aa3b5" };
+        let note = if is_under_reserved(f) {
+            format!(" <span class=\"under\">(reserves {}: under-reserved)</span>", f.reserved.unwrap_or(0))
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            out,
+            "<li><span class=\"swatch\" style=\"background:{fill}\"></span>{} {required}{note}</li>",
+            escape(&f.function_id)
+        );
+    }
+    if a.functions.iter().all(|f| f.required_concurrency.is_none()) {
+        out.push_str("<li>no declared load</li>");
+    }
+    out.push_str("</ul>\n");
 }
 
 /// Two stacked bars on one scale: the quota split (reservations, unreserved pool) and the
@@ -257,6 +345,15 @@ fn chart(out: &mut String, a: &AccountBudget) {
             &f.function_id,
             required as i64,
         );
+        if is_under_reserved(f) {
+            // Outlined: the part of the demand its reservation cannot serve.
+            let _ = writeln!(
+                out,
+                "<rect x=\"{:.1}\" y=\"{y2}\" width=\"{:.1}\" height=\"{BAR}\" fill=\"none\" stroke=\"#8c1d0f\" stroke-width=\"3\"/>",
+                x(offset),
+                (x(offset + required as f64) - x(offset)).max(1.0)
+            );
+        }
         offset += required as f64;
     }
     if demand_total == 0 {
@@ -275,7 +372,7 @@ fn chart(out: &mut String, a: &AccountBudget) {
         "<line x1=\"{floor_x:.1}\" y1=\"14\" x2=\"{floor_x:.1}\" y2=\"58\" stroke=\"#8c1d0f\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n<text x=\"{:.1}\" y=\"160\" text-anchor=\"end\" style=\"fill:#8c1d0f\">AWS keeps {MIN_UNRESERVED} unreserved</text>",
         floor_x,
     );
-    out.push_str("</svg>\n<p class=\"lede\">Both bars share one scale. Top: the quota split into each function's reservation (its colour) and the unreserved pool (light grey). Bottom: the concurrency each function needs at its declared load; grey functions have no reservation and draw on the unreserved pool.</p>\n");
+    out.push_str("</svg>\n<p class=\"lede\">Both bars share one scale. Top: the quota split into each function's reservation (its colour) and the unreserved pool (light grey). Bottom: the concurrency each function needs at its declared load; grey functions have no reservation and draw on the unreserved pool; a red outline marks a function that needs more than it reserves. The lists below the chart give every figure.</p>\n");
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -297,11 +394,14 @@ fn functions_table(out: &mut String, a: &AccountBudget) {
     out.push_str("<table>\n<thead><tr><th>function</th><th>template</th><th>trigger</th><th>timeout</th><th>memory</th><th>reserved</th><th>declared load</th><th>required</th></tr></thead>\n<tbody>\n");
     for (i, f) in a.functions.iter().enumerate() {
         let cells = row(f);
+        let under = is_under_reserved(f);
         let _ = writeln!(
             out,
-            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            "<tr{}><td><span class=\"swatch\" style=\"background:{}\"></span>{}{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            if under { " class=\"under\"" } else { "" },
             if f.is_capped() { colour(i) } else { "#9aa3b5" },
             escape(&cells[0]),
+            if under { " <span class=\"under\">under-reserved</span>" } else { "" },
             escape(&cells[1]),
             escape(&cells[2]),
             escape(&cells[3]),

@@ -71,6 +71,9 @@ pub fn build() -> Fixture {
         parse_failures: 1,
         lambda_binaries: 1,
         binaries_not_analysed: 0,
+        functions: 1,
+        functions_linked: 1,
+        baselined: 0,
     };
     Fixture { db, report: Report { findings, summary }, rules: rules() }
 }

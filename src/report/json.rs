@@ -141,6 +141,9 @@ mod tests {
             "parse_failures",
             "lambda_binaries",
             "binaries_not_analysed",
+            "functions",
+            "functions_linked",
+            "baselined",
         ]);
         assert_eq!(keys(&json["summary"]), summary_keys);
     }

@@ -5,10 +5,14 @@
 //! columns (1-based, columns in Unicode scalar values, CRLF counted like LF).
 
 mod concise;
+mod fingerprint;
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
 mod sarif;
+mod statistics;
 mod summary;
 
 #[cfg(test)]
@@ -43,6 +47,12 @@ pub struct Summary {
     /// template) and how many of them slint could not analyse (each has an SL005 finding).
     pub lambda_binaries: usize,
     pub binaries_not_analysed: usize,
+    /// Functions of the templates, and how many of them slint linked to the Rust binary they
+    /// deploy (the rest: another runtime, or code slint could not find; see SL005).
+    pub functions: usize,
+    pub functions_linked: usize,
+    /// Findings not reported because the baseline records them.
+    pub baselined: usize,
 }
 
 /// What a run produced, sorted and final.
@@ -89,6 +99,8 @@ pub fn render(
         OutputFormat::Json => json::render(report, db, &mut out)?,
         OutputFormat::Sarif => sarif::render(report, db, rules, &mut out)?,
         OutputFormat::Github => github::render(report, db, &mut out)?,
+        OutputFormat::Gitlab => gitlab::render(report, db, &mut out)?,
+        OutputFormat::Junit => junit::render(report, db, &mut out)?,
     }
     let has_summary_line = matches!(format, OutputFormat::Human | OutputFormat::Concise | OutputFormat::Github);
     if has_summary_line && !options.quiet {
@@ -133,8 +145,15 @@ mod tests {
     use super::*;
     use crate::diagnostic::{Severity, Site};
 
-    const ALL: [OutputFormat; 5] =
-        [OutputFormat::Human, OutputFormat::Concise, OutputFormat::Json, OutputFormat::Sarif, OutputFormat::Github];
+    const ALL: [OutputFormat; 7] = [
+        OutputFormat::Human,
+        OutputFormat::Concise,
+        OutputFormat::Json,
+        OutputFormat::Sarif,
+        OutputFormat::Github,
+        OutputFormat::Gitlab,
+        OutputFormat::Junit,
+    ];
 
     /// Findings with spans no rule should produce, on a multi-byte text, a missing file id
     /// and an empty file.
@@ -198,9 +217,10 @@ mod tests {
         for format in ALL {
             let text = fixture::render_report(format, &db, &report, &[]);
             match format {
-                OutputFormat::Json | OutputFormat::Sarif => {
+                OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Gitlab => {
                     serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON");
                 }
+                OutputFormat::Junit => assert!(text.contains(r#"<testcase name="slint check""#), "{text}"),
                 _ => assert_eq!(text, "All checks passed. 0 files checked (0 templates, 0 sources).\n"),
             }
         }
@@ -210,3 +230,4 @@ mod tests {
 pub mod capacity;
 mod listing;
 pub use listing::{explain, explain_pack_rule, rules_json, rules_table};
+pub use statistics::statistics;

@@ -20,6 +20,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+#[cfg(test)]
+use super::fingerprint::fingerprint;
+use super::fingerprint::fingerprints;
 use super::{Location, Report, locate};
 use crate::diagnostic::{Finding, Related, RuleInfo, Severity};
 use crate::files::SourceDb;
@@ -228,16 +231,11 @@ fn level(severity: Severity) -> &'static str {
 
 fn results<'a>(report: &'a Report, db: &'a SourceDb, rules: &[RuleInfo]) -> Vec<SarifResult<'a>> {
     let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (&*r.code, i)).collect();
-    let mut seen: HashMap<u64, u32> = HashMap::new();
     report
         .findings
         .iter()
-        .map(|f| {
-            let hash = fingerprint(f, db);
-            let occurrence = seen.entry(hash).or_insert(0);
-            *occurrence += 1;
-            result(f, db, index.get(&*f.code).copied(), format!("{hash:016x}:{occurrence}"))
-        })
+        .zip(fingerprints(report, db))
+        .map(|(f, print)| result(f, db, index.get(&*f.code).copied(), print))
         .collect()
 }
 
@@ -309,22 +307,6 @@ fn encode(path: &str) -> String {
         }
     }
     out
-}
-
-/// A stable 64-bit FNV-1a hash of what identifies a finding regardless of its line.
-fn fingerprint(f: &Finding, db: &SourceDb) -> u64 {
-    let path = f.path.as_ref().map(ToString::to_string).unwrap_or_default();
-    let file = locate(db, f.file, f.span).path;
-    let parts = [&*f.code, file, &path, f.resource.as_deref().unwrap_or(""), &f.message];
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        // A separator byte that cannot occur in UTF-8 keeps ("ab","c") apart from ("a","bc").
-        for b in part.bytes().chain([0xff]) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    hash
 }
 
 #[cfg(test)]

@@ -43,7 +43,8 @@ fn breakdown(s: &Summary) -> String {
     shown.join(", ")
 }
 
-/// `559 files checked (557 templates, 0 sources), 2 could not be parsed.`
+/// `559 files checked (557 templates, 0 sources), 2 could not be parsed; 4 template functions,
+/// 3 linked to Rust code; 3 of 4 Lambda binaries analysed.`
 fn checked(s: &Summary) -> String {
     let mut text = format!(
         "{} checked ({}, {})",
@@ -54,6 +55,13 @@ fn checked(s: &Summary) -> String {
     if s.parse_failures > 0 {
         text.push_str(&format!(", {} could not be parsed", s.parse_failures));
     }
+    if s.functions > 0 {
+        text.push_str(&format!(
+            "; {}, {} linked to Rust code",
+            plural(s.functions, "template function", "template functions"),
+            s.functions_linked
+        ));
+    }
     if s.lambda_binaries > 0 {
         let analysed = s.lambda_binaries - s.binaries_not_analysed.min(s.lambda_binaries);
         text.push_str(&format!(
@@ -61,6 +69,9 @@ fn checked(s: &Summary) -> String {
             analysed,
             plural(s.lambda_binaries, "Lambda binary", "Lambda binaries")
         ));
+    }
+    if s.baselined > 0 {
+        text.push_str(&format!("; {} in the baseline not shown", plural(s.baselined, "finding", "findings")));
     }
     text.push('.');
     text
@@ -97,6 +108,9 @@ mod tests {
             parse_failures: 2,
             lambda_binaries: 0,
             binaries_not_analysed: 0,
+            functions: 0,
+            functions_linked: 0,
+            baselined: 0,
         };
         // No findings in the report itself, so "in 0 files": the count is the report's own.
         assert_eq!(
