@@ -146,6 +146,22 @@ fn a_named_rust_file_keeps_its_template_and_reports_only_itself() {
 }
 
 #[test]
+fn capacity_from_a_subfolder_plans_the_whole_project() {
+    let project = sample("capacity");
+    std::fs::write(project.join("slint.toml"), "").unwrap();
+    let from_bin = slint(&project.join("src/bin"), &["capacity", "--format", "json"]);
+    assert_eq!(from_bin.status.code(), Some(0), "{}", stderr(&from_bin));
+    let json: serde_json::Value = serde_json::from_slice(&from_bin.stdout).unwrap();
+    let functions = json["accounts"][0]["functions"].as_array().unwrap();
+    assert_eq!(functions.len(), 3, "the template above the folder was planned");
+    assert_eq!(functions[0]["template_path"], "../../template.yaml", "paths relative to where slint ran");
+    let at_root: serde_json::Value =
+        serde_json::from_slice(&slint(&project, &["capacity", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["accounts"][0]["reserved_total"], at_root["accounts"][0]["reserved_total"]);
+    assert_eq!(json["accounts"][0]["uncapped_demand"], at_root["accounts"][0]["uncapped_demand"]);
+}
+
+#[test]
 fn a_missing_named_file_is_exit_2() {
     let project = sample("missing");
     let out = slint(&project, &["check", "nope.rs"]);
@@ -254,6 +270,13 @@ fn statistics_count_findings_per_rule() {
         assert_eq!(all.iter().filter(|l| l.contains(&format!(" {code} "))).count(), *count, "{code}");
     }
     assert!(text.lines().last().unwrap().starts_with("Found "), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&slint(&project, &["check", "--statistics", "--format", "json"]).stdout).unwrap();
+    let first = &json.as_array().unwrap()[0];
+    assert_eq!(
+        (first["code"].as_str(), first["name"].as_str(), first["count"].as_u64()),
+        (Some("SL501"), Some("client-in-handler"), Some(2))
+    );
 }
 
 #[test]
