@@ -52,6 +52,8 @@ pub const NOT_A_FILE: &str = "not read: not a regular file (a FIFO, socket or de
 pub struct Discovery {
     pub inputs: Vec<Input>,
     pub problems: Vec<WalkProblem>,
+    /// The CDK apps found: their stack templates are among the inputs.
+    pub cdk: Vec<crate::cdk::Assembly>,
 }
 
 /// Globs of paths not to lint. A pattern with a `/` is matched against the path relative to
@@ -91,17 +93,22 @@ impl Exclude {
 pub fn discover(paths: &[PathBuf], cwd: &Path, exclude: &Exclude) -> Result<Discovery> {
     let mut found: BTreeMap<PathBuf, Input> = BTreeMap::new();
     let mut problems = Vec::new();
+    let mut cdk = Vec::new();
     for given in paths {
         let path = absolute(cwd, given);
         let meta = std::fs::symlink_metadata(&path)
             .map_err(|e| Error::new(format!("cannot read {}: {}", given.display(), crate::config::io_reason(&e))))?;
         if meta.is_dir() {
             walk(&path, exclude, &mut found, &mut problems);
+            cdk.extend(crate::cdk::find_apps(&path, &mut found));
         } else if !exclude.matches(&path) {
             found.entry(path.clone()).or_insert(Input { kind: kind_of_named(&path), path, named: true });
         }
     }
-    Ok(Discovery { inputs: found.into_values().collect(), problems })
+    for problem in cdk.iter().flat_map(|a: &crate::cdk::Assembly| &a.problems) {
+        problems.push(WalkProblem { path: problem.path.clone(), message: problem.message.clone(), not_read: false });
+    }
+    Ok(Discovery { inputs: found.into_values().collect(), problems, cdk })
 }
 
 /// `path` made absolute against `cwd` and normalised lexically (`.` dropped, `..` applied),

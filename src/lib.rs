@@ -5,6 +5,7 @@
 //! models and produce [`diagnostic::Finding`]s, [`report`] turns findings into text.
 
 pub mod capacity;
+pub mod cdk;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -63,6 +63,8 @@ pub struct Project {
     pub links: Vec<crate::link::FunctionLink>,
     /// Rust sources and manifests read.
     pub sources_checked: usize,
+    /// The CDK stacks among the templates: where their constructs are written.
+    pub cdk: crate::cdk::CdkModel,
 }
 
 /// How loading one input ended.
@@ -91,7 +93,7 @@ impl Project {
     /// File ids follow the (sorted) input order, so ids and output are the same run to run.
     pub fn load(discovery: Discovery, settings: &Settings, options: LoadOptions) -> Project {
         let cwd = settings.cwd.as_path();
-        let Discovery { inputs, problems } = discovery;
+        let Discovery { inputs, problems, cdk } = discovery;
         let results: Vec<(Arc<str>, LineIndex, Loaded)> = inputs
             .par_iter()
             .enumerate()
@@ -115,6 +117,18 @@ impl Project {
             project.record_walk_problem(problem, cwd);
         }
         crate::timings::mark(|| crate::timings::counted("templates loaded", project.templates.len(), "template"));
+        if !cdk.is_empty() {
+            let before = project.db.len();
+            project.cdk = crate::cdk::CdkModel::build(
+                &cdk,
+                &project.templates,
+                &mut project.db,
+                &options.scope,
+                options.max_file_size,
+                cwd,
+            );
+            project.files_checked += project.db.len() - before;
+        }
         project.load_sources(&inputs, settings, &options);
         project
     }
@@ -123,7 +137,10 @@ impl Project {
     /// walk, and the crates of named `.rs` files; then links functions to binaries.
     fn load_sources(&mut self, inputs: &[Input], settings: &Settings, options: &LoadOptions) {
         let template_paths: Vec<PathBuf> = self.templates.iter().map(|t| self.db.get(t.file).path.clone()).collect();
-        let refs = crate::link::code_refs(&self.templates, &template_paths, settings, &options.scope);
+        let mut refs = crate::link::code_refs(&self.templates, &template_paths, settings, &options.scope);
+        let (cdk_refs, unlinked) =
+            self.cdk.code_refs(&self.templates, settings, &options.scope, |t| self.db.get(t.file).path.clone());
+        refs.extend(cdk_refs);
         let mut manifests: Vec<PathBuf> =
             refs.iter().filter(|r| !r.outside).map(|r| r.dir.join("Cargo.toml")).filter(|m| m.is_file()).collect();
         for input in inputs {
@@ -138,6 +155,7 @@ impl Project {
         manifests.sort();
         manifests.dedup();
         if manifests.is_empty() {
+            self.links = unlinked;
             return;
         }
         let first = u32::try_from(self.db.len()).unwrap_or(u32::MAX);
@@ -160,6 +178,7 @@ impl Project {
             self.record_source_problem(problem);
         }
         self.links = crate::link::resolve(refs, &source);
+        self.links.extend(unlinked);
         self.source = source;
         crate::timings::mark(|| "Rust files indexed, functions linked".into());
     }

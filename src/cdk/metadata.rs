@@ -1,0 +1,202 @@
+//! What `<Stack>.metadata.json` says about each construct, and how its paths, written on the
+//! machine that synthesised the assembly, are found in the project under review.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// A construct path as the CDK writes it: `/OrdersStack/CreateOrderFn/Resource`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConstructPath(pub String);
+
+impl ConstructPath {
+    /// How findings name the construct: no leading `/`, and without the `/Resource` (or
+    /// `/Default`) child that every L2 construct puts its CloudFormation resource in, so
+    /// `OrdersStack/CreateOrderFn` as written in the code.
+    pub fn shown(&self) -> &str {
+        let path = self.0.trim_start_matches('/');
+        path.strip_suffix("/Resource").or_else(|| path.strip_suffix("/Default")).unwrap_or(path)
+    }
+
+    /// Whether this construct is `stack` itself or inside it.
+    pub fn is_within(&self, stack: &ConstructPath) -> bool {
+        self.0 == stack.0 || self.0.strip_prefix(stack.0.as_str()).is_some_and(|rest| rest.starts_with('/'))
+    }
+}
+
+/// One frame of an `aws:cdk:creationStack`, as written: `new OrdersStack (/home/dev/app/lib/
+/// orders-stack.ts:25:25)`. Line and column are 1-based.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Frame {
+    /// Parses a V8 stack frame; summaries such as `...aws-cdk-lib...` are no frames.
+    pub fn parse(text: &str) -> Option<Frame> {
+        let text = text.trim();
+        let location = match (text.rfind('('), text.strip_suffix(')')) {
+            (Some(open), Some(inner)) => &inner[open + 1..],
+            _ => text.strip_prefix("at ").unwrap_or(text),
+        };
+        let location = location.strip_prefix("file://").unwrap_or(location);
+        let mut parts = location.rsplitn(3, ':');
+        let column = parts.next()?.parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        let file = parts.next()?.to_string();
+        (line > 0 && column > 0 && !file.is_empty()).then_some(Frame { file, line, column })
+    }
+}
+
+/// What the metadata says about one construct.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstructEntry {
+    pub path: ConstructPath,
+    /// `aws:cdk:logicalId`: the resource this construct is in its stack's template.
+    pub logical_id: Option<String>,
+    /// `aws:cdk:creationStack`, innermost frame first (summaries dropped).
+    pub creation: Vec<Frame>,
+    /// `aws:cdk:templateFile`: this construct is a stack (or nested stack) with this template.
+    pub template_file: Option<String>,
+}
+
+/// Reads the entries of a metadata document: `{ "/path": [{ "type": .., "data": .. }] }`.
+/// Entries of unknown types are skipped; a document of another shape gives nothing.
+pub fn entries(document: &Value) -> Vec<ConstructEntry> {
+    let Some(map) = document.as_object() else { return Vec::new() };
+    map.iter().filter_map(|(path, items)| entry(path, items.as_array()?)).collect()
+}
+
+fn entry(path: &str, items: &[Value]) -> Option<ConstructEntry> {
+    let mut entry = ConstructEntry {
+        path: ConstructPath(path.to_string()),
+        logical_id: None,
+        creation: Vec::new(),
+        template_file: None,
+    };
+    for item in items {
+        let data = item.get("data");
+        match item.get("type").and_then(Value::as_str) {
+            Some("aws:cdk:logicalId") => entry.logical_id = data.and_then(Value::as_str).map(str::to_string),
+            Some("aws:cdk:templateFile") => entry.template_file = data.and_then(Value::as_str).map(str::to_string),
+            Some("aws:cdk:creationStack") => {
+                let frames = data.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                entry.creation = frames.iter().filter_map(Value::as_str).filter_map(Frame::parse).collect();
+            }
+            _ => {}
+        }
+    }
+    (entry.logical_id.is_some() || entry.template_file.is_some()).then_some(entry)
+}
+
+/// Maps absolute paths of the machine that synthesised the assembly onto the project: by
+/// the longest suffix of the path that exists below the app's folder. The foreign path itself
+/// is never opened, nor even looked at on this machine: only `root` joined with a suffix is.
+#[derive(Debug)]
+pub struct PathMap {
+    root: PathBuf,
+    /// Foreign folders found to be the app's folder (the part a mapped file's suffix left),
+    /// so that a folder path (an asset's crate folder, perhaps the app folder itself) maps too.
+    foreign_roots: Vec<Vec<String>>,
+    cache: HashMap<String, Option<PathBuf>>,
+}
+
+/// Most components of a foreign path considered (deeper ones are not tried).
+const MAX_COMPONENTS: usize = 64;
+
+impl PathMap {
+    pub fn new(root: &Path) -> Self {
+        PathMap { root: root.to_path_buf(), foreign_roots: Vec::new(), cache: HashMap::new() }
+    }
+
+    /// The project file or folder `foreign` stands for, if any. A path with `.` or `..` steps
+    /// is taken as written up to them (no suffix containing one is tried).
+    pub fn map(&mut self, foreign: &str) -> Option<PathBuf> {
+        if let Some(known) = self.cache.get(foreign) {
+            return known.clone();
+        }
+        let mapped = self.map_uncached(foreign);
+        self.cache.insert(foreign.to_string(), mapped.clone());
+        mapped
+    }
+
+    fn map_uncached(&mut self, foreign: &str) -> Option<PathBuf> {
+        let parts = components(foreign)?;
+        if let Some(rest) = self.foreign_roots.iter().find_map(|root| parts.strip_prefix(root.as_slice())) {
+            return Some(join(&self.root, rest)).filter(|p| p.symlink_metadata().is_ok());
+        }
+        // Longest suffix first; a suffix must keep at least one component.
+        let first_plain = parts.iter().rposition(|p| p == "." || p == "..").map_or(0, |i| i + 1);
+        for start in first_plain..parts.len() {
+            let candidate = join(&self.root, &parts[start..]);
+            if candidate.symlink_metadata().is_ok() {
+                if start > 0 {
+                    self.foreign_roots.push(parts[..start].to_vec());
+                }
+                return Some(candidate);
+            }
+        }
+        None
+    }
+}
+
+/// The components of a foreign absolute path (`/` or `\` separated; a drive `C:` dropped).
+fn components(foreign: &str) -> Option<Vec<String>> {
+    let parts: Vec<String> = foreign
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty())
+        .enumerate()
+        .filter(|(i, p)| !(*i == 0 && p.len() == 2 && p.ends_with(':')))
+        .map(|(_, p)| p.to_string())
+        .collect();
+    (!parts.is_empty() && parts.len() <= MAX_COMPONENTS).then_some(parts)
+}
+
+fn join(root: &Path, parts: &[String]) -> PathBuf {
+    let mut path = root.to_path_buf();
+    path.extend(parts);
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_parse_with_and_without_a_function_name() {
+        let frame = Frame::parse("new OrdersStack (/home/dev/app/lib/orders-stack.ts:25:7)").unwrap();
+        assert_eq!(frame, Frame { file: "/home/dev/app/lib/orders-stack.ts".into(), line: 25, column: 7 });
+        let windows = Frame::parse(r"Object.<anonymous> (C:\Users\dev\app\bin\app.ts:6:1)").unwrap();
+        assert_eq!((windows.file.as_str(), windows.line, windows.column), (r"C:\Users\dev\app\bin\app.ts", 6, 1));
+        let bare = Frame::parse("at file:///srv/app/bin/app.mjs:3:9").unwrap();
+        assert_eq!(bare.file, "/srv/app/bin/app.mjs");
+        assert_eq!(Frame::parse("...new RestApi2 in aws-cdk-lib..."), None);
+        assert_eq!(Frame::parse("(no user code in 10 frames, use --stack-trace-limit to capture more)"), None);
+    }
+
+    #[test]
+    fn construct_paths_are_shown_without_their_resource_child() {
+        assert_eq!(ConstructPath("/OrdersStack/CreateOrderFn/Resource".into()).shown(), "OrdersStack/CreateOrderFn");
+        assert_eq!(ConstructPath("/OrdersStack/OrdersApi/Account".into()).shown(), "OrdersStack/OrdersApi/Account");
+        let stack = ConstructPath("/OrdersStack/Reports".into());
+        assert!(ConstructPath("/OrdersStack/Reports/GetOrderFn/Resource".into()).is_within(&stack));
+        assert!(!ConstructPath("/OrdersStack/ReportsBucket/Resource".into()).is_within(&stack));
+    }
+
+    #[test]
+    fn foreign_paths_map_by_their_longest_existing_suffix() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cdk-app");
+        let mut map = PathMap::new(&root);
+        assert_eq!(map.map("/home/runner/work/app/lib/orders-stack.ts"), Some(root.join("lib/orders-stack.ts")));
+        // Learned from the file above: the foreign app folder maps onto the root itself.
+        assert_eq!(map.map("/home/runner/work/app"), Some(root.clone()));
+        let mut windows = PathMap::new(&root);
+        assert_eq!(windows.map(r"D:\a\app\bin\orders.ts"), Some(root.join("bin/orders.ts")));
+        assert_eq!(windows.map("/elsewhere/none/such.ts"), None);
+        // `..` never climbs out: only what follows the last `..` is tried.
+        assert_eq!(PathMap::new(&root).map("/x/../../etc/passwd"), None);
+    }
+}

@@ -1,0 +1,196 @@
+//! CDK apps, on the cloud assembly the CDK CLI wrote for `testdata/cdk-app/` (`npx cdk ls`,
+//! committed with the app): findings at the TypeScript line with the generated template as a
+//! related location, crate links, the assembly moved to another machine, and the same findings
+//! as the SAM template of the same app (`testdata/cdk-app-sam/`).
+//!
+//! `SLINT_BLESS=1 cargo test --test cdk` rewrites `testdata/cdk-app.report` (findings with their
+//! related locations, so not an `.expected` file of the fixture runner); review the diff.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use slint::settings::Settings;
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// Every finding as `file:line:col: severity CODE message`, each related location indented
+/// under it, paths relative to `cwd`.
+fn report(app: &Path, cwd: &Path) -> (slint::Outcome, Vec<String>) {
+    let outcome = slint::check(&[app.to_path_buf()], &Settings::new(cwd.to_path_buf())).expect("the run succeeds");
+    let mut lines = Vec::new();
+    for f in &outcome.report.findings {
+        let at = |file, span| {
+            let file = outcome.project.db.get(file);
+            let (start, _) = file.range(span);
+            format!("{}:{}:{}", file.display, start.line, start.column)
+        };
+        lines.push(format!("{}: {} {} {}", at(f.file, f.span), f.severity, f.code, f.message));
+        for related in &f.related {
+            lines.push(format!("    related {}: {}", at(related.file, related.span), related.message));
+        }
+    }
+    (outcome, lines)
+}
+
+#[test]
+fn findings_point_at_the_typescript_with_the_template_as_related_location() {
+    let (_, lines) = report(&testdata().join("cdk-app"), &testdata());
+    let expected_path = testdata().join("cdk-app.report");
+    let actual = lines.join("\n") + "\n";
+    if std::env::var_os("SLINT_BLESS").is_some() {
+        std::fs::write(&expected_path, &actual).expect("write the expected findings");
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).expect("testdata/cdk-app.report exists");
+    assert_eq!(actual, expected, "findings on testdata/cdk-app changed (SLINT_BLESS=1 to accept)");
+}
+
+#[test]
+fn every_function_links_to_its_crate_except_the_one_whose_asset_is_not_a_constant() {
+    let (outcome, _) = report(&testdata().join("cdk-app"), &testdata());
+    let project = &outcome.project;
+    let mut links: Vec<(String, String)> = project
+        .links
+        .iter()
+        .map(|link| {
+            let template = &project.templates[link.template];
+            let id = template.functions[link.function].id.as_str();
+            let construct = project
+                .cdk
+                .stack(template.file)
+                .and_then(|s| s.resources.get(id))
+                .map(|r| r.construct.shown().to_string())
+                .expect("a CDK function");
+            let bin = match &link.binary {
+                Ok(b) => project.source.binaries[*b].name.clone(),
+                Err(reason) => format!("unlinked: {}", reason.split(';').next().unwrap_or("")),
+            };
+            (construct, bin)
+        })
+        .collect();
+    links.sort();
+    let expected: Vec<(String, String)> = [
+        ("OrdersStack/CreateOrderFn", "create-order"),
+        ("OrdersStack/FulfilmentFn", "fulfil-order"),
+        (
+            "OrdersStack/LegacyFn",
+            "unlinked: its code is `Code.fromAsset(process.env.LEGACY_DIR ?? path.join(__dirname, '../legacy'))`, which slint cannot evaluate",
+        ),
+        ("OrdersStack/Reports/GetOrderFn", "get-order"),
+        ("OrdersStack/Reports/ReportFn", "report"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(links, expected);
+}
+
+#[test]
+fn a_function_the_code_cannot_link_is_linked_by_slint_toml_under_its_construct_path() {
+    let mut settings = Settings::new(testdata());
+    let config = slint::config::parse(
+        &testdata().join("cdk-app/slint.toml"),
+        "[functions.\"OrdersStack/LegacyFn\"]\ncrate = \".\"\nbin = \"report\"\n",
+    );
+    let Ok(config) = config else { panic!("config parses") };
+    settings.apply_config(&config).expect("config applies");
+    let outcome = slint::check(&[testdata().join("cdk-app")], &settings).expect("the run succeeds");
+    assert!(outcome.project.links.iter().all(|l| l.binary.is_ok()), "every function is linked");
+    assert!(!outcome.report.findings.iter().any(|f| f.code == "SL005"));
+}
+
+/// Copies a folder tree, rewriting the synthesising machine's folder in the assembly's JSON.
+fn copy_moved(from: &Path, to: &Path, old_root: &str, new_root: &str) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_moved(&entry.path(), &target, old_root, new_root);
+        } else if entry.path().extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            std::fs::write(&target, text.replace(old_root, new_root)).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_assembly_written_on_windows_maps_onto_the_project() {
+    let dir = std::env::temp_dir().join(format!("slint-cdk-moved-{}", std::process::id()));
+    let app = dir.join("cdk-app");
+    // JSON escapes the backslashes of `C:\Users\dev\orders`.
+    copy_moved(&testdata().join("cdk-app"), &app, "/work/ext/w16/cdkapp", r"C:\\Users\\dev\\orders");
+    let moved = std::fs::read_to_string(app.join("cdk.out/OrdersStack.metadata.json")).unwrap();
+    assert!(
+        moved.contains(r"C:\\Users\\dev\\orders\\lib/orders-stack.ts") || moved.contains(r"C:\\Users\\dev\\orders/lib")
+    );
+    let (_, lines) = report(&app, &dir);
+    let (_, original) = report(&testdata().join("cdk-app"), &testdata());
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(lines, original, "the same findings, wherever the assembly was written");
+}
+
+#[test]
+fn a_broken_manifest_is_a_finding_and_the_rest_of_the_app_is_linted() {
+    let dir = std::env::temp_dir().join(format!("slint-cdk-broken-{}", std::process::id()));
+    let app = dir.join("cdk-app");
+    copy_moved(&testdata().join("cdk-app"), &app, "", "");
+    std::fs::write(app.join("cdk.out/manifest.json"), "{ \"artifacts\": ").unwrap();
+    let (outcome, lines) = report(&app, &dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let broken: Vec<&String> = lines.iter().filter(|l| l.contains("manifest.json")).collect();
+    assert_eq!(broken.len(), 1, "{lines:#?}");
+    assert!(
+        broken[0]
+            .starts_with("cdk-app/cdk.out/manifest.json:1:1: error SL001 the cloud assembly file is not valid JSON")
+    );
+    // The crates are still analysed on their own.
+    assert!(lines.iter().any(|l| l.contains("create-order.rs") && l.contains("SL502")));
+    assert_eq!(outcome.project.template_count(), 0, "no template without the manifest");
+}
+
+/// `(code, subject)` of each template finding: the subject is the CDK construct id (the last
+/// step of its path) or the SAM logical id, which the SAM twin names alike.
+fn template_findings(outcome: &slint::Outcome) -> BTreeSet<(String, String)> {
+    let project = &outcome.project;
+    outcome
+        .report
+        .findings
+        .iter()
+        .filter(|f| !f.code.starts_with("SL00") && !project.db.get(f.file).display.ends_with(".rs"))
+        .map(|f| {
+            let id = f.resource.clone().unwrap_or_default();
+            let construct =
+                project.cdk.stacks.iter().find_map(|s| s.resources.get(&id)).map(|r| r.construct.shown().to_string());
+            let subject = construct.map_or(id, |c| c.rsplit('/').next().unwrap_or("").to_string());
+            (f.code.to_string(), subject)
+        })
+        .collect()
+}
+
+#[test]
+fn the_template_rules_find_the_same_on_the_assembly_as_on_the_sam_template() {
+    let (cdk, _) = report(&testdata().join("cdk-app"), &testdata());
+    let (sam, _) = report(&testdata().join("cdk-app-sam"), &testdata());
+    let cdk = template_findings(&cdk);
+    let mut sam = template_findings(&sam);
+    // The one difference, a known limitation: the CDK app adds `GET /order` from a nested stack
+    // to an API it imports (`RestApi.fromRestApiAttributes`), and each template is analysed on
+    // its own, so SL204 (GET without cache) does not see that GET on the parent's API.
+    assert!(sam.remove(&("SL204".to_string(), "OrdersApi".to_string())));
+    // SAM writes the API method and the schedule as events of their function; the CDK as
+    // resources of their own (the method `POST` of `OrdersApi/Default/orders`, the rule
+    // `Nightly`). Same cause, same node kind, another subject.
+    let as_sam = |(code, subject): (String, String)| match subject.as_str() {
+        "POST" => (code, "CreateOrderFn".to_string()),
+        "Nightly" => (code, "ReportFn".to_string()),
+        _ => (code, subject),
+    };
+    let cdk: BTreeSet<(String, String)> = cdk.into_iter().map(as_sam).collect();
+    assert_eq!(cdk, sam);
+    assert_eq!(cdk.len(), 12, "{cdk:#?}");
+}
