@@ -155,7 +155,9 @@ impl Project {
         manifests.sort();
         manifests.dedup();
         if manifests.is_empty() {
-            self.links = unlinked;
+            // Functions whose code is outside, or has no Cargo.toml, still say so (SL005).
+            self.links = crate::link::resolve(refs, &crate::source::SourceModel::default());
+            self.links.extend(unlinked);
             return;
         }
         let first = u32::try_from(self.db.len()).unwrap_or(u32::MAX);
