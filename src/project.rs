@@ -128,6 +128,9 @@ impl Project {
                 cwd,
             );
             project.files_checked += project.db.len() - before;
+            for (file, message) in &project.cdk.problems {
+                project.not_read.push(NotRead { file: *file, message: message.clone() });
+            }
         }
         project.load_sources(&inputs, settings, &options);
         project

@@ -194,3 +194,29 @@ fn the_template_rules_find_the_same_on_the_assembly_as_on_the_sam_template() {
     assert_eq!(cdk, sam);
     assert_eq!(cdk.len(), 12, "{cdk:#?}");
 }
+
+#[test]
+fn typescript_too_large_to_parse_costs_its_links_not_the_run() {
+    let dir = std::env::temp_dir().join(format!("slint-cdk-huge-{}", std::process::id()));
+    let app = dir.join("cdk-app");
+    copy_moved(&testdata().join("cdk-app"), &app, "", "");
+    let stack = app.join("lib/reports-stack.ts");
+    let mut text = std::fs::read_to_string(&stack).unwrap();
+    text.push_str(&format!("\nconst junk = {}1;\n", "a+".repeat(70_000)));
+    std::fs::write(&stack, text).unwrap();
+    let (_, lines) = report(&app, &dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let reports: Vec<&String> = lines.iter().filter(|l| l.starts_with("cdk-app/lib/reports-stack.ts")).collect();
+    assert!(
+        reports[0].starts_with(
+            "cdk-app/lib/reports-stack.ts:1:1: info SL005 the TypeScript is not analysed: the file has about 140"
+        ),
+        "{reports:#?}"
+    );
+    // Still at the construct's line; the property's key needs the parse.
+    assert!(reports.iter().any(|l| l.starts_with("cdk-app/lib/reports-stack.ts:21:22: info SL106")), "{reports:#?}");
+    assert!(
+        reports.iter().any(|l| l.contains("SL005 slint cannot find the code of function `OrdersStack/Reports/GetOrderFn`: slint could not read the TypeScript")),
+        "{reports:#?}"
+    );
+}

@@ -85,6 +85,8 @@ pub struct CdkStack {
 #[derive(Clone, Debug, Default)]
 pub struct CdkModel {
     pub stacks: Vec<CdkStack>,
+    /// TypeScript files that could not be analysed, and why (reported as SL005).
+    pub problems: Vec<(FileId, String)>,
     by_file: HashMap<FileId, usize>,
 }
 
@@ -94,7 +96,8 @@ struct ReadCode {
     text: Arc<str>,
     lines: LineIndex,
     spans: Vec<Span>,
-    calls: Vec<Option<ConstructCall>>,
+    /// The calls, or why the file was not parsed.
+    calls: Result<Vec<Option<ConstructCall>>, String>,
 }
 
 /// A frame mapped into the project, before its file is read.
@@ -175,13 +178,17 @@ impl CdkModel {
                 let app_root =
                     roots.get(&places[0].stack).map(|r| r.to_string_lossy().into_owned()).unwrap_or_default();
                 let request = typescript::Request { text: &text, offsets: &offsets, dirname: &dirname, cwd: &app_root };
-                let calls = typescript::analyse(&request).unwrap_or_else(|_| vec![None; offsets.len()]);
+                let calls = typescript::analyse(&request);
                 Some(ReadCode { path: path.clone(), text, lines, spans, calls })
             })
             .collect();
         for ReadCode { path, text, lines, spans, calls } in read {
             let display = display_path(&path, cwd);
             let file = db.add_indexed(path.clone(), display, text, lines);
+            let calls = calls.unwrap_or_else(|reason| {
+                self.problems.push((file, format!("the TypeScript is not analysed: {reason}; findings on its constructs point at their line, and their crates are not linked from it")));
+                vec![None; spans.len()]
+            });
             for ((place, span), call) in by_file[&path].iter().zip(spans).zip(calls) {
                 if let Some(resource) = self.stacks[place.stack].resources.get_mut(&place.logical_id) {
                     resource.written = Some(Written { file, span, call });

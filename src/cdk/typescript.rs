@@ -48,7 +48,56 @@ pub struct Request<'r> {
 /// file does not parse as TypeScript (the calls are then unknown, not guessed).
 #[cfg(feature = "typescript")]
 pub fn analyse(request: &Request<'_>) -> Result<Vec<Option<ConstructCall>>, String> {
-    oxc::analyse(request)
+    // oxc's parser and the visitor recurse once per nesting level, and a stack overflow
+    // aborts the process: a hostile file (50,000 nested parentheses) must cost its calls, not
+    // the run. Every level takes at least one token, so the token count bounds the depth; the
+    // parse runs on a thread with stack for that many levels (at most 2.8 KiB each, measured
+    // on a debug build: 3,000 levels of parentheses, calls, `new` or `+` fit in 8 MiB, 10,000
+    // did not), and a file with more tokens than any stack file needs is not parsed.
+    let tokens = token_bound(request.text);
+    if tokens > MAX_TOKENS {
+        return Err(format!("the file has about {tokens} tokens, more than the {MAX_TOKENS} slint parses"));
+    }
+    let stack = STACK_BASE + tokens * STACK_PER_TOKEN;
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("slint-typescript".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, || crate::rules::engine::guarded(|| oxc::analyse(request)));
+        match worker.map(|w| w.join()) {
+            Ok(Ok(Ok(found))) => found,
+            Ok(Ok(Err(panic))) => Err(format!("the TypeScript parser failed: {panic}")),
+            Ok(Err(_)) => Err("the TypeScript parser failed".to_string()),
+            Err(e) => Err(format!("cannot start the TypeScript parser: {e}")),
+        }
+    })
+}
+
+/// The most tokens of a TypeScript file slint parses: about 300 KB of code; a CDK stack file
+/// is a few kilobytes.
+#[cfg(feature = "typescript")]
+const MAX_TOKENS: usize = 65_536;
+
+#[cfg(feature = "typescript")]
+const STACK_BASE: usize = 1 << 20;
+
+#[cfg(feature = "typescript")]
+const STACK_PER_TOKEN: usize = 4 << 10;
+
+/// At least the number of tokens of `text`: each punctuation byte and each start of a word.
+#[cfg(feature = "typescript")]
+fn token_bound(text: &str) -> usize {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let mut previous_is_word = false;
+    let mut count = 0;
+    for &b in text.as_bytes() {
+        let word = is_word(b);
+        if b.is_ascii_punctuation() || (word && !previous_is_word) {
+            count += 1;
+        }
+        previous_is_word = word;
+    }
+    count
 }
 
 /// Without the `typescript` feature the TypeScript is not read.
@@ -375,6 +424,30 @@ class S extends Stack {
             let call = found[0].as_ref().unwrap();
             assert_eq!(call.span, Span::new(0, text.len() as u32 - 1));
             assert!(call.key("batchSize").is_some());
+        }
+
+        #[test]
+        fn deep_nesting_costs_the_file_not_the_run() {
+            // Each of these overflowed an 8 MiB stack unguarded.
+            for text in [
+                format!("const x = {}1{};", "(".repeat(20_000), ")".repeat(20_000)),
+                format!("const x = {}1;", "a+".repeat(20_000)),
+                format!("const x = {}X;", "new ".repeat(20_000)),
+            ] {
+                // Run where rayon's workers run: a 2 MiB stack.
+                let outcome = std::thread::Builder::new()
+                    .stack_size(2 << 20)
+                    .spawn(move || {
+                        super::super::analyse(&Request { text: &text, offsets: &[10], dirname: "/", cwd: "/" })
+                    })
+                    .unwrap()
+                    .join()
+                    .expect("no overflow, no panic");
+                assert!(outcome.is_ok(), "parsed on a stack of its own: {outcome:?}");
+            }
+            let refused = format!("const x = {}1;", "a+".repeat(400_000));
+            let outcome = super::super::analyse(&Request { text: &refused, offsets: &[0], dirname: "/", cwd: "/" });
+            assert!(outcome.unwrap_err().contains("more than the 65536"));
         }
 
         #[test]
