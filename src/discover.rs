@@ -106,7 +106,8 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, exclude: &Exclude) -> Result<Disc
         }
     }
     for problem in cdk.iter().flat_map(|a: &crate::cdk::Assembly| &a.problems) {
-        problems.push(WalkProblem { path: problem.path.clone(), message: problem.message.clone(), not_read: false });
+        let (path, message) = (problem.path.clone(), problem.message.clone());
+        problems.push(WalkProblem { path, message, not_read: problem.not_analysed });
     }
     Ok(Discovery { inputs: found.into_values().collect(), problems, cdk })
 }

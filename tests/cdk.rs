@@ -220,3 +220,49 @@ fn typescript_too_large_to_parse_costs_its_links_not_the_run() {
         "{reports:#?}"
     );
 }
+
+#[test]
+fn stacks_of_a_stage_are_read_from_their_assembly_folder() {
+    // `testdata/cdk-stage-app`: `new JobsStage(app, 'Prod')` puts its stack in
+    // `cdk.out/assembly-Prod/`, listed by the top manifest as a `cdk:cloud-assembly`.
+    let (outcome, lines) = report(&testdata().join("cdk-stage-app"), &testdata());
+    assert_eq!(
+        lines,
+        [
+            "cdk-stage-app/lib/jobs-stage.ts:13:19: warning SL303 queue `Prod/Jobs/JobsQueue` is consumed by function `Prod/Jobs/HelloFn` but has no dead-letter queue",
+            "    related cdk-stage-app/cdk.out/assembly-Prod/ProdJobsDB64F8DD.template.json:3:3: generated as `Resources/JobsQueue86ED6666` in ProdJobsDB64F8DD.template.json",
+            "    related cdk-stage-app/lib/jobs-stage.ts:22:11: consumed by the event source mapping `Prod/Jobs/HelloFn/SqsEventSource:ProdJobsJobsQueue16CF9B8C`",
+            "cdk-stage-app/lib/jobs-stage.ts:22:100: info SL106 function `Prod/Jobs/HelloFn` is throttled by design (its SQS source's `MaximumConcurrency`) but no CloudWatch alarm watches its `Throttles` or the account's `ConcurrentExecutions`",
+            "    related cdk-stage-app/cdk.out/assembly-Prod/ProdJobsDB64F8DD.template.json:142:28: generated as `Resources/HelloFnSqsEventSourceProdJobsJobsQueue16CF9B8CD9592CC2/Properties/ScalingConfig/MaximumConcurrency` in ProdJobsDB64F8DD.template.json",
+        ]
+    );
+    assert_eq!(outcome.project.template_count(), 1, "the stage's template, once");
+    assert!(outcome.project.links.iter().all(|l| l.binary.is_ok()), "HelloFn links to bin `hello`");
+}
+
+#[test]
+fn an_app_without_its_assembly_says_it_was_not_analysed() {
+    let dir = std::env::temp_dir().join(format!("slint-cdk-unsynthesised-{}", std::process::id()));
+    let app = dir.join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(app.join("cdk.json"), "{ \"app\": \"npx ts-node bin/app.ts\" }").unwrap();
+    let (_, lines) = report(&app, &dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(
+        lines,
+        [
+            "app/cdk.json:1:1: info SL005 not analysed: a CDK app without a cloud assembly (no cdk.out/manifest.json), so its stacks were not linted; run `npx cdk ls` (or `cdk synth`) before slint"
+        ]
+    );
+}
+
+#[test]
+fn the_assembly_given_alone_is_linted_through_its_manifest_naming_constructs() {
+    // Its app folder is outside what slint was given: findings stay in the templates.
+    let (outcome, lines) = report(&testdata().join("cdk-app/cdk.out"), &testdata());
+    assert_eq!(outcome.project.template_count(), 2);
+    assert!(lines.iter().any(|l| l.starts_with(
+        "cdk-app/cdk.out/OrdersStack.template.json:330:16: error SL202 function `OrdersStack/CreateOrderFn` has a 30 s timeout"
+    )));
+    assert!(!lines.iter().any(|l| l.contains("manifest.json") || l.contains("tree.json")), "{lines:#?}");
+}

@@ -28,6 +28,9 @@ pub struct StackTemplate {
 pub struct AssemblyProblem {
     pub path: PathBuf,
     pub message: String,
+    /// Nothing wrong with the file, but the app was not analysed (SL005), as opposed to a
+    /// broken assembly file (SL001).
+    pub not_analysed: bool,
 }
 
 /// A CDK app: its folder, its cloud assembly, what the assembly holds.
@@ -55,24 +58,27 @@ impl Assembly {
         if !has_cdk_json && !manifest.is_file() {
             return None;
         }
-        let mut assembly = Assembly { root: root.to_path_buf(), dir: dir.clone(), ..Assembly::default() };
-        if !manifest.is_file() {
-            assembly.problem(
-                &cdk_json,
-                format!(
-                    "CDK app without a cloud assembly: no {out}/manifest.json, so its stacks were not linted; \
-                     run `npx cdk ls` (or `cdk synth`) before slint"
-                ),
-            );
-            return Some(assembly);
+        if manifest.is_file() {
+            return Some(Assembly::at(root, &dir));
         }
-        assembly.read_manifest(&dir, 0);
+        let message = format!(
+            "not analysed: a CDK app without a cloud assembly (no {out}/manifest.json), so its stacks were not \
+             linted; run `npx cdk ls` (or `cdk synth`) before slint"
+        );
+        let problems = vec![AssemblyProblem { path: cdk_json, message, not_analysed: true }];
+        Some(Assembly { root: root.to_path_buf(), dir, problems, ..Assembly::default() })
+    }
+
+    /// The assembly in `dir` (holding `manifest.json`) of the app in `root`.
+    pub fn at(root: &Path, dir: &Path) -> Assembly {
+        let mut assembly = Assembly { root: root.to_path_buf(), dir: dir.to_path_buf(), ..Assembly::default() };
+        assembly.read_manifest(dir, 0);
         assembly.dedup_stacks();
-        Some(assembly)
+        assembly
     }
 
     fn problem(&mut self, path: &Path, message: String) {
-        self.problems.push(AssemblyProblem { path: path.to_path_buf(), message });
+        self.problems.push(AssemblyProblem { path: path.to_path_buf(), message, not_analysed: false });
     }
 
     /// Reads one `manifest.json`: its stacks, their metadata, and its stages' assemblies.

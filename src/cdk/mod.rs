@@ -42,7 +42,13 @@ pub fn find_apps(walked: &Path, found: &mut BTreeMap<PathBuf, Input>) -> Vec<Ass
     roots.push(walked.to_path_buf());
     roots.sort();
     roots.dedup();
-    let assemblies: Vec<Assembly> = roots.iter().filter_map(|root| Assembly::find(root)).collect();
+    let mut assemblies: Vec<Assembly> = roots.iter().filter_map(|root| Assembly::find(root)).collect();
+    // `slint check cdk.out`: the assembly itself was given. Its app folder is outside what
+    // slint may read, so findings stay in the templates, naming constructs.
+    let given_assembly = walked.join("manifest.json").is_file() && !walked.join("cdk.json").is_file();
+    if let (true, Some(app)) = (given_assembly && assemblies.is_empty(), walked.parent()) {
+        assemblies.push(Assembly::at(app, walked));
+    }
     for stack in assemblies.iter().flat_map(|a| &a.stacks) {
         let path = stack.template.clone();
         found.entry(path.clone()).or_insert(Input { path, kind: crate::discover::InputKind::Document, named: true });
