@@ -225,20 +225,22 @@ impl CdkModel {
                 let Some(resource) = stack.resources.get(function.id.as_str()) else { continue };
                 let configured = settings.function_setting(&template_path(template), resource.construct.shown());
                 let found = match configured.and_then(|c| c.krate.clone()) {
-                    Some(dir) => Some(Ok((dir, configured.and_then(|c| c.bin.clone())))),
+                    Some(dir) => {
+                        Some(Ok(CrateCode { dir, bin: configured.and_then(|c| c.bin.clone()), cargo_lambda: true }))
+                    }
                     None => code_of(template, function.resource(template), resource, &stack.root),
                 };
                 let shown = |dir: &Path| display_path(dir, &stack.root);
                 match found {
                     None => {}
-                    Some(Ok((dir, bin))) => refs.push(CodeRef {
+                    Some(Ok(CrateCode { dir, bin, cargo_lambda })) => refs.push(CodeRef {
                         template: stack.template,
                         function: fi,
                         outside: !scope.allows_as_written(&dir),
                         shown: shown(&dir),
                         dir,
                         bin,
-                        built_by_cargo_lambda: true,
+                        built_by_cargo_lambda: cargo_lambda,
                         node: None,
                     }),
                     Some(Err(reason)) => {
@@ -270,6 +272,15 @@ impl CdkModel {
     }
 }
 
+/// Where a function's code is: its crate folder, the bin when known, and whether cargo-lambda
+/// builds it (`RustFunction`, `target/lambda/<bin>`) or plain cargo (`target/<profile>`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct CrateCode {
+    dir: PathBuf,
+    bin: Option<String>,
+    cargo_lambda: bool,
+}
+
 /// The crate folder and bin of a CDK function, in the issue's order: `aws:asset:path` when it is
 /// a crate folder, then the construct's TypeScript. `None`: not a Rust function.
 fn code_of(
@@ -277,7 +288,7 @@ fn code_of(
     resource: &crate::model::template::Resource,
     cdk: &CdkResource,
     root: &Path,
-) -> Option<Result<(PathBuf, Option<String>), String>> {
+) -> Option<Result<CrateCode, String>> {
     let call = cdk.written.as_ref().and_then(|w| w.call.as_ref());
     let rust_function = matches!(call.and_then(|c| c.code.as_ref()), Some(CodeSource::RustFunction { .. }));
     let runtime = template.property(resource, "Runtime").and_then(|r| r.as_str()).unwrap_or("");
@@ -294,10 +305,10 @@ fn code_of(
     if let Some(dir) = &cdk.crate_dir {
         // The crate is known; the TypeScript still names the bin.
         let bin = match &from_ts {
-            Some(Ok((_, bin))) => bin.clone(),
+            Some(Ok(code)) => code.bin.clone(),
             _ => None,
         };
-        return Some(Ok((dir.clone(), bin)));
+        return Some(Ok(CrateCode { dir: dir.clone(), bin, cargo_lambda: true }));
     }
     Some(from_ts.unwrap_or_else(|| {
         Err(match &cdk.written {
@@ -315,7 +326,7 @@ fn rust_function_code(
     manifest: Option<&typescript::Evaluated>,
     bin: Option<&typescript::Evaluated>,
     root: &Path,
-) -> Result<(PathBuf, Option<String>), String> {
+) -> Result<CrateCode, String> {
     // cargo-lambda-cdk's default `manifestPath` is the working folder, where `cdk` ran.
     let manifest = match manifest {
         Some(Ok(path)) => crate::discover::absolute(root, Path::new(path)),
@@ -332,24 +343,31 @@ fn rust_function_code(
         Some(Err(text)) => return Err(format!("its `binaryName` is `{text}`, which slint cannot evaluate")),
         None => None,
     };
-    Ok((dir, bin))
+    Ok(CrateCode { dir, bin, cargo_lambda: true })
 }
 
-/// `Code.fromAsset(<crate>/target/lambda/<bin>)`: cargo-lambda's output folder.
-fn asset_code(path: &typescript::Evaluated, root: &Path) -> Result<(PathBuf, Option<String>), String> {
+/// `Code.fromAsset(<crate>/target/lambda/<bin>)`: cargo-lambda's output folder; or plain
+/// cargo's, `<crate>/target/[<triple>/]<profile>` holding a `bootstrap` (the package's bin).
+fn asset_code(path: &typescript::Evaluated, root: &Path) -> Result<CrateCode, String> {
     let path = match path {
         Ok(path) => path,
         Err(text) => return Err(format!("its code is `Code.fromAsset({text})`, which slint cannot evaluate")),
     };
     let absolute = crate::discover::absolute(root, Path::new(path));
     let text = absolute.to_string_lossy();
-    match text.split_once("/target/lambda/") {
-        Some((krate, rest)) => {
-            let bin = rest.split('/').next().filter(|b| !b.is_empty()).map(str::to_string);
-            Ok((PathBuf::from(krate), bin))
-        }
+    if let Some((krate, rest)) = text.split_once("/target/lambda/") {
+        let bin = rest.split('/').next().filter(|b| !b.is_empty()).map(str::to_string);
+        return Ok(CrateCode { dir: PathBuf::from(krate), bin, cargo_lambda: true });
+    }
+    let plain_cargo = text.split_once("/target/").filter(|(_, rest)| {
+        let steps: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        matches!(steps.as_slice(), [_, "debug" | "release"] | ["debug" | "release"])
+    });
+    match plain_cargo {
+        Some((krate, _)) => Ok(CrateCode { dir: PathBuf::from(krate), bin: None, cargo_lambda: false }),
         None => Err(format!(
-            "its asset folder `{}` is not cargo-lambda's output (`<crate>/target/lambda/<bin>`)",
+            "its asset folder `{}` is neither cargo-lambda's output (`<crate>/target/lambda/<bin>`) nor cargo's \
+             (`<crate>/target/[<target>/]release`)",
             display_path(&absolute, root)
         )),
     }
@@ -496,6 +514,22 @@ mod tests {
         assert_eq!(prop_name("Timeout"), "timeout");
         assert_eq!(prop_name("ReservedConcurrentExecutions"), "reservedConcurrentExecutions");
         assert_eq!(prop_name("TracingConfig"), "tracing");
+    }
+
+    #[test]
+    fn asset_folders_of_cargo_lambda_and_of_cargo_name_their_crate() {
+        let root = Path::new("/app");
+        let code = |path: &str| asset_code(&Ok(path.to_string()), root);
+        let lambda = code("services/orders/target/lambda/create-order/").unwrap();
+        assert_eq!(
+            (lambda.dir, lambda.bin, lambda.cargo_lambda),
+            ("/app/services/orders".into(), Some("create-order".into()), true)
+        );
+        let musl = code("functions/target/x86_64-unknown-linux-musl/debug/").unwrap();
+        assert_eq!((musl.dir, musl.bin, musl.cargo_lambda), ("/app/functions".into(), None, false));
+        assert!(code("/app/target/release").is_ok());
+        assert!(code("/app/legacy").unwrap_err().contains("neither cargo-lambda's output"));
+        assert!(code("/app/target/release/deps/extra").is_err(), "not a profile folder");
     }
 
     #[test]
