@@ -128,6 +128,9 @@ impl PathMap {
         if let Some(rest) = self.foreign_roots.iter().find_map(|root| parts.strip_prefix(root.as_slice())) {
             return Some(join(&self.root, rest)).filter(|p| p.symlink_metadata().is_ok());
         }
+        if let Some(beside) = self.beside_root(&parts) {
+            return Some(beside);
+        }
         // Longest suffix first; a suffix must keep at least one component.
         let first_plain = parts.iter().rposition(|p| p == "." || p == "..").map_or(0, |i| i + 1);
         for start in first_plain..parts.len() {
@@ -140,6 +143,26 @@ impl PathMap {
             }
         }
         None
+    }
+
+    /// A path beside the app folder on the foreign machine (a crate next to `infra/`), placed
+    /// the same way beside it here: `/home/dev/repo/crates/orders` with the app at
+    /// `/home/dev/repo/infra` is `<root>/../crates/orders`. Whether it may be read is the
+    /// caller's [`crate::limits::ReadScope`] to say.
+    fn beside_root(&self, parts: &[String]) -> Option<PathBuf> {
+        self.foreign_roots.iter().find_map(|foreign_root| {
+            let common = foreign_root.iter().zip(parts).take_while(|(a, b)| a == b).count();
+            // Sharing nothing but `/home` is no evidence of being beside the app.
+            if common < 2 || foreign_root.len() - common > 4 {
+                return None;
+            }
+            let mut local = self.root.clone();
+            for _ in common..foreign_root.len() {
+                local.pop();
+            }
+            let local = join(&local, &parts[common..]);
+            local.symlink_metadata().is_ok().then_some(local)
+        })
     }
 }
 
@@ -196,6 +219,9 @@ mod tests {
         let mut windows = PathMap::new(&root);
         assert_eq!(windows.map(r"D:\a\app\bin\orders.ts"), Some(root.join("bin/orders.ts")));
         assert_eq!(windows.map("/elsewhere/none/such.ts"), None);
+        // Beside the app folder: the folder holding it is found the same way here.
+        assert_eq!(map.map("/home/runner/work/SL101"), Some(root.parent().unwrap().join("SL101")));
+        assert_eq!(map.map("/home/elsewhere/SL101"), None, "shares only `/home` with the app");
         // `..` never climbs out: only what follows the last `..` is tried.
         assert_eq!(PathMap::new(&root).map("/x/../../etc/passwd"), None);
     }

@@ -141,7 +141,7 @@ impl CdkModel {
                 for entry in assembly.resources_of(construct) {
                     let Some(id) = entry.logical_id.clone() else { continue };
                     let frame = entry.creation.iter().find_map(|f| {
-                        let file = paths.map(&f.file).filter(|p| is_user_code(p, &assembly.root, scope))?;
+                        let file = paths.map(&f.file).filter(|p| is_user_code(p, scope))?;
                         Some((file, f.line, f.column))
                     });
                     if let Some((file, line, column)) = frame {
@@ -387,10 +387,10 @@ fn asset_crate(template: &Template, logical_id: &str, paths: &mut PathMap, scope
     (scope.allows(&dir) && dir.join("Cargo.toml").is_file()).then_some(dir)
 }
 
-/// A file of the project a finding may point into: not a dependency's, and readable.
-fn is_user_code(path: &Path, root: &Path, scope: &ReadScope) -> bool {
-    path.starts_with(root)
-        && !path.components().any(|c| c.as_os_str() == "node_modules" || c.as_os_str() == "cdk.out")
+/// A file of the project a finding may point into: not a dependency's, inside the folders
+/// slint was given (the app's folder, or beside it), and readable.
+fn is_user_code(path: &Path, scope: &ReadScope) -> bool {
+    !path.components().any(|c| c.as_os_str() == "node_modules" || c.as_os_str() == "cdk.out")
         && path.is_file()
         && scope.allows(path)
 }
