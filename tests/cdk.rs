@@ -266,3 +266,20 @@ fn the_assembly_given_alone_is_linted_through_its_manifest_naming_constructs() {
     )));
     assert!(!lines.iter().any(|l| l.contains("manifest.json") || l.contains("tree.json")), "{lines:#?}");
 }
+
+#[test]
+fn an_assembly_in_the_output_folder_of_cdk_json_is_read_once_and_not_walked() {
+    let dir = std::env::temp_dir().join(format!("slint-cdk-output-{}", std::process::id()));
+    let app = dir.join("cdk-app");
+    copy_moved(&testdata().join("cdk-app"), &app, "", "");
+    std::fs::rename(app.join("cdk.out"), app.join("build")).unwrap();
+    std::fs::write(app.join("cdk.json"), "{ \"app\": \"npx ts-node bin/orders.ts\", \"output\": \"build\" }").unwrap();
+    // An asset folder holding a copy of a crate, as a bundled asset may: never analysed.
+    copy_moved(&testdata().join("sample-project"), &app.join("build/asset.0123/crate"), "", "");
+    let (outcome, lines) = report(&app, &dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let (_, original) = report(&testdata().join("cdk-app"), &testdata());
+    let renamed: Vec<String> = original.iter().map(|l| l.replace("cdk-app/cdk.out/", "cdk-app/build/")).collect();
+    assert_eq!(lines, renamed);
+    assert_eq!(outcome.project.template_count(), 2);
+}

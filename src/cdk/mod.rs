@@ -56,6 +56,14 @@ pub fn find_apps(walked: &Path, found: &mut BTreeMap<PathBuf, Input>) -> Vec<Ass
     assemblies
 }
 
+/// Whether `dir` is a cloud assembly written to a folder not named `cdk.out` (`output` of
+/// `cdk.json`): the CDK marks each with a `cdk.out` file. The walk skips it like `cdk.out`,
+/// since its asset folders hold copies of the project (crates included); its templates are
+/// read through the manifest. One `stat` per folder walked.
+pub fn is_assembly_dir(dir: &Path) -> bool {
+    dir.join("cdk.out").is_file()
+}
+
 /// Where a construct is written in the project: the innermost creation-stack frame that is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Written {
