@@ -176,7 +176,7 @@ fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeMap<PathBuf, Input>, pr
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             let name = entry.file_name().to_str().unwrap_or("");
-            let skipped_dir = is_dir && (SKIPPED_DIRS.contains(&name) || crate::cdk::is_assembly_dir(entry.path()));
+            let skipped_dir = is_dir && SKIPPED_DIRS.contains(&name);
             !skipped_dir && !exclude_for_filter.matches(entry.path())
         });
     let mut walk_problems = Vec::new();

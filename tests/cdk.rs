@@ -283,3 +283,20 @@ fn an_assembly_in_the_output_folder_of_cdk_json_is_read_once_and_not_walked() {
     assert_eq!(lines, renamed);
     assert_eq!(outcome.project.template_count(), 2);
 }
+
+#[test]
+fn typescript_that_cannot_be_read_leaves_its_findings_in_the_template() {
+    let dir = std::env::temp_dir().join(format!("slint-cdk-latin1-{}", std::process::id()));
+    let app = dir.join("cdk-app");
+    copy_moved(&testdata().join("cdk-app"), &app, "", "");
+    let stack = app.join("lib/reports-stack.ts");
+    let mut bytes = b"// caf\xe9\n".to_vec();
+    bytes.extend(std::fs::read(&stack).unwrap());
+    std::fs::write(&stack, bytes).unwrap();
+    let (_, lines) = report(&app, &dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(lines.contains(
+        &"cdk-app/lib/reports-stack.ts:1:1: info SL005 the TypeScript is not analysed: the file is not UTF-8; findings on its constructs stay in the template, and their crates are not linked from it".to_string()
+    ), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.starts_with("cdk-app/cdk.out/OrdersStackReports4839B7AB.nested.template.json:270:3: info SL602 function `OrdersStack/Reports/ReportFn`")), "{lines:#?}");
+}
