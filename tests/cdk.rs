@@ -3,8 +3,12 @@
 //! related location, crate links, the assembly moved to another machine, and the same findings
 //! as the SAM template of the same app (`testdata/cdk-app-sam/`).
 //!
+//! The TypeScript lines need the `typescript` feature (on by default).
+//!
 //! `SLINT_BLESS=1 cargo test --test cdk` rewrites `testdata/cdk-app.report` (findings with their
 //! related locations, so not an `.expected` file of the fixture runner); review the diff.
+
+#![cfg(feature = "typescript")]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
