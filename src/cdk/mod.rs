@@ -198,7 +198,12 @@ impl CdkModel {
                 let app_root =
                     roots.get(&places[0].stack).map(|r| r.to_string_lossy().into_owned()).unwrap_or_default();
                 let request = typescript::Request { text: &text, offsets: &offsets, dirname: &dirname, cwd: &app_root };
-                let calls = typescript::analyse(&request);
+                // A frame in another language's file (a `.py` of a Python app) keeps its line.
+                let calls = if typescript::is_script(path) {
+                    typescript::analyse(&request)
+                } else {
+                    Ok(vec![None; offsets.len()])
+                };
                 ReadCode { path: path.clone(), text, lines, spans, calls }
             })
             .collect();

@@ -44,6 +44,13 @@ pub struct Request<'r> {
     pub cwd: &'r str,
 }
 
+/// Whether `path` is TypeScript or JavaScript, the languages [`analyse`] reads.
+pub fn is_script(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs"))
+}
+
 /// For each offset, the innermost call or `new` expression containing it. `Err` when the
 /// file does not parse as TypeScript (the calls are then unknown, not guessed).
 #[cfg(feature = "typescript")]
@@ -455,5 +462,18 @@ class S extends Stack {
             let text = "new RustFunction(this, 'A', { manifestPath: ";
             assert!(analyse(&Request { text, offsets: &[0], dirname: "/", cwd: "/" }).is_err());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn only_typescript_and_javascript_are_parsed() {
+        assert!(super::is_script(Path::new("/app/lib/stack.ts")));
+        assert!(super::is_script(Path::new("/app/bin/app.mjs")));
+        assert!(!super::is_script(Path::new("/app/app.py")));
+        assert!(!super::is_script(Path::new("/app/Makefile")));
     }
 }
