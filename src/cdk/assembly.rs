@@ -38,6 +38,8 @@ pub struct AssemblyProblem {
 pub struct Assembly {
     /// The app's folder (holding `cdk.json`): paths of the assembly are mapped onto it.
     pub root: PathBuf,
+    /// The folder slint walked to find it (the root itself, or a folder holding it).
+    pub walked: PathBuf,
     /// The cloud assembly folder (`cdk.out`, or `output` of `cdk.json`).
     pub dir: PathBuf,
     pub stacks: Vec<StackTemplate>,

@@ -98,6 +98,10 @@ fn entry(path: &str, items: &[Value]) -> Option<ConstructEntry> {
 #[derive(Debug)]
 pub struct PathMap {
     root: PathBuf,
+    /// The folder slint walked to find the app, when it holds the app folder: tried after the
+    /// app folder, for paths no frame places (a Python app's creation stacks name no file of
+    /// the project, and its crate may sit beside the app).
+    walked: Option<PathBuf>,
     /// Foreign folders found to be the app's folder (the part a mapped file's suffix left),
     /// so that a folder path (an asset's crate folder, perhaps the app folder itself) maps too.
     foreign_roots: Vec<Vec<String>>,
@@ -109,7 +113,15 @@ const MAX_COMPONENTS: usize = 64;
 
 impl PathMap {
     pub fn new(root: &Path) -> Self {
-        PathMap { root: root.to_path_buf(), foreign_roots: Vec::new(), cache: HashMap::new() }
+        PathMap { root: root.to_path_buf(), walked: None, foreign_roots: Vec::new(), cache: HashMap::new() }
+    }
+
+    /// Also tries `walked`, the folder given to slint, when it holds the app folder.
+    pub fn with_walked(mut self, walked: &Path) -> Self {
+        if walked.is_absolute() && walked != self.root && self.root.starts_with(walked) {
+            self.walked = Some(walked.to_path_buf());
+        }
+        self
     }
 
     /// The project file or folder `foreign` stands for, if any. A path with `.` or `..` steps
@@ -133,16 +145,16 @@ impl PathMap {
         }
         // Longest suffix first; a suffix must keep at least one component.
         let first_plain = parts.iter().rposition(|p| p == "." || p == "..").map_or(0, |i| i + 1);
-        for start in first_plain..parts.len() {
-            let candidate = join(&self.root, &parts[start..]);
-            if candidate.symlink_metadata().is_ok() {
-                if start > 0 {
-                    self.foreign_roots.push(parts[..start].to_vec());
-                }
-                return Some(candidate);
+        if let Some(start) = longest_existing_suffix(&self.root, &parts[first_plain..]) {
+            let start = first_plain + start;
+            if start > 0 {
+                self.foreign_roots.push(parts[..start].to_vec());
             }
+            return Some(join(&self.root, &parts[start..]));
         }
-        None
+        let walked = self.walked.as_ref()?;
+        let start = longest_existing_suffix(walked, &parts[first_plain..])?;
+        Some(join(walked, &parts[first_plain + start..]))
     }
 
     /// A path beside the app folder on the foreign machine (a crate next to `infra/`), placed
@@ -164,6 +176,11 @@ impl PathMap {
             local.symlink_metadata().is_ok().then_some(local)
         })
     }
+}
+
+/// Where the longest suffix of `parts` that exists below `base` starts.
+fn longest_existing_suffix(base: &Path, parts: &[String]) -> Option<usize> {
+    (0..parts.len()).find(|&start| join(base, &parts[start..]).symlink_metadata().is_ok())
 }
 
 /// The components of a foreign absolute path (`/` or `\` separated; a drive `C:` dropped).
@@ -222,6 +239,12 @@ mod tests {
         // Beside the app folder: the folder holding it is found the same way here.
         assert_eq!(map.map("/home/runner/work/SL101"), Some(root.parent().unwrap().join("SL101")));
         assert_eq!(map.map("/home/elsewhere/SL101"), None, "shares only `/home` with the app");
+        // A Python app's crate beside it, with no frame to learn from: found from the folder
+        // slint walked.
+        let app = root.join("cdk.out");
+        let mut python = PathMap::new(&app).with_walked(&root);
+        assert_eq!(python.map("/home/dev/repo/lib/orders-stack.ts"), Some(root.join("lib/orders-stack.ts")));
+        assert_eq!(PathMap::new(&app).map("/home/dev/repo/lib/orders-stack.ts"), None);
         // `..` never climbs out: only what follows the last `..` is tried.
         assert_eq!(PathMap::new(&root).map("/x/../../etc/passwd"), None);
     }

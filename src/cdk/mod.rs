@@ -43,11 +43,14 @@ pub fn find_apps(walked: &Path, found: &mut BTreeMap<PathBuf, Input>) -> Vec<Ass
     roots.sort();
     roots.dedup();
     let mut assemblies: Vec<Assembly> = roots.iter().filter_map(|root| Assembly::find(root)).collect();
+    for assembly in &mut assemblies {
+        assembly.walked = walked.to_path_buf();
+    }
     // `slint check cdk.out`: the assembly itself was given. Its app folder is outside what
     // slint may read, so findings stay in the templates, naming constructs.
     let given_assembly = walked.join("manifest.json").is_file() && !walked.join("cdk.json").is_file();
     if let (true, Some(app)) = (given_assembly && assemblies.is_empty(), walked.parent()) {
-        assemblies.push(Assembly::at(app, walked));
+        assemblies.push(Assembly { walked: walked.to_path_buf(), ..Assembly::at(app, walked) });
     }
     // An assembly written elsewhere by `output` of `cdk.json` was walked (only `cdk.out` is
     // skipped by name, which costs the walk nothing; a stat per folder for the CDK's marker
@@ -139,7 +142,7 @@ impl CdkModel {
         let mut model = CdkModel::default();
         let mut located = Vec::new();
         for assembly in assemblies {
-            let mut paths = PathMap::new(&assembly.root);
+            let mut paths = PathMap::new(&assembly.root).with_walked(&assembly.walked);
             for stack in &assembly.stacks {
                 let Some(construct) = &stack.construct else { continue };
                 let Some(index) = templates.iter().position(|t| db.get(t.file).path == stack.template) else {
