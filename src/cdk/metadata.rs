@@ -106,6 +106,8 @@ pub struct PathMap {
     /// so that a folder path (an asset's crate folder, perhaps the app folder itself) maps too.
     foreign_roots: Vec<Vec<String>>,
     cache: HashMap<String, Option<PathBuf>>,
+    /// Candidates outside the folders slint was given are not even `stat`ed.
+    scope: crate::limits::ReadScope,
 }
 
 /// Most components of a foreign path considered (deeper ones are not tried).
@@ -113,7 +115,19 @@ const MAX_COMPONENTS: usize = 64;
 
 impl PathMap {
     pub fn new(root: &Path) -> Self {
-        PathMap { root: root.to_path_buf(), walked: None, foreign_roots: Vec::new(), cache: HashMap::new() }
+        PathMap {
+            root: root.to_path_buf(),
+            walked: None,
+            foreign_roots: Vec::new(),
+            cache: HashMap::new(),
+            scope: crate::limits::ReadScope::anywhere(),
+        }
+    }
+
+    /// Confines the candidates to `scope`, as written: one outside is not looked at.
+    pub fn with_scope(mut self, scope: &crate::limits::ReadScope) -> Self {
+        self.scope = scope.clone();
+        self
     }
 
     /// Also tries `walked`, the folder given to slint, when it holds the app folder.
@@ -137,15 +151,17 @@ impl PathMap {
 
     fn map_uncached(&mut self, foreign: &str) -> Option<PathBuf> {
         let parts = components(foreign)?;
-        if let Some(rest) = self.foreign_roots.iter().find_map(|root| parts.strip_prefix(root.as_slice())) {
-            return Some(join(&self.root, rest)).filter(|p| p.symlink_metadata().is_ok());
+        let plain = |rest: &&[String]| !rest.iter().any(|p| p == "." || p == "..");
+        if let Some(rest) = self.foreign_roots.iter().find_map(|root| parts.strip_prefix(root.as_slice()).filter(plain))
+        {
+            return Some(join(&self.root, rest)).filter(|p| exists(&self.scope, p));
         }
         if let Some(beside) = self.beside_root(&parts) {
             return Some(beside);
         }
         // Longest suffix first; a suffix must keep at least one component.
         let first_plain = parts.iter().rposition(|p| p == "." || p == "..").map_or(0, |i| i + 1);
-        if let Some(start) = longest_existing_suffix(&self.root, &parts[first_plain..]) {
+        if let Some(start) = longest_existing_suffix(&self.scope, &self.root, &parts[first_plain..]) {
             let start = first_plain + start;
             if start > 0 {
                 self.foreign_roots.push(parts[..start].to_vec());
@@ -153,7 +169,7 @@ impl PathMap {
             return Some(join(&self.root, &parts[start..]));
         }
         let walked = self.walked.as_ref()?;
-        let start = longest_existing_suffix(walked, &parts[first_plain..])?;
+        let start = longest_existing_suffix(&self.scope, walked, &parts[first_plain..])?;
         Some(join(walked, &parts[first_plain + start..]))
     }
 
@@ -173,14 +189,20 @@ impl PathMap {
                 local.pop();
             }
             let local = join(&local, &parts[common..]);
-            local.symlink_metadata().is_ok().then_some(local)
+            exists(&self.scope, &local).then_some(local)
         })
     }
 }
 
 /// Where the longest suffix of `parts` that exists below `base` starts.
-fn longest_existing_suffix(base: &Path, parts: &[String]) -> Option<usize> {
-    (0..parts.len()).find(|&start| join(base, &parts[start..]).symlink_metadata().is_ok())
+fn longest_existing_suffix(scope: &crate::limits::ReadScope, base: &Path, parts: &[String]) -> Option<usize> {
+    (0..parts.len()).find(|&start| exists(scope, &join(base, &parts[start..])))
+}
+
+/// Whether `path` exists, asked only when it is inside `scope` as written.
+fn exists(scope: &crate::limits::ReadScope, path: &Path) -> bool {
+    let path = crate::discover::absolute(Path::new("/"), path);
+    scope.allows_as_written(&path) && path.symlink_metadata().is_ok()
 }
 
 /// The components of a foreign absolute path (`/` or `\` separated; a drive `C:` dropped).
@@ -245,6 +267,12 @@ mod tests {
         let mut python = PathMap::new(&app).with_walked(&root);
         assert_eq!(python.map("/home/dev/repo/lib/orders-stack.ts"), Some(root.join("lib/orders-stack.ts")));
         assert_eq!(PathMap::new(&app).map("/home/dev/repo/lib/orders-stack.ts"), None);
+        // Outside the folders slint was given, a candidate is not even looked at.
+        let scope = crate::limits::ReadScope::of(std::slice::from_ref(&root), &root);
+        let mut confined = PathMap::new(&root).with_scope(&scope);
+        assert_eq!(confined.map("/home/runner/work/app/lib/orders-stack.ts"), Some(root.join("lib/orders-stack.ts")));
+        assert_eq!(confined.map("/home/runner/work/SL101"), None, "beside the app, outside the scope");
+        assert_eq!(confined.map("/home/runner/work/app/../../etc/passwd"), None);
         // `..` never climbs out: only what follows the last `..` is tried.
         assert_eq!(PathMap::new(&root).map("/x/../../etc/passwd"), None);
     }

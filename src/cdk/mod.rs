@@ -142,7 +142,7 @@ impl CdkModel {
         let mut model = CdkModel::default();
         let mut located = Vec::new();
         for assembly in assemblies {
-            let mut paths = PathMap::new(&assembly.root).with_walked(&assembly.walked);
+            let mut paths = PathMap::new(&assembly.root).with_walked(&assembly.walked).with_scope(scope);
             for stack in &assembly.stacks {
                 let Some(construct) = &stack.construct else { continue };
                 let Some(index) = templates.iter().position(|t| db.get(t.file).path == stack.template) else {
