@@ -53,6 +53,8 @@ pub const NOT_A_FILE: &str = "not read: not a regular file (a FIFO, socket or de
 pub struct Discovery {
     pub inputs: Vec<Input>,
     pub problems: Vec<WalkProblem>,
+    /// The folders walked (absolute), where CDK apps are looked for (`cdk::find_in`).
+    pub walked: Vec<PathBuf>,
 }
 
 /// Globs of paths not to lint. A pattern with a `/` is matched against the path relative to
@@ -92,17 +94,19 @@ impl Exclude {
 pub fn discover(paths: &[PathBuf], cwd: &Path, exclude: &Exclude) -> Result<Discovery> {
     let mut found: BTreeMap<PathBuf, Input> = BTreeMap::new();
     let mut problems = Vec::new();
+    let mut walked = Vec::new();
     for given in paths {
         let path = absolute(cwd, given);
         let meta = std::fs::symlink_metadata(&path)
             .map_err(|e| Error::new(format!("cannot read {}: {}", given.display(), crate::fs::io_reason(&e))))?;
         if meta.is_dir() {
             walk(&path, exclude, &mut found, &mut problems);
+            walked.push(path);
         } else if !exclude.matches(&path) {
             found.entry(path.clone()).or_insert(Input { kind: kind_of_named(&path), path, named: true });
         }
     }
-    Ok(Discovery { inputs: found.into_values().collect(), problems })
+    Ok(Discovery { inputs: found.into_values().collect(), problems, walked })
 }
 
 fn kind_of_named(path: &Path) -> InputKind {

@@ -6,6 +6,7 @@
 
 pub mod baseline;
 pub mod capacity;
+pub mod cdk;
 pub mod cli;
 pub mod commands;
 pub mod config;

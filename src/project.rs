@@ -61,6 +61,8 @@ pub struct Project {
     pub links: Vec<crate::link::FunctionLink>,
     /// Rust sources and manifests read.
     pub sources_checked: usize,
+    /// The CDK stacks among the templates: where their constructs are written.
+    pub cdk: crate::cdk::CdkModel,
 }
 
 /// How loading one input ended.
@@ -89,7 +91,9 @@ impl Project {
     /// File ids follow the (sorted) input order, so ids and output are the same run to run.
     pub fn load(discovery: Discovery, settings: &Settings, options: LoadOptions) -> Project {
         let cwd = settings.cwd.as_path();
-        let Discovery { inputs, problems } = discovery;
+        let mut discovery = discovery;
+        let cdk = crate::cdk::find_in(&mut discovery);
+        let Discovery { inputs, problems, .. } = discovery;
         let results: Vec<(Arc<str>, LineIndex, Loaded)> = inputs
             .par_iter()
             .enumerate()
@@ -113,6 +117,23 @@ impl Project {
             project.record_walk_problem(problem, cwd);
         }
         crate::timings::mark(|| crate::timings::counted("templates loaded", project.templates.len(), "template"));
+        if !cdk.is_empty() {
+            let before = project.db.len();
+            project.cdk = crate::cdk::CdkModel::build(
+                &cdk,
+                &project.templates,
+                &mut project.db,
+                &options.scope,
+                options.max_file_size,
+                cwd,
+            );
+            project.files_checked += project.db.len() - before;
+            for (file, message) in &project.cdk.problems {
+                project.not_read.push(NotRead { file: *file, message: message.clone() });
+            }
+            let code_files = project.db.len() - before;
+            crate::timings::mark(|| crate::timings::counted("CDK constructs located", code_files, "TypeScript file"));
+        }
         project.load_sources(&inputs, settings, &options);
         project
     }
@@ -121,7 +142,10 @@ impl Project {
     /// walk, and the crates of named `.rs` files; then links functions to binaries.
     fn load_sources(&mut self, inputs: &[Input], settings: &Settings, options: &LoadOptions) {
         let template_paths: Vec<PathBuf> = self.templates.iter().map(|t| self.db.get(t.file).path.clone()).collect();
-        let refs = crate::link::code_refs(&self.templates, &template_paths, settings, &options.scope);
+        let mut refs = crate::link::code_refs(&self.templates, &template_paths, settings, &options.scope);
+        let (cdk_refs, unlinked) =
+            self.cdk.code_refs(&self.templates, settings, &options.scope, |t| self.db.get(t.file).path.clone());
+        refs.extend(cdk_refs);
         let mut manifests: Vec<PathBuf> =
             refs.iter().filter(|r| !r.outside).map(|r| r.dir.join("Cargo.toml")).filter(|m| m.is_file()).collect();
         for input in inputs {
@@ -136,6 +160,9 @@ impl Project {
         manifests.sort();
         manifests.dedup();
         if manifests.is_empty() {
+            // Functions whose code is outside, or has no Cargo.toml, still say so (SL005).
+            self.links = crate::link::resolve(refs, &crate::source::SourceModel::default());
+            self.links.extend(unlinked);
             return;
         }
         let first = u32::try_from(self.db.len()).unwrap_or(u32::MAX);
@@ -158,6 +185,7 @@ impl Project {
             self.record_source_problem(problem);
         }
         self.links = crate::link::resolve(refs, &source);
+        self.links.extend(unlinked);
         self.source = source;
         crate::timings::mark(|| "Rust files indexed, functions linked".into());
     }

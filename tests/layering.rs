@@ -21,6 +21,8 @@ const LAYERS: &[&[&str]] = &[
     &["settings", "source"],
     // Guard packs; template functions linked to crates.
     &["guard", "link"],
+    // CDK apps: assemblies found under the walked folders, constructs, their code links.
+    &["cdk"],
     &["project"],
     &["capacity"],
     &["rules"],

@@ -130,7 +130,8 @@ fn finish(
     let suppressions = suppress::collect(project);
     let mut findings = suppress::apply(project, findings, &suppressions, report_unused, &state);
     findings.retain(|f| !ignored_by_path(f, project, settings));
-    let mut findings = inherited::merge(findings, project);
+    let findings = inherited::merge(findings, project);
+    let mut findings = crate::cdk::relocate(findings, &project.cdk, &project.templates, &project.db);
     for finding in &mut findings {
         if let Some(severity) = settings.rules.severity(&finding.code) {
             finding.severity = severity;
