@@ -7,7 +7,7 @@
 macro_rules! index_type {
     ($(#[$doc:meta])* $vis:vis struct $name:ident for $item:ty;) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
         $vis struct $name(u32);
 
         impl $name {

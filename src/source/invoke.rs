@@ -35,6 +35,7 @@ use std::sync::{Arc, OnceLock};
 use super::facts::*;
 use super::handlers::{self, Discovery, Entry, Found, Region, RouterRoot};
 use super::load::Loaded;
+use super::load::LoadedFileId;
 use super::resolve::{FnRef, Program, Resolved, TypeKey};
 use super::scope::{Scope, Target};
 use super::vocab::{
@@ -93,9 +94,11 @@ pub struct Sites {
 
 impl Sites {
     pub fn new(program: &Program) -> Sites {
-        let calls = |file: usize| program.facts(file).map_or(0, |facts| facts.calls.len());
+        let calls = |file: LoadedFileId| program.facts(file).map_or(0, |facts| facts.calls.len());
         Sites {
-            cells: (0..program.files.len()).map(|file| (0..calls(file)).map(|_| OnceLock::new()).collect()).collect(),
+            cells: (0..program.files.len())
+                .map(|file| (0..calls(LoadedFileId::new(file))).map(|_| OnceLock::new()).collect())
+                .collect(),
         }
     }
 }
@@ -227,11 +230,11 @@ struct Tracer<'p, 'a> {
     /// Whether callbacks handed on by init code become handlers.
     defer: bool,
     /// The files of the binary's crates: where guessed methods may lead.
-    files: FxHashSet<usize>,
+    files: FxHashSet<LoadedFileId>,
     queue: VecDeque<Work>,
     visited: FxHashSet<(Region, Mode)>,
-    reported: FxHashSet<(usize, usize, Mode)>,
-    dispositions: FxHashMap<(usize, usize), Disposition>,
+    reported: FxHashSet<(LoadedFileId, usize, Mode)>,
+    dispositions: FxHashMap<(LoadedFileId, usize), Disposition>,
     router_roots: Vec<RouterRoot>,
     seen_routers: FxHashSet<RouterRoot>,
     traced: Traced,
@@ -296,7 +299,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
     }
 
     /// The file, owner and span limits of a region, and the closure it is (if one).
-    fn region_parts(&self, region: Region) -> Option<(usize, Owner, u32, u32, Option<usize>)> {
+    fn region_parts(&self, region: Region) -> Option<(LoadedFileId, Owner, u32, u32, Option<usize>)> {
         Some(match region {
             Region::Fn(f) => (f.file, Owner::Fn(f.index), 0, u32::MAX, None),
             Region::Closure { file, closure } => {
@@ -322,7 +325,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
                 continue;
             }
             let mode = if call.guarded { Mode::Init } else { work.mode };
-            let Some(cell) = self.sites.cells.get(file).and_then(|calls| calls.get(index)) else {
+            let Some(cell) = self.sites.cells.get(file.index()).and_then(|calls| calls.get(index)) else {
                 continue;
             };
             let site = cell.get_or_init(|| Site::work_out(self.program, self.loaded, &scope, index));
@@ -509,7 +512,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
     /// A warp filter chain (`warp::path("x").and_then(list)`): its `map`/`and_then` run per
     /// request, unlike those of an `Option` or an iterator.
     fn is_filter_chain(&self, scope: &Scope, index: usize) -> bool {
-        let site = self.sites.cells.get(scope.file).and_then(|c| c.get(index)).and_then(OnceLock::get);
+        let site = self.sites.cells.get(scope.file.index()).and_then(|c| c.get(index)).and_then(OnceLock::get);
         let root = match site.and_then(|s| s.resolved.as_deref()).map(|r| &r.callee) {
             Some(Callee::Method { chain_root: Some(root), .. }) => root.clone(),
             _ => match chain_root(self.program, scope, index) {
@@ -577,7 +580,7 @@ impl<'p, 'a> Tracer<'p, 'a> {
         self.program.function(f).is_some_and(|g| g.attrs.iter().any(|a| ONCE_ATTRIBUTES.contains(&a.path.last())))
     }
 
-    fn report(&mut self, file: usize, call: &CallSite, index: usize, mode: Mode, work: &Work, site: &Site) {
+    fn report(&mut self, file: LoadedFileId, call: &CallSite, index: usize, mode: Mode, work: &Work, site: &Site) {
         if !self.reported.insert((file, index, mode)) {
             return;
         }

@@ -22,10 +22,16 @@ const MAX_WORKSPACE_SEARCH: usize = 8;
 /// A problem found while loading, against a file index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadProblem {
-    pub file: usize,
+    pub file: LoadedFileId,
     pub span: Span,
     pub message: String,
     pub kind: ProblemKind,
+}
+
+crate::index::index_type! {
+    /// A file of the loaded crates: an index into [`Loaded::files`]. Its `FileId` in the run's
+    /// `SourceDb` is `first_file_id` plus the index ([`Loaded::file_id`]).
+    pub struct LoadedFileId for LoadedFile;
 }
 
 pub struct LoadedFile {
@@ -52,7 +58,7 @@ pub struct CrateUnit {
     /// Index into the package's `bins` for bin targets.
     pub bin: Option<usize>,
     /// The root file, when it exists.
-    pub root: Option<usize>,
+    pub root: Option<LoadedFileId>,
     /// Names code can use for other crates, after renames.
     pub deps: Vec<(String, DepTarget)>,
 }
@@ -71,25 +77,31 @@ pub struct Loaded {
     pub packages: Vec<Package>,
     pub crates: Vec<CrateUnit>,
     pub problems: Vec<LoadProblem>,
-    pub comments: Vec<(usize, AllowComment)>,
+    pub comments: Vec<(LoadedFileId, AllowComment)>,
     /// `(file, module, child)` of a `mod x;` → the file it loads.
-    pub child_files: FxHashMap<(usize, usize, usize), usize>,
-    by_path: FxHashMap<PathBuf, usize>,
+    pub child_files: FxHashMap<(LoadedFileId, usize, usize), LoadedFileId>,
+    by_path: FxHashMap<PathBuf, LoadedFileId>,
 }
 
 impl Loaded {
-    fn add_file(&mut self, path: PathBuf, text: Arc<str>) -> usize {
-        let index = self.files.len();
+    fn add_file(&mut self, path: PathBuf, text: Arc<str>) -> LoadedFileId {
+        let index = LoadedFileId::new(self.files.len());
         self.by_path.insert(path.clone(), index);
         self.files.push(LoadedFile { path, text, facts: None });
         index
     }
 
-    pub fn file_id(&self, index: usize) -> crate::files::FileId {
-        crate::files::FileId(self.first_file_id.saturating_add(u32::try_from(index).unwrap_or(u32::MAX)))
+    /// The loaded file of a `FileId` this load handed out (see [`Loaded::file_id`]).
+    pub fn loaded_file(&self, id: crate::files::FileId) -> LoadedFileId {
+        LoadedFileId::new(id.0.saturating_sub(self.first_file_id) as usize)
     }
 
-    fn problem(&mut self, file: usize, span: Span, message: String, kind: ProblemKind) {
+    /// The run's `FileId` of a loaded file.
+    pub fn file_id(&self, file: LoadedFileId) -> crate::files::FileId {
+        crate::files::FileId(self.first_file_id.saturating_add(u32::try_from(file.index()).unwrap_or(u32::MAX)))
+    }
+
+    fn problem(&mut self, file: LoadedFileId, span: Span, message: String, kind: ProblemKind) {
         self.problems.push(LoadProblem { file, span, message, kind });
     }
 }
@@ -146,7 +158,7 @@ fn read_text(policy: &ReadPolicy, path: &Path) -> Result<String, (String, Proble
 #[derive(Default)]
 struct PackageLoader {
     /// Parsed manifests by normalized path (`None`: unreadable or broken).
-    manifests: FxHashMap<PathBuf, Option<(usize, Manifest)>>,
+    manifests: FxHashMap<PathBuf, Option<(LoadedFileId, Manifest)>>,
     /// Package index by normalized manifest path.
     packages: FxHashMap<PathBuf, usize>,
     /// Workspaces whose members were queued already.
@@ -267,7 +279,7 @@ impl PackageLoader {
     }
 
     /// Reads and parses a manifest once; a broken one becomes a parse problem.
-    fn load_manifest(&mut self, path: &Path, loaded: &mut Loaded) -> Option<(usize, Manifest)> {
+    fn load_manifest(&mut self, path: &Path, loaded: &mut Loaded) -> Option<(LoadedFileId, Manifest)> {
         if let Some(cached) = self.manifests.get(path) {
             return cached.clone();
         }
@@ -301,7 +313,7 @@ impl PackageLoader {
     fn add_package(
         &mut self,
         path: &Path,
-        file: usize,
+        file: LoadedFileId,
         manifest: &Manifest,
         role: PackageRole,
         loaded: &mut Loaded,
@@ -372,7 +384,7 @@ impl PackageLoader {
         path: &Path,
         manifest: &Manifest,
         loaded: &mut Loaded,
-    ) -> Option<(PathBuf, usize, Option<WorkspaceSection>)> {
+    ) -> Option<(PathBuf, LoadedFileId, Option<WorkspaceSection>)> {
         if manifest.workspace.is_some() {
             let file = self.manifests.get(path).and_then(|m| m.as_ref()).map(|(f, _)| *f)?;
             return Some((path.to_path_buf(), file, manifest.workspace.clone()));
@@ -425,7 +437,7 @@ fn report_outside_workspace(loaded: &mut Loaded) {
     for package in loaded.packages.iter().filter(|p| p.role == PackageRole::Root && !p.bins.is_empty()) {
         let Some(workspace) = &package.outside_workspace else { continue };
         problems.push(LoadProblem {
-            file: (package.manifest.0 - loaded.first_file_id) as usize,
+            file: loaded.loaded_file(package.manifest),
             span: package.name_span,
             message: format!(
                 "package `{}` is inside the workspace of `{}` but not one of its members: cargo cannot build it, \
@@ -551,7 +563,7 @@ fn load_sources(loaded: &mut Loaded, policy: &ReadPolicy) {
             wave.push((path.clone(), true));
         }
     }
-    let mut links: Vec<((usize, usize, usize), PathBuf)> = Vec::new();
+    let mut links: Vec<((LoadedFileId, usize, usize), PathBuf)> = Vec::new();
     let mut wave_number = 0;
     while !wave.is_empty() {
         wave_number += 1;
@@ -591,13 +603,13 @@ fn load_sources(loaded: &mut Loaded, policy: &ReadPolicy) {
 /// The files named by a parsed file's `mod x;` declarations that exist on disk; a missing
 /// one is an informational problem at the declaration.
 fn module_files(
-    file: usize,
+    file: LoadedFileId,
     path: &Path,
     mod_rs: bool,
     facts: &FileFacts,
     loaded: &mut Loaded,
     policy: &ReadPolicy,
-) -> Vec<((usize, usize, usize), PathBuf, bool)> {
+) -> Vec<((LoadedFileId, usize, usize), PathBuf, bool)> {
     let parent_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let own_dir = if mod_rs {
         parent_dir.clone()
@@ -666,7 +678,9 @@ fn inline_module_path(facts: &FileFacts, m: usize) -> Vec<String> {
 fn attach_target_files(loaded: &mut Loaded) {
     let mut missing = Vec::new();
     let first = loaded.first_file_id;
-    let to_id = |i: usize| crate::files::FileId(first.saturating_add(u32::try_from(i).unwrap_or(u32::MAX)));
+    let to_id = |file: LoadedFileId| {
+        crate::files::FileId(first.saturating_add(u32::try_from(file.index()).unwrap_or(u32::MAX)))
+    };
     for unit in &mut loaded.crates {
         let package = &mut loaded.packages[unit.package];
         let (path, slot) = match unit.bin {
@@ -680,7 +694,7 @@ fn attach_target_files(loaded: &mut Loaded) {
         *slot = unit.root.map(to_id);
         if unit.root.is_none() {
             let span = unit.bin.and_then(|b| package.bins[b].declared).unwrap_or_default();
-            let manifest = package.manifest.0.saturating_sub(first) as usize;
+            let manifest = LoadedFileId::new(package.manifest.0.saturating_sub(first) as usize);
             let what = match unit.bin {
                 Some(_) => format!("bin target `{}`", unit.name),
                 None => format!("lib target `{}`", unit.name),

@@ -64,6 +64,7 @@ pub use cargo::{BinTarget, DepKind, Dependency, LambdaMetadata, LibTarget, Packa
 
 use crate::files::FileId;
 use crate::span::Span;
+use load::LoadedFileId;
 
 /// Stack size of the parsing threads: syn recurses once per nesting level of an expression.
 const PARSE_STACK_BYTES: usize = 64 << 20;
@@ -507,7 +508,7 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limit
     let program = match crate::fault::guarded(|| resolve::Program::new(&loaded)) {
         Ok(program) => Some(program),
         Err(panic) => {
-            problems.push(internal(loaded.file_id(0), RESOLVE_STAGE, panic));
+            problems.push(internal(loaded.file_id(LoadedFileId::new(0)), RESOLVE_STAGE, panic));
             None
         }
     };

@@ -10,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Mutex;
 
 use super::facts::*;
+use super::load::LoadedFileId;
 use super::load::{CrateUnit, DepTarget, Loaded, LoadedFile};
 
 /// Re-export chains and alias chains followed before giving up.
@@ -48,7 +49,7 @@ const RESULT_TYPES: &[&str] = &["Result", "Option", "Future", "Poll"];
 /// A function of one of the loaded files: stable across crates, lib targets and path deps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FnRef {
-    pub file: usize,
+    pub file: LoadedFileId,
     pub index: usize,
 }
 
@@ -58,7 +59,7 @@ pub struct ModId(pub usize);
 /// A type: one of ours (`file`, index into `types`), or an external path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeKey {
-    Local { file: usize, index: usize },
+    Local { file: LoadedFileId, index: usize },
     External(String),
 }
 
@@ -73,7 +74,7 @@ pub enum Resolved {
     },
     Type(TypeKey),
     Static {
-        file: usize,
+        file: LoadedFileId,
         index: usize,
     },
     Module(ModId),
@@ -85,7 +86,7 @@ pub enum Resolved {
 
 pub struct ModNode {
     pub krate: usize,
-    pub file: usize,
+    pub file: LoadedFileId,
     pub local: usize,
     pub parent: Option<ModId>,
     /// Segments from the crate root (`["handlers", "orders"]`).
@@ -97,16 +98,16 @@ pub struct Program<'a> {
     pub files: &'a [LoadedFile],
     pub crates: &'a [CrateUnit],
     pub modules: Vec<ModNode>,
-    module_of: FxHashMap<(usize, usize), ModId>,
+    module_of: FxHashMap<(LoadedFileId, usize), ModId>,
     crate_roots: Vec<Option<ModId>>,
-    impls_by_type: FxHashMap<TypeKey, Vec<(usize, usize)>>,
-    impls_by_trait: FxHashMap<TypeKey, Vec<(usize, usize)>>,
+    impls_by_type: FxHashMap<TypeKey, Vec<(LoadedFileId, usize)>>,
+    impls_by_trait: FxHashMap<TypeKey, Vec<(LoadedFileId, usize)>>,
     /// Per `(file, owner)`: its calls, `let`s and static references, in source order.
-    calls_by_owner: FxHashMap<(usize, Owner), Vec<usize>>,
-    lets_by_owner: FxHashMap<(usize, Owner), Vec<usize>>,
-    refs_by_owner: FxHashMap<(usize, Owner), Vec<usize>>,
+    calls_by_owner: FxHashMap<(LoadedFileId, Owner), Vec<usize>>,
+    lets_by_owner: FxHashMap<(LoadedFileId, Owner), Vec<usize>>,
+    refs_by_owner: FxHashMap<(LoadedFileId, Owner), Vec<usize>>,
     /// `(file, closure)` → the call that takes the closure as a direct argument.
-    closure_args: FxHashMap<(usize, usize), usize>,
+    closure_args: FxHashMap<(LoadedFileId, usize), usize>,
     /// Methods (functions with `self`) of every impl and trait, by name: the candidates of a
     /// method call whose receiver's type is unknown.
     methods_by_name: FxHashMap<&'a str, Vec<FnRef>>,
@@ -156,7 +157,7 @@ impl<'a> Program<'a> {
     }
 
     fn index_owners(&mut self) {
-        for (file, loaded) in self.files.iter().enumerate() {
+        for (file, loaded) in LoadedFileId::enumerate(self.files) {
             let Some(facts) = &loaded.facts else { continue };
             for (i, call) in facts.calls.iter().enumerate() {
                 self.calls_by_owner.entry((file, call.owner)).or_default().push(i);
@@ -180,16 +181,16 @@ impl<'a> Program<'a> {
         }
     }
 
-    pub fn calls_of(&self, file: usize, owner: Owner) -> &[usize] {
+    pub fn calls_of(&self, file: LoadedFileId, owner: Owner) -> &[usize] {
         self.calls_by_owner.get(&(file, owner)).map_or(&[], Vec::as_slice)
     }
 
-    pub fn lets_of(&self, file: usize, owner: Owner) -> &[usize] {
+    pub fn lets_of(&self, file: LoadedFileId, owner: Owner) -> &[usize] {
         self.lets_by_owner.get(&(file, owner)).map_or(&[], Vec::as_slice)
     }
 
     /// The call that takes closure `closure` of `file` as a direct argument.
-    pub fn closure_argument_of(&self, file: usize, closure: usize) -> Option<usize> {
+    pub fn closure_argument_of(&self, file: LoadedFileId, closure: usize) -> Option<usize> {
         self.closure_args.get(&(file, closure)).copied()
     }
 
@@ -200,7 +201,7 @@ impl<'a> Program<'a> {
 
     /// The files of crate `krate` and of every crate of this analysis it depends on: the code
     /// a binary can run.
-    pub fn crate_files(&self, krate: usize) -> FxHashSet<usize> {
+    pub fn crate_files(&self, krate: usize) -> FxHashSet<LoadedFileId> {
         let mut crates = vec![krate];
         let mut seen: FxHashSet<usize> = FxHashSet::default();
         seen.insert(krate);
@@ -216,12 +217,12 @@ impl<'a> Program<'a> {
         self.modules.iter().filter(|m| seen.contains(&m.krate)).map(|m| m.file).collect()
     }
 
-    pub fn static_refs_of(&self, file: usize, owner: Owner) -> &[usize] {
+    pub fn static_refs_of(&self, file: LoadedFileId, owner: Owner) -> &[usize] {
         self.refs_by_owner.get(&(file, owner)).map_or(&[], Vec::as_slice)
     }
 
-    pub fn facts(&self, file: usize) -> Option<&'a FileFacts> {
-        self.files.get(file).and_then(|f| f.facts.as_ref())
+    pub fn facts(&self, file: LoadedFileId) -> Option<&'a FileFacts> {
+        self.files.get(file.index()).and_then(|f| f.facts.as_ref())
     }
 
     pub fn function(&self, f: FnRef) -> Option<&'a FnFact> {
@@ -233,7 +234,7 @@ impl<'a> Program<'a> {
     }
 
     /// The module (in the first crate that includes it) of a file's local module.
-    pub fn module_of(&self, file: usize, local: usize) -> Option<ModId> {
+    pub fn module_of(&self, file: LoadedFileId, local: usize) -> Option<ModId> {
         self.module_of.get(&(file, local)).copied()
     }
 
@@ -245,7 +246,7 @@ impl<'a> Program<'a> {
     fn build_module(
         &mut self,
         krate: usize,
-        (file, local): (usize, usize),
+        (file, local): (LoadedFileId, usize),
         parent: Option<ModId>,
         path: Vec<String>,
         loaded: &Loaded,
@@ -282,7 +283,7 @@ impl<'a> Program<'a> {
     }
 
     /// Whether `(file, local)` is `id` or one of its ancestors (a `#[path]` cycle).
-    fn is_ancestor(&self, id: ModId, file: usize, local: usize) -> bool {
+    fn is_ancestor(&self, id: ModId, file: LoadedFileId, local: usize) -> bool {
         let mut current = Some(id);
         while let Some(m) = current {
             let node = &self.modules[m.0];
@@ -295,9 +296,9 @@ impl<'a> Program<'a> {
     }
 
     fn index_impls(&mut self) {
-        let mut by_type: FxHashMap<TypeKey, Vec<(usize, usize)>> = FxHashMap::default();
-        let mut by_trait: FxHashMap<TypeKey, Vec<(usize, usize)>> = FxHashMap::default();
-        for (file, loaded) in self.files.iter().enumerate() {
+        let mut by_type: FxHashMap<TypeKey, Vec<(LoadedFileId, usize)>> = FxHashMap::default();
+        let mut by_trait: FxHashMap<TypeKey, Vec<(LoadedFileId, usize)>> = FxHashMap::default();
+        for (file, loaded) in LoadedFileId::enumerate(self.files) {
             let Some(facts) = &loaded.facts else { continue };
             for (index, imp) in facts.impls.iter().enumerate() {
                 let Some(module) = self.module_of(file, imp.module) else {
@@ -491,7 +492,7 @@ impl<'a> Program<'a> {
     }
 
     /// A local type, following `type X = ..;` aliases.
-    fn local_type(&self, file: usize, index: usize, depth: usize) -> Resolved {
+    fn local_type(&self, file: LoadedFileId, index: usize, depth: usize) -> Resolved {
         let Some(item) = self.facts(file).and_then(|f| f.types.get(index)) else {
             return Resolved::Type(TypeKey::Local { file, index });
         };
@@ -576,7 +577,7 @@ impl<'a> Program<'a> {
         function.in_trait.map(|index| TypeKey::Local { file: f.file, index })
     }
 
-    pub fn type_item(&self, key: &TypeKey) -> Option<(&'a TypeItem, usize)> {
+    pub fn type_item(&self, key: &TypeKey) -> Option<(&'a TypeItem, LoadedFileId)> {
         match key {
             TypeKey::Local { file, index } => self.facts(*file)?.types.get(*index).map(|t| (t, *file)),
             TypeKey::External(_) => None,
@@ -658,12 +659,12 @@ impl<'a> Program<'a> {
     }
 
     /// Every impl block of a type, inherent or of a trait, as `(file, impl index)`.
-    pub fn impls_of(&self, ty: &TypeKey) -> Vec<(usize, usize)> {
+    pub fn impls_of(&self, ty: &TypeKey) -> Vec<(LoadedFileId, usize)> {
         self.impls_by_type.get(ty).cloned().unwrap_or_default()
     }
 
     /// The trait impls (`impl Trait for T`) of a type, as `(file, impl index)`.
-    pub fn trait_impls_for(&self, ty: &TypeKey) -> Vec<(usize, usize)> {
+    pub fn trait_impls_for(&self, ty: &TypeKey) -> Vec<(LoadedFileId, usize)> {
         self.impls_by_type
             .get(ty)
             .into_iter()

@@ -3,6 +3,7 @@
 //! top of it, light receiver-type inference and the local code a call can lead to.
 
 use super::facts::*;
+use super::load::LoadedFileId;
 use super::resolve::{FnRef, ModId, Program, Resolved, TypeKey};
 
 /// How deep inference follows `let` initialisers, fields and return types.
@@ -38,7 +39,7 @@ pub enum Target {
     Fn(FnRef),
     /// A closure bound to a local variable and called through it.
     Closure {
-        file: usize,
+        file: LoadedFileId,
         closure: usize,
     },
 }
@@ -46,7 +47,7 @@ pub enum Target {
 /// One body and the module it is in.
 #[derive(Clone, Debug)]
 pub struct Scope {
-    pub file: usize,
+    pub file: LoadedFileId,
     pub owner: Owner,
     pub module: ModId,
     pub self_ty: Option<TypeKey>,
@@ -62,7 +63,7 @@ impl Scope {
         })
     }
 
-    pub fn for_owner(program: &Program, file: usize, owner: Owner) -> Option<Scope> {
+    pub fn for_owner(program: &Program, file: LoadedFileId, owner: Owner) -> Option<Scope> {
         match owner {
             Owner::Fn(index) => Scope::for_fn(program, FnRef { file, index }),
             Owner::Static(index) => {

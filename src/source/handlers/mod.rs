@@ -26,6 +26,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::facts::*;
 use super::load::Loaded;
+use super::load::LoadedFileId;
 use super::resolve::{FnRef, ModId, Program, Resolved, TypeKey};
 use super::scope::Scope;
 use super::{Confidence, Handler, HandlerKind, Registration, RouteFact};
@@ -75,12 +76,12 @@ const WEB_SERVERS: &[&str] = &[
 pub enum Region {
     Fn(FnRef),
     Closure {
-        file: usize,
+        file: LoadedFileId,
         closure: usize,
     },
     /// A global's initialiser.
     Static {
-        file: usize,
+        file: LoadedFileId,
         index: usize,
     },
 }
@@ -93,7 +94,7 @@ pub enum Entry {
     WholeMain(FnRef),
     /// No `main`, but a macro among the root module's items that writes one; the functions it
     /// is given are the handlers.
-    Macro { file: usize, index: usize, handlers: Vec<FnRef> },
+    Macro { file: LoadedFileId, index: usize, handlers: Vec<FnRef> },
     /// Nothing slint recognises.
     Unknown,
 }
@@ -132,7 +133,7 @@ pub fn entry(program: &Program, krate: usize) -> Entry {
 }
 
 /// `lambda_main!(get_items);` in the root module: the functions named in it.
-fn macro_entry(program: &Program, root: ModId, file: usize) -> Option<Entry> {
+fn macro_entry(program: &Program, root: ModId, file: LoadedFileId) -> Option<Entry> {
     let facts = program.facts(file)?;
     let local = program.modules[root.0].local;
     facts.item_macros.iter().enumerate().filter(|(_, m)| m.module == local).find_map(|(index, m)| {
@@ -155,7 +156,7 @@ pub struct Found {
     pub handlers: Vec<Handler>,
     pub routes: Vec<RouteFact>,
     pub payload_types: Vec<String>,
-    pub notes: Vec<(usize, Span, String)>,
+    pub notes: Vec<(LoadedFileId, Span, String)>,
     /// The region of each handler, by handler index.
     pub regions: Vec<Region>,
     /// Route labels (`GET /orders`) of the regions routers lead to.
@@ -171,7 +172,7 @@ pub struct Start {
 /// A router chain seen in init code: `(file, owner, outermost call)`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RouterRoot {
-    pub file: usize,
+    pub file: LoadedFileId,
     pub owner: Owner,
     pub call: usize,
 }
@@ -189,7 +190,7 @@ pub struct Discovery<'p, 'a> {
     nested: FxHashSet<FnRef>,
     /// Router chains bound to a variable and nested from there (`let api = Router::new()..;
     /// Router::new().nest("/api", api)`), as `(file, outermost call)`.
-    nested_chains: FxHashSet<(usize, usize)>,
+    nested_chains: FxHashSet<(LoadedFileId, usize)>,
     /// Route attributes of handlers met on the way: `(region, METHOD, path)`.
     attr_routes: Vec<(Region, String, String, Span)>,
 }
@@ -305,7 +306,7 @@ impl<'p, 'a> Discovery<'p, 'a> {
     }
 
     /// `lambda_main!(get_items);`: the macro is the registration, its functions the handlers.
-    pub fn macro_main(&mut self, file: usize, index: usize, handlers: &[FnRef]) -> Vec<(usize, Region)> {
+    pub fn macro_main(&mut self, file: LoadedFileId, index: usize, handlers: &[FnRef]) -> Vec<(usize, Region)> {
         let Some(fact) = self.program.facts(file).and_then(|f| f.item_macros.get(index)) else {
             return Vec::new();
         };
@@ -359,7 +360,7 @@ impl<'p, 'a> Discovery<'p, 'a> {
     fn push_unknown(&mut self, region: Region) -> usize {
         let handler = Handler {
             name: "{unknown}".to_string(),
-            file: self.loaded.file_id(0),
+            file: self.loaded.file_id(LoadedFileId::new(0)),
             span: Span::default(),
             kind: HandlerKind::Fn,
             confidence: Confidence::Low,
@@ -468,7 +469,7 @@ impl<'p, 'a> Discovery<'p, 'a> {
                  to a function or closure of this workspace, so this binary's invoke path was not analysed",
                 registration.api
             );
-            let file = (registration.file.0 - self.loaded.first_file_id) as usize;
+            let file = self.loaded.loaded_file(registration.file);
             self.found.notes.push((file, registration.span, message));
         }
         self.collect_payloads();
@@ -551,9 +552,9 @@ impl<'p, 'a> Discovery<'p, 'a> {
         if !self.loaded.packages[self.loaded.crates[krate].package].is_lambda {
             return Vec::new();
         }
-        let files: FxHashSet<usize> =
+        let files: FxHashSet<LoadedFileId> =
             self.program.modules.iter().filter(|m| m.krate == krate).map(|m| m.file).collect();
-        let mut files: Vec<usize> = files.into_iter().collect();
+        let mut files: Vec<LoadedFileId> = files.into_iter().collect();
         files.sort_unstable();
         let mut out = Vec::new();
         for file in files {
