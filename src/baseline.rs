@@ -27,6 +27,7 @@ use crate::files::FileId;
 use crate::project::Project;
 use crate::root::Request;
 use crate::rules::meta::UnusedSuppression;
+use crate::source::facts::FunctionExtent;
 use crate::span::Span;
 
 /// Largest baseline read: 10,000 findings take about 2 MB.
@@ -149,7 +150,7 @@ impl Baseline {
         for entry in &self.entries {
             *remaining.entry(&entry.key).or_default() += entry.count;
         }
-        let mut keys = Keys::new(&request.root);
+        let keys = Keys::new(&request.root);
         let mut known = 0;
         findings.retain(|finding| {
             let key = keys.of(finding, project);
@@ -241,7 +242,7 @@ pub fn mask(text: &str) -> String {
 /// The baseline file for `findings`: sorted, one table per distinct key with its count.
 pub fn render(findings: &[Finding], project: &Project, root: &Path) -> String {
     let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
-    let mut keys = Keys::new(root);
+    let keys = Keys::new(root);
     for finding in findings {
         *counts.entry(keys.of(finding, project)).or_default() += 1;
     }
@@ -271,18 +272,17 @@ fn quoted(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
-/// Keys of findings, with the functions of each Rust file worked out once.
+/// Keys of findings, relative to the project root.
 struct Keys<'a> {
     root: &'a Path,
-    functions: BTreeMap<FileId, Vec<Function>>,
 }
 
 impl<'a> Keys<'a> {
     fn new(root: &'a Path) -> Self {
-        Keys { root, functions: BTreeMap::new() }
+        Keys { root }
     }
 
-    fn of(&mut self, finding: &Finding, project: &Project) -> Key {
+    fn of(&self, finding: &Finding, project: &Project) -> Key {
         let file = project.db.get(finding.file);
         let path = match file.path.strip_prefix(self.root) {
             Ok(relative) => {
@@ -291,110 +291,22 @@ impl<'a> Keys<'a> {
             Err(_) => file.display.clone(),
         };
         // In Rust, the function the finding is in (a handler's findings name the template
-        // function as their resource, shared by every function of the binary); elsewhere, the
-        // resource.
-        let function = if file.path.extension().is_some_and(|e| e == "rs") {
-            let line = file.line_col(finding.span.start).line as usize;
-            let functions = self.functions.entry(finding.file).or_insert_with(|| functions_of(&file.text));
-            innermost(functions, line)
-        } else {
-            None
-        };
+        // function as their resource, shared by every function of the binary), as the source
+        // analysis recorded it; elsewhere, the resource. A file syn could not parse has no
+        // functions: its findings then match on file, rule and message.
+        let function = project.source.functions.get(&finding.file).and_then(|f| innermost(f, finding.span.start));
         let scope = function.or_else(|| finding.resource.clone()).unwrap_or_default();
         Key { file: path, rule: finding.code.to_string(), scope, message: mask(&finding.message) }
     }
 }
 
-/// A function of a Rust file and the lines it spans (1-based, inclusive).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Function {
-    first: usize,
-    last: usize,
-    name: String,
-}
-
-fn innermost(functions: &[Function], line: usize) -> Option<String> {
+/// The name of the smallest function whose span holds `offset`.
+fn innermost(functions: &[FunctionExtent], offset: u32) -> Option<String> {
     functions
         .iter()
-        .filter(|f| f.first <= line && line <= f.last)
-        .min_by_key(|f| f.last - f.first)
+        .filter(|f| f.span.start <= offset && offset <= f.span.end)
+        .min_by_key(|f| f.span.end - f.span.start)
         .map(|f| f.name.clone())
-}
-
-/// Stack of the thread that parses a file for its functions: syn recurses once per nesting
-/// level, as in the source analysis.
-const PARSE_STACK_BYTES: usize = 64 << 20;
-
-/// The functions and methods of a Rust file. Parsed again here (only files with findings, only
-/// when a baseline is read or written): the source model keeps calls, not function extents.
-/// A file syn cannot parse has none; its findings then match on file, rule and message.
-fn functions_of(text: &str) -> Vec<Function> {
-    let text = text.to_string();
-    let parse = move || {
-        let Ok(file) = syn::parse_file(&text) else { return Vec::new() };
-        let mut visitor = FunctionVisitor::default();
-        syn::visit::Visit::visit_file(&mut visitor, &file);
-        visitor.found
-    };
-    std::thread::Builder::new()
-        .stack_size(PARSE_STACK_BYTES)
-        .spawn(parse)
-        .ok()
-        .and_then(|handle| handle.join().ok())
-        .unwrap_or_default()
-}
-
-#[derive(Default)]
-struct FunctionVisitor {
-    /// The type or trait of the `impl`/`trait` block being walked.
-    owner: Vec<String>,
-    found: Vec<Function>,
-}
-
-impl FunctionVisitor {
-    fn record(&mut self, name: &syn::Ident, node: &dyn syn::spanned::Spanned) {
-        let span = node.span();
-        let name = match self.owner.last() {
-            Some(owner) => format!("{owner}::{name}"),
-            None => name.to_string(),
-        };
-        self.found.push(Function { first: span.start().line, last: span.end().line, name });
-    }
-}
-
-impl<'ast> syn::visit::Visit<'ast> for FunctionVisitor {
-    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        self.record(&item.sig.ident, item);
-        let outer = std::mem::take(&mut self.owner);
-        syn::visit::visit_item_fn(self, item);
-        self.owner = outer;
-    }
-
-    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
-        let owner = match &*item.self_ty {
-            syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        };
-        self.owner.push(owner.unwrap_or_else(|| "impl".to_string()));
-        syn::visit::visit_item_impl(self, item);
-        self.owner.pop();
-    }
-
-    fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
-        self.owner.push(item.ident.to_string());
-        syn::visit::visit_item_trait(self, item);
-        self.owner.pop();
-    }
-
-    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        self.record(&item.sig.ident, item);
-        syn::visit::visit_impl_item_fn(self, item);
-    }
-
-    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
-        self.record(&item.sig.ident, item);
-        syn::visit::visit_trait_item_fn(self, item);
-    }
 }
 
 #[cfg(test)]
@@ -410,10 +322,11 @@ mod tests {
     fn functions_are_named_by_their_owner() {
         let text =
             "fn main() {\n    let x = 1;\n}\nstruct S;\nimpl S {\n    fn call(&self) {\n        todo!()\n    }\n}\n";
-        let functions = functions_of(text);
-        assert_eq!(innermost(&functions, 2).as_deref(), Some("main"));
-        assert_eq!(innermost(&functions, 7).as_deref(), Some("S::call"));
-        assert_eq!(innermost(&functions, 4), None);
+        let functions = crate::source::collect::collect_file(text).unwrap().function_extents();
+        let at = |needle: &str| text.find(needle).unwrap() as u32;
+        assert_eq!(innermost(&functions, at("let x")).as_deref(), Some("main"));
+        assert_eq!(innermost(&functions, at("todo!")).as_deref(), Some("S::call"));
+        assert_eq!(innermost(&functions, at("struct S")), None);
     }
 
     #[test]

@@ -89,6 +89,39 @@ pub struct PathFact {
     pub absolute: bool,
 }
 
+impl FileFacts {
+    /// Every function and method of the file with its whole span, named as a reader names it:
+    /// `name`, `Type::name` in an `impl` (the last segment of the type's path), `Trait::name`
+    /// in a trait. (Baselines key Rust findings by the innermost one.)
+    pub fn function_extents(&self) -> Vec<FunctionExtent> {
+        self.fns
+            .iter()
+            .map(|f| {
+                let owner = match (f.impl_block, f.in_trait) {
+                    (Some(i), _) => Some(self.impls.get(i).map_or("impl", |imp| match imp.self_ty.path.last() {
+                        "" => "impl",
+                        name => name,
+                    })),
+                    (None, Some(t)) => self.types.get(t).map(|ty| ty.name.as_str()),
+                    (None, None) => None,
+                };
+                let name = match owner {
+                    Some(owner) => format!("{owner}::{}", f.name),
+                    None => f.name.clone(),
+                };
+                FunctionExtent { span: f.span, name }
+            })
+            .collect()
+    }
+}
+
+/// A function of a file: its whole span and its name (see [`FileFacts::function_extents`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionExtent {
+    pub span: Span,
+    pub name: String,
+}
+
 impl PathFact {
     pub fn single(&self) -> Option<&str> {
         match self.segments.as_slice() {

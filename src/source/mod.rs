@@ -80,6 +80,8 @@ pub struct SourceModel {
     pub binaries: Vec<Binary>,
     pub problems: Vec<SourceProblem>,
     pub suppressions: Vec<CommentSuppression>,
+    /// The functions of each parsed `.rs` file, with their spans (for baselines).
+    pub functions: rustc_hash::FxHashMap<FileId, Vec<facts::FunctionExtent>>,
 }
 
 crate::index::index_type! {
@@ -554,9 +556,14 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limit
     drop(program);
     let load::Loaded { files, packages, .. } = loaded;
     let mut facts = Vec::with_capacity(files.len());
+    let mut functions = rustc_hash::FxHashMap::default();
     let files = files
         .into_iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(index, f)| {
+            if let Some(file_facts) = &f.facts {
+                functions.insert(FileId(first_file_id.saturating_add(index as u32)), file_facts.function_extents());
+            }
             facts.push(f.facts);
             (f.path, f.text)
         })
@@ -565,7 +572,7 @@ fn analyse_here(manifests: &[PathBuf], first_file_id: u32, policy: &crate::limit
     // for: it happens on the side while the rules run (or not at all if the process ends first).
     // If the thread cannot start, the closure is dropped and they are freed here instead.
     let _ = std::thread::Builder::new().name("slint-free".into()).spawn(move || drop(facts));
-    SourceModel { files, packages, binaries: out, problems, suppressions }
+    SourceModel { files, packages, binaries: out, problems, suppressions, functions }
 }
 
 /// Handlers and both paths of one bin crate.
