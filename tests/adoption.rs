@@ -8,6 +8,10 @@
 #[path = "support/xsd.rs"]
 mod xsd;
 
+#[path = "support/tree.rs"]
+mod tree;
+use tree::copy_tree;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -35,19 +39,6 @@ fn stderr(out: &Output) -> String {
 /// Finding lines of concise output (the summary line left out).
 fn findings(out: &Output) -> Vec<String> {
     stdout(out).lines().filter(|l| l.contains(": ") && !l.starts_with("Found ")).map(str::to_string).collect()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 /// A copy of the sample project at `<tmp>/<name>/repo/project`, without its `slint.toml`.

@@ -1,6 +1,10 @@
 //! `slint capacity`: budgets per account from templates and slint.toml, as a table, JSON and
 //! a self-contained HTML page; config errors for bad accounts and loads.
 
+#[path = "support/tree.rs"]
+mod tree;
+use tree::copy_tree;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -14,20 +18,6 @@ fn slint(dir: &Path, args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-/// Copies the files of `from` into `to`, recursively.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 fn scratch(name: &str) -> PathBuf {

@@ -3,6 +3,10 @@
 //! defect the review reproduced; each runs the binary under a deadline, so a regression that
 //! hangs fails the test instead of hanging the suite.
 
+#[path = "support/tree.rs"]
+mod tree;
+use tree::copy_tree;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -103,19 +107,6 @@ const SAMPLE: &str = "testdata/sample-project";
 /// A copy of the sample project (a template, a crate) to lint.
 fn sample_copy(dir: &Path) {
     copy_tree(&root().join(SAMPLE), dir);
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Defect 1: a pack, a config or a Guard test file that is a FIFO or `/dev/zero` hung slint (or

@@ -6,6 +6,10 @@
 //!
 //! Also: slint writes nothing but its `--output` file.
 
+#[path = "support/tree.rs"]
+mod tree;
+use tree::copy_tree;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -422,19 +426,6 @@ fn describe(finding: &Value) -> String {
         finding["code"].as_str().unwrap_or(""),
         finding["message"].as_str().unwrap_or("")
     )
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Every path under `dir` with its size and modification time (folders too).
