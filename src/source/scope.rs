@@ -112,6 +112,12 @@ impl Scope {
             .max_by_key(|l| l.span.start)
     }
 
+    /// The initialiser of the local variable `path` names (a single name), bound before
+    /// `position`: how a value handed on through `let x = ..; f(x)` is followed.
+    pub fn variable_init<'a>(&self, program: &Program<'a>, path: &PathFact, position: u32) -> Option<&'a ValueExpr> {
+        self.let_before(program, path.single()?, position)?.init.as_ref()
+    }
+
     /// A parameter of the function by name, with its position.
     pub fn param<'a>(&self, program: &Program<'a>, name: &str) -> Option<(usize, &'a ParamFact)> {
         self.function(program)?.params.iter().enumerate().find(|(_, p)| p.name.as_deref() == Some(name))

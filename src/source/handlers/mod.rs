@@ -241,9 +241,9 @@ impl<'p, 'a> Discovery<'p, 'a> {
         for _ in 0..MAX_UNWRAP_DEPTH {
             // `let runtime = lambda_http::runtime(svc); runtime.run()`.
             if let ValueExpr::Path(path, span) = current
-                && let Some(name) = path.single()
+                && path.single().is_some()
             {
-                current = scope.let_before(self.program, name, span.start)?.init.as_ref()?;
+                current = scope.variable_init(self.program, path, span.start)?;
                 continue;
             }
             let ValueExpr::Call(i) = current else {

@@ -126,9 +126,7 @@ impl Discovery<'_, '_> {
         let facts = scope.facts(self.program);
         match value {
             ValueExpr::Path(path, span) => {
-                if let Some(name) = path.single()
-                    && let Some(init) = scope.let_before(self.program, name, span.start).and_then(|l| l.init.clone())
-                {
+                if let Some(init) = scope.variable_init(self.program, path, span.start).cloned() {
                     if let ValueExpr::Call(chain) = init {
                         self.nested_chains.insert((scope.file, chain));
                     }
@@ -248,11 +246,7 @@ impl Discovery<'_, '_> {
                     }
                 }
                 Some(ValueExpr::Path(path, span)) if depth < MAX_UNWRAP_DEPTH => {
-                    let init = path
-                        .single()
-                        .and_then(|n| scope.let_before(self.program, n, span.start))
-                        .and_then(|l| l.init.clone());
-                    current = init;
+                    current = scope.variable_init(self.program, &path, span.start).cloned();
                 }
                 _ => break,
             }
@@ -304,11 +298,7 @@ impl Discovery<'_, '_> {
         let facts = scope.facts(self.program);
         match value {
             ValueExpr::Path(path, span) => {
-                if let Some(init) = path
-                    .single()
-                    .and_then(|n| scope.let_before(self.program, n, span.start))
-                    .and_then(|l| l.init.clone())
-                {
+                if let Some(init) = scope.variable_init(self.program, path, span.start).cloned() {
                     self.collect_actix(scope, &init, prefix, depth + 1);
                 } else if let Resolved::Fn(f) = scope.resolve(self.program, path) {
                     self.read_attribute_route(f, prefix);
