@@ -98,9 +98,7 @@ pub fn check_request(request: &root::Request, settings: &Settings, baseline: &Ba
     let packs = guard::Packs::load(&settings.packs, &settings.cwd)?;
     request.check_paths()?;
     let mut project = load_request(request, settings)?;
-    let plan = capacity::plan(&project, settings);
-    let mut findings = rules::engine::run(&project, &plan, settings, &packs);
-    timings::mark(|| timings::counted("rules", findings.len(), "finding"));
+    let mut findings = run_rules(&project, settings, &packs);
     let comparison = match baseline {
         BaselineUse::Compare(recorded) => {
             let mut known = rules::registry::infos();
@@ -111,11 +109,13 @@ pub fn check_request(request: &root::Request, settings: &Settings, baseline: &Ba
         _ => baseline::Comparison::default(),
     };
     findings.retain(|f| request.reports(&project.db.get(f.file).path));
-    // Stale entries are reported like unused suppressions: when SL003 runs.
-    if rules::engine::enabled_rules(settings).iter().any(|r| r.meta().code == "SL003") {
+    // Stale entries are reported like unused suppressions: when SL003 runs. The engine sorted
+    // the rest already.
+    let unused_suppressions = RuleInfo::from_meta(&rules::meta::UnusedSuppression::META);
+    if !comparison.stale.is_empty() && settings.rules.is_enabled(&unused_suppressions) {
         findings.extend(comparison.stale);
+        rules::engine::sort(&mut findings, &project);
     }
-    rules::engine::sort(&mut findings, &project);
     let mut outcome = outcome(project, findings, &packs);
     outcome.report.summary.baselined = comparison.known;
     Ok(outcome)
@@ -126,10 +126,17 @@ pub fn check(paths: &[PathBuf], settings: &Settings) -> error::Result<Outcome> {
     // First: a broken pack is exit 2 before any template is analysed.
     let packs = guard::Packs::load(&settings.packs, &settings.cwd)?;
     let project = load(paths, settings)?;
-    let plan = capacity::plan(&project, settings);
-    let findings = rules::engine::run(&project, &plan, settings, &packs);
-    timings::mark(|| timings::counted("rules", findings.len(), "finding"));
+    let findings = run_rules(&project, settings, &packs);
     Ok(outcome(project, findings, &packs))
+}
+
+/// Plans the concurrency budgets, then runs the built-in rules and the packs: every finding,
+/// final and sorted.
+fn run_rules(project: &Project, settings: &Settings, packs: &guard::Packs) -> Vec<diagnostic::Finding> {
+    let plan = capacity::plan(project, settings);
+    let findings = rules::engine::run(project, &plan, settings, packs);
+    timings::mark(|| timings::counted("rules", findings.len(), "finding"));
+    findings
 }
 
 fn outcome(project: Project, findings: Vec<diagnostic::Finding>, packs: &guard::Packs) -> Outcome {
